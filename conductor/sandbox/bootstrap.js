@@ -1,0 +1,205 @@
+// MCP Conductor sandbox bootstrap. Deno runs this file as the main module;
+// it waits on stdin for exactly one job, then runs the job's code.
+//
+// Channel: the host writes one JSON line per message to stdin. This file
+// writes messages to stdout framed as <key><json>\n, where <key> is a random
+// per-execution secret the host sends with the job. The key lives only in
+// this closure, so code cannot forge a frame; every other byte on stdout and
+// stderr is the code's own output.
+//
+// Everything this file needs after user code starts is captured first, so
+// that code patching globals (JSON, TextEncoder, Deno.stdout...) cannot
+// intercept or corrupt the channel.
+"use strict";
+(() => {
+  const stdoutWrite = Deno.stdout.writeSync.bind(Deno.stdout);
+  const stdinRead = Deno.stdin.read.bind(Deno.stdin);
+  const exit = Deno.exit;
+  const encoder = new TextEncoder();
+  const encode = encoder.encode.bind(encoder);
+  const decoder = new TextDecoder();
+  const decode = (b) => decoder.decode(b);
+  const stringify = JSON.stringify;
+  const parseJSON = JSON.parse;
+  const defineProperty = Object.defineProperty;
+  const freeze = Object.freeze;
+  const createObjectURL = URL.createObjectURL;
+  const BlobCtor = Blob;
+  const NotCapable = Deno.errors.NotCapable;
+  const addEventListener = globalThis.addEventListener.bind(globalThis);
+  const dynamicImport = (u) => import(u);
+
+  let key = "";
+  let maxReturn = 1 << 20;
+  let moduleURL = "";
+
+  function writeAll(bytes) {
+    let off = 0;
+    while (off < bytes.length) off += stdoutWrite(bytes.subarray(off));
+  }
+  function send(msg) {
+    writeAll(encode(key + stringify(msg) + "\n"));
+  }
+
+  // Host → sandbox: newline-delimited JSON.
+  const inbox = [];
+  let buffered = new Uint8Array(0);
+  async function readMessage() {
+    for (;;) {
+      if (inbox.length) return inbox.shift();
+      const chunk = new Uint8Array(65536);
+      const n = await stdinRead(chunk);
+      if (n === null) return null;
+      const merged = new Uint8Array(buffered.length + n);
+      merged.set(buffered);
+      merged.set(chunk.subarray(0, n), buffered.length);
+      let start = 0;
+      for (let i = 0; i < merged.length; i++) {
+        if (merged[i] === 10) {
+          inbox.push(parseJSON(decode(merged.subarray(start, i))));
+          start = i + 1;
+        }
+      }
+      buffered = merged.slice(start);
+    }
+  }
+
+  // toJSONValue turns any value into something JSON can carry; values JSON
+  // cannot represent become descriptive strings.
+  function toJSONValue(v, seen, depth) {
+    switch (typeof v) {
+      case "undefined":
+        return null;
+      case "number":
+        return Number.isFinite(v) ? v : String(v);
+      case "bigint":
+        return v.toString() + "n";
+      case "function":
+        return "[Function: " + (v.name || "anonymous") + "]";
+      case "symbol":
+        return v.toString();
+      case "string":
+      case "boolean":
+        return v;
+    }
+    if (v === null) return null;
+    if (seen.has(v)) return "[Circular]";
+    if (depth > 64) return "[Too deep]";
+    seen.add(v);
+    try {
+      if (typeof v.toJSON === "function") return toJSONValue(v.toJSON(), seen, depth + 1);
+      if (v instanceof Error) return (v.name || "Error") + ": " + v.message;
+      if (v instanceof Map) {
+        const o = {};
+        for (const [k, x] of v) o[String(k)] = toJSONValue(x, seen, depth + 1);
+        return o;
+      }
+      if (v instanceof Set || ArrayBuffer.isView(v) || Array.isArray(v)) {
+        const a = [];
+        for (const x of Array.from(v)) a.push(toJSONValue(x, seen, depth + 1));
+        return a;
+      }
+      if (v instanceof Promise) return "[Promise]";
+      const o = {};
+      for (const k of Object.keys(v)) {
+        try {
+          o[k] = toJSONValue(v[k], seen, depth + 1);
+        } catch (e) {
+          o[k] = "[Thrown: " + String(e && e.message || e) + "]";
+        }
+      }
+      return o;
+    } finally {
+      seen.delete(v);
+    }
+  }
+
+  function cleanText(s) {
+    return moduleURL ? String(s).split(moduleURL).join("code.ts") : String(s);
+  }
+
+  function classify(e) {
+    const msg = String(e && e.message || e);
+    if (e instanceof NotCapable || /^Requires \S+ access to/.test(msg)) return "permission";
+    if (/--cached-only|not found in cache|Module not found|Import ".*" not a dependency/.test(msg)) return "dependency";
+    if (e instanceof RangeError && /allocation failed|Invalid (array|string) length|Maximum call stack/.test(msg)) return "limit";
+    return "runtime";
+  }
+
+  let reported = false;
+  function reportError(e) {
+    if (reported) return;
+    reported = true;
+    const name = (e && e.name) || "Error";
+    const stack = e && e.stack ? cleanText(e.stack) : "";
+    send({
+      t: "error",
+      kind: classify(e),
+      name: String(name),
+      message: cleanText(e && e.message !== undefined ? e.message : e),
+      stack,
+    });
+  }
+
+  addEventListener("unhandledrejection", (ev) => {
+    ev.preventDefault();
+    reportError(ev.reason);
+    exit(1);
+  });
+  addEventListener("error", (ev) => {
+    ev.preventDefault();
+    reportError(ev.error ?? ev.message);
+    exit(1);
+  });
+
+  async function main() {
+    const job = await readMessage();
+    if (job === null) exit(0); // host went away before sending work
+    key = job.key;
+    if (job.maxReturn) maxReturn = job.maxReturn;
+    for (const [name, value] of Object.entries(job.globals || {})) {
+      defineProperty(globalThis, name, {
+        value: deepFreeze(value),
+        writable: false,
+        configurable: false,
+        enumerable: false,
+      });
+    }
+    moduleURL = createObjectURL(new BlobCtor([job.code], { type: "text/javascript" }));
+    let mod;
+    try {
+      mod = await dynamicImport(moduleURL);
+    } catch (e) {
+      reportError(e);
+      exit(1);
+    }
+    let text;
+    try {
+      text = stringify(toJSONValue(mod.default, new Set(), 0));
+    } catch (e) {
+      text = stringify("[Unserializable: " + String(e && e.message || e) + "]");
+    }
+    if (text.length > maxReturn) {
+      reported = true;
+      send({
+        t: "error",
+        kind: "limit",
+        name: "LimitError",
+        message: "the return value is " + text.length + " bytes of JSON, over the " + maxReturn +
+          "-byte limit; return a smaller value or write it to a file",
+      });
+      exit(1);
+    }
+    send({ t: "result", value: text });
+  }
+
+  function deepFreeze(v) {
+    if (v && typeof v === "object") {
+      for (const k of Object.keys(v)) deepFreeze(v[k]);
+      freeze(v);
+    }
+    return v;
+  }
+
+  main();
+})();

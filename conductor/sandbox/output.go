@@ -1,0 +1,128 @@
+package sandbox
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+	"unicode/utf8"
+)
+
+// cappedBuffer keeps the first max bytes written to it and counts the rest.
+// The server's memory stays bounded whatever the code prints.
+type cappedBuffer struct {
+	mu      sync.Mutex
+	max     int
+	buf     bytes.Buffer
+	dropped int64
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	room := c.max - c.buf.Len()
+	if room >= len(p) {
+		c.buf.Write(p)
+		return len(p), nil
+	}
+	if room > 0 {
+		c.buf.Write(p[:room])
+	}
+	c.dropped += int64(len(p) - max(room, 0))
+	return len(p), nil
+}
+
+// String returns what was kept, cut at a rune boundary, with a truncation
+// marker when anything was dropped.
+func (c *cappedBuffer) String(name string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := c.buf.Bytes()
+	if c.dropped == 0 {
+		return string(b)
+	}
+	cut := len(b)
+	for cut > 0 && cut > len(b)-utf8.UTFMax && !utf8.Valid(b[:cut]) {
+		cut--
+	}
+	dropped := c.dropped + int64(len(b)-cut)
+	return string(b[:cut]) + fmt.Sprintf("\n[%s truncated: %d more bytes were dropped; the limit is %d bytes]", name, dropped, c.max)
+}
+
+// Truncated reports whether anything was dropped.
+func (c *cappedBuffer) Truncated() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dropped > 0
+}
+
+// frameSplitter separates the bootstrap's frames (<key><json>\n) from the
+// code's own stdout. Bytes that are not part of a frame go to out; each
+// complete frame's JSON goes to onFrame. The key is unknown to the code, so
+// it cannot forge a frame.
+type frameSplitter struct {
+	mu       sync.Mutex
+	key      []byte
+	out      *cappedBuffer
+	onFrame  func([]byte)
+	maxFrame int
+	pending  []byte
+	inFrame  bool
+	overflow bool // a frame exceeded maxFrame
+}
+
+func (f *frameSplitter) setKey(k string) {
+	f.mu.Lock()
+	f.key = []byte(k)
+	f.mu.Unlock()
+}
+
+func (f *frameSplitter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.key) == 0 { // no job yet: everything is output
+		f.out.Write(p)
+		return len(p), nil
+	}
+	f.pending = append(f.pending, p...)
+	for {
+		if f.inFrame {
+			nl := bytes.IndexByte(f.pending, '\n')
+			if nl < 0 {
+				if len(f.pending) > f.maxFrame {
+					f.overflow = true
+					f.pending = f.pending[:0]
+				}
+				return len(p), nil
+			}
+			if !f.overflow {
+				f.onFrame(bytes.Clone(f.pending[:nl]))
+			}
+			f.overflow = false
+			f.pending = f.pending[nl+1:]
+			f.inFrame = false
+			continue
+		}
+		i := bytes.Index(f.pending, f.key)
+		if i >= 0 {
+			f.out.Write(f.pending[:i])
+			f.pending = f.pending[i+len(f.key):]
+			f.inFrame = true
+			continue
+		}
+		// Keep a tail that could be the start of a key split across writes.
+		keep := min(len(f.key)-1, len(f.pending))
+		f.out.Write(f.pending[:len(f.pending)-keep])
+		f.pending = append(f.pending[:0], f.pending[len(f.pending)-keep:]...)
+		return len(p), nil
+	}
+}
+
+// flush writes any held-back tail to the output once the stream has ended.
+func (f *frameSplitter) flush() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.inFrame {
+		f.out.Write(f.pending)
+	}
+	f.pending = nil
+}

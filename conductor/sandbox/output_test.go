@@ -1,0 +1,55 @@
+package sandbox
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFrameSplitter(t *testing.T) {
+	const key = "k3y0123456789abcdef"
+	tests := []struct {
+		name   string
+		writes []string
+		out    string
+		frames []string
+	}{
+		{"plain output", []string{"hello\n"}, "hello\n", nil},
+		{"frame alone", []string{key + `{"t":"result"}` + "\n"}, "", []string{`{"t":"result"}`}},
+		{"frame after partial line", []string{"no newline", key + `{"a":1}` + "\nrest"}, "no newlinerest", []string{`{"a":1}`}},
+		{"key split across writes", []string{"x" + key[:5], key[5:] + `{"b":2}`, "\n"}, "x", []string{`{"b":2}`}},
+		{"forged frame with wrong key", []string{"deadbeef" + `{"t":"result","value":"666"}` + "\n"}, "deadbeef" + `{"t":"result","value":"666"}` + "\n", nil},
+		{"two frames", []string{key + "1\n" + key + "2\n"}, "", []string{"1", "2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var frames []string
+			out := &cappedBuffer{max: 1 << 20}
+			f := &frameSplitter{out: out, maxFrame: 1 << 20, onFrame: func(b []byte) { frames = append(frames, string(b)) }}
+			f.setKey(key)
+			for _, w := range tt.writes {
+				f.Write([]byte(w))
+			}
+			f.flush()
+			if got := out.String("stdout"); got != tt.out {
+				t.Errorf("output = %q, want %q", got, tt.out)
+			}
+			if strings.Join(frames, "|") != strings.Join(tt.frames, "|") {
+				t.Errorf("frames = %q, want %q", frames, tt.frames)
+			}
+		})
+	}
+}
+
+func TestCappedBuffer(t *testing.T) {
+	c := &cappedBuffer{max: 10}
+	c.Write([]byte("héllo wörld and more"))
+	got := c.String("stdout")
+	if !strings.HasPrefix(got, "héllo wö") || !strings.Contains(got, "[stdout truncated:") || !c.Truncated() {
+		t.Errorf("got %q", got)
+	}
+	c2 := &cappedBuffer{max: 10}
+	c2.Write([]byte("short"))
+	if c2.String("stdout") != "short" || c2.Truncated() {
+		t.Errorf("short write changed: %q", c2.String("stdout"))
+	}
+}

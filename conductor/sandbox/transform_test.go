@@ -1,0 +1,90 @@
+package sandbox
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func allowAll(s string) (string, error) { return s, nil }
+
+func TestCompileCapturesLastExpression(t *testing.T) {
+	tests := []struct {
+		name, code string
+		wantExport string // expression text expected after `export default (`; "" = none
+	}{
+		{"semicolons", "const x = 5 + 3; x", "x"},
+		{"semicolon in string", "console.log('a;b'); 42", "42"},
+		{"for header", "for (;;) { break }\n\"done\"", `"done"`},
+		{"multi-line object", "const a = 1\n;({\n  a,\n  b: 2,\n})", "a"},
+		{"ends with })", "[1, 2].map(x => {\n  return x * 2\n})", "map"},
+		{"imports", "import _ from 'npm:lodash@^4'\n_.sum([1, 2])", "sum"},
+		{"no final expression", "const x = 1;", ""},
+		{"top-level await", "await Promise.resolve(123)", "await"},
+		{"type annotations", "const n: number = 2\nfunction f(a: number): number { return a }\nf(n) as number", "f(n)"},
+		{"declaration last", "function f() { return 1 }", ""},
+		{"trailing comment", "1 + 1 // two", "1 + 1"},
+		{"own default export", "export default 7", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Compile(tt.code, allowAll)
+			if err != nil {
+				t.Fatalf("Compile: %v", err)
+			}
+			i := strings.Index(p.JS, "export default (\n")
+			if tt.wantExport == "" {
+				if i >= 0 {
+					t.Fatalf("unexpected capture in:\n%s", p.JS)
+				}
+				return
+			}
+			if i < 0 || !strings.Contains(p.JS[i:], tt.wantExport) {
+				t.Fatalf("want export of %q in:\n%s", tt.wantExport, p.JS)
+			}
+		})
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	refuse := func(s string) (string, error) {
+		if strings.HasPrefix(s, "npm:ok") {
+			return s + "@^1", nil
+		}
+		return "", errors.New("refused " + s)
+	}
+	tests := []struct {
+		name, code string
+		kind       ErrorKind
+		contains   string
+	}{
+		{"syntax", "const x = {{{", KindSyntax, "line 1"},
+		{"syntax line 2", "let a = 1\nlet b = )", KindSyntax, "line 2"},
+		{"static import", "import x from 'npm:evil'\nx", KindDependency, "refused npm:evil"},
+		{"dynamic import", "await import('https://x.example/a.js')", KindDependency, "refused https://x.example/a.js"},
+		{"side-effect import", "import 'npm:evil2'", KindDependency, "refused npm:evil2"},
+		{"export from", "export * from 'npm:evil4'", KindDependency, "refused npm:evil4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Compile(tt.code, refuse)
+			var ce *CodeError
+			if !errors.As(err, &ce) || ce.Kind != tt.kind || !strings.Contains(ce.Message, tt.contains) {
+				t.Fatalf("Compile error = %v (%T), want %s containing %q", err, err, tt.kind, tt.contains)
+			}
+		})
+	}
+	// An import used only as a type is erased, as TypeScript does: nothing
+	// of it reaches the runtime.
+	p, err := Compile("import { T } from 'npm:typesonly'\nconst a: T = 1\na", refuse)
+	if err != nil || strings.Contains(p.JS, "typesonly") {
+		t.Fatalf("type-only import: %v\n%v", err, p)
+	}
+	p, err = Compile("import a from 'npm:ok'\nconst m = await import('npm:ok/sub')\na", refuse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.JS, `"npm:ok@^1"`) || !strings.Contains(p.JS, `"npm:ok/sub@^1"`) {
+		t.Errorf("imports not rewritten:\n%s", p.JS)
+	}
+}
