@@ -1,0 +1,219 @@
+//go:build desktop
+
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
+	"github.com/wailsapp/wails/v2/pkg/options/windows"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/mcp-conductor/mcp-conductor/app/icon"
+	"github.com/mcp-conductor/mcp-conductor/app/instance"
+	"github.com/mcp-conductor/mcp-conductor/app/tray"
+	"github.com/mcp-conductor/mcp-conductor/frontend"
+)
+
+// Run shows the window and the tray icon and blocks until the user quits
+// (tray "Quit") or ctx ends. If another instance already runs for this user,
+// Run asks it to show its window and returns nil. It must be called on the
+// main goroutine: GTK and Cocoa need the main thread.
+func Run(ctx context.Context, cfg Config) error {
+	inst, err := instance.Acquire(instance.DefaultDir(ID))
+	if errors.Is(err, instance.ErrAlreadyRunning) {
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := instance.Send(sctx, instance.DefaultDir(ID), instance.CmdShow); err != nil {
+			return fmt.Errorf("MCP Conductor is already running, but did not answer: %w", err)
+		}
+		fmt.Println("MCP Conductor is already running; its window was brought to the front.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer inst.Close()
+
+	assets, err := frontend.Assets()
+	if err != nil {
+		return err
+	}
+
+	d := &desktop{app: New(cfg), ready: make(chan struct{})}
+	d.tray = tray.New(d, d.app.trayState(ctx))
+	go inst.Serve(func(cmd string) error {
+		if cmd != instance.CmdShow {
+			return fmt.Errorf("unknown command %q", cmd)
+		}
+		d.OpenWindow()
+		return nil
+	})
+
+	// The tray's external loop starts here, on the main thread, before the
+	// window's loop: macOS requires it, Linux (D-Bus) and Windows (its own
+	// message thread) accept it.
+	stopTray, terr := d.tray.Start()
+	if terr != nil {
+		log.Printf("mcp-conductor: no tray icon: %v", terr)
+	}
+	d.app.setTray(terr == nil, terr)
+
+	err = wails.Run(&options.App{
+		Title:             Title,
+		Width:             1120,
+		Height:            760,
+		MinWidth:          820,
+		MinHeight:         560,
+		HideWindowOnClose: terr == nil, // without a tray, closing must quit
+		StartHidden:       os.Getenv(EnvStartHidden) == "1" && terr == nil,
+		AssetServer:       &assetserver.Options{Assets: assets},
+		BackgroundColour:  options.NewRGB(248, 249, 251),
+		OnStartup:         func(wctx context.Context) { d.startup(ctx, wctx) },
+		OnShutdown:        func(context.Context) { d.shutdown() },
+		Bind:              []any{d.app},
+		Linux: &linux.Options{
+			Icon:                icon.PNG(256, icon.NoBadge),
+			ProgramName:         ID,
+			WindowIsTranslucent: false,
+			WebviewGpuPolicy:    linux.WebviewGpuPolicyOnDemand,
+		},
+		Mac: &mac.Options{
+			About: &mac.AboutInfo{Title: Title, Message: "Version " + cfg.Version, Icon: icon.PNG(256, icon.NoBadge)},
+		},
+		Windows: &windows.Options{},
+	})
+	if stopTray != nil {
+		stopTray()
+	}
+	if err != nil {
+		return fmt.Errorf("desktop window: %w", err)
+	}
+	return nil
+}
+
+// desktop joins the window, the tray and the API, and does what tray clicks
+// and other instances ask.
+type desktop struct {
+	app  *App
+	tray *tray.Tray
+
+	once  sync.Once
+	ready chan struct{} // closed once the window's context exists
+	wctx  context.Context
+	stop  context.CancelFunc
+}
+
+func (d *desktop) startup(ctx, wctx context.Context) {
+	d.app.startup(wctx)
+	pctx, stop := context.WithCancel(wctx)
+	d.wctx, d.stop = wctx, stop
+	close(d.ready)
+	go func() {
+		// Quit when the process is told to stop (SIGINT, SIGTERM).
+		select {
+		case <-ctx.Done():
+			wruntime.Quit(wctx)
+		case <-pctx.Done():
+		}
+	}()
+	go d.poll(pctx)
+}
+
+func (d *desktop) shutdown() {
+	d.once.Do(func() {
+		if d.stop != nil {
+			d.stop()
+		}
+	})
+}
+
+// poll keeps the tray in step with the services.
+func (d *desktop) poll(ctx context.Context) {
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			d.tray.SetState(d.app.trayState(ctx))
+		}
+	}
+}
+
+// window returns the window's context, waiting briefly for it to exist.
+func (d *desktop) window() (context.Context, bool) {
+	select {
+	case <-d.ready:
+		return d.wctx, true
+	case <-time.After(10 * time.Second):
+		log.Print("mcp-conductor: the window did not start")
+		return nil, false
+	}
+}
+
+// OpenWindow shows, restores and focuses the window.
+func (d *desktop) OpenWindow() {
+	if w, ok := d.window(); ok {
+		wruntime.WindowShow(w)
+		wruntime.WindowUnminimise(w)
+	}
+}
+
+// OpenClients shows the window on its Clients page.
+func (d *desktop) OpenClients() {
+	d.OpenWindow()
+	if w, ok := d.window(); ok {
+		wruntime.EventsEmit(w, "navigate", "clients")
+	}
+}
+
+// CopyText puts text on the clipboard.
+func (d *desktop) CopyText(text string) {
+	if w, ok := d.window(); ok {
+		if err := wruntime.ClipboardSetText(w, text); err != nil {
+			log.Printf("mcp-conductor: copying to the clipboard: %v", err)
+		}
+	}
+}
+
+// OpenWorkspace opens the workspace folder.
+func (d *desktop) OpenWorkspace() {
+	if err := d.app.OpenWorkspaceFolder(); err != nil {
+		log.Printf("mcp-conductor: %v", err)
+	}
+}
+
+// OpenLogs opens the logs folder.
+func (d *desktop) OpenLogs() {
+	if err := d.app.OpenLogsFolder(); err != nil {
+		log.Printf("mcp-conductor: %v", err)
+	}
+}
+
+// SetAutostart turns start-on-login on or off.
+func (d *desktop) SetAutostart(on bool) (bool, error) {
+	st, err := d.app.SetAutostart(on)
+	if w, ok := d.window(); ok {
+		wruntime.EventsEmit(w, "autostart", st.Enabled)
+	}
+	return st.Enabled, err
+}
+
+// Quit ends the app.
+func (d *desktop) Quit() {
+	if w, ok := d.window(); ok {
+		wruntime.Quit(w)
+	}
+}
