@@ -1,0 +1,127 @@
+package clients
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// newFileMode is the mode of a configuration file we create: entries can
+// carry tokens, so only the user reads it.
+const newFileMode = 0o600
+
+// lockStale is the age after which a lock file left by a crashed writer is
+// ignored. Edits take milliseconds.
+const lockStale = 30 * time.Second
+
+// lock takes the conductor's lock for path, waiting up to ctx's deadline (or
+// 10 s). It guards against another mcp-conductor (CLI or tray) editing the
+// same file at once; the client applications themselves do not honour it.
+func lock(ctx context.Context, home, path string) (unlock func(), err error) {
+	dir := filepath.Join(home, "locks")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create lock folder: %w", err)
+	}
+	sum := sha256.Sum256([]byte(path))
+	name := filepath.Join(dir, hex.EncodeToString(sum[:8])+".lock")
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for {
+		f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			fmt.Fprintf(f, "%d\n%s\n", os.Getpid(), path)
+			f.Close()
+			return func() { os.Remove(name) }, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if fi, err := os.Stat(name); err == nil && time.Since(fi.ModTime()) > lockStale {
+			os.Remove(name)
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%s is being edited by another mcp-conductor (lock %s); retry, or delete the lock if no other copy runs", path, name)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// readConfig reads path, following symbolic links (dotfile managers link
+// these files) so that the write replaces the real file. A missing file reads
+// as empty with exists false.
+func readConfig(path string) (real string, data []byte, mode fs.FileMode, exists bool, err error) {
+	real = path
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		real = r
+	}
+	fi, err := os.Stat(real)
+	if errors.Is(err, fs.ErrNotExist) {
+		return real, nil, newFileMode, false, nil
+	}
+	if err != nil {
+		return real, nil, 0, false, err
+	}
+	if !fi.Mode().IsRegular() {
+		return real, nil, 0, false, fmt.Errorf("%s is not a regular file", real)
+	}
+	data, err = os.ReadFile(real)
+	return real, data, fi.Mode().Perm(), true, err
+}
+
+// writeAtomic replaces path with data: a temporary file in the same folder,
+// synced, given mode, then renamed over path. Readers see the old or the new
+// file, never a half-written one.
+func writeAtomic(path string, data []byte, mode fs.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// checkWritable refuses files the user made read-only: renaming over them
+// would succeed and silently defeat that choice.
+func checkWritable(path string, mode fs.FileMode) error {
+	if mode&0o200 == 0 {
+		return fmt.Errorf("%s is read-only; make it writable (chmod u+w) to let mcp-conductor edit it, or edit it by hand", path)
+	}
+	return nil
+}
+
+// stamp is a sortable, file-name-safe timestamp with a counter suffix that
+// keeps two backups in the same nanosecond apart.
+func stamp(t time.Time) string {
+	return t.UTC().Format("20060102T150405.000000000Z")
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

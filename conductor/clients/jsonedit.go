@@ -1,0 +1,215 @@
+package clients
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/tailscale/hujson"
+)
+
+// JSON files are edited on the hujson syntax tree, which keeps every byte we
+// do not touch: comments, trailing commas, indentation, key order. New text
+// copies the indentation of its neighbours.
+
+// MarshalJSON writes the fields in order.
+func (f fields) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, kv := range f {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := marshal(kv.key, "", "")
+		v, err := marshal(kv.val, "", "")
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func (f fields) has(key string) bool {
+	return slices.ContainsFunc(f, func(kv field) bool { return kv.key == key })
+}
+
+// marshal encodes v without HTML escaping; with unit != "" it is indented,
+// every line after the first starting with prefix.
+func marshal(v any, prefix, unit string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if unit != "" {
+		enc.SetIndent(prefix, unit)
+	}
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// parseJSON parses a JSON or JSONC document whose top level must be an
+// object. Errors carry the line and column.
+func parseJSON(path string, data []byte) (hujson.Value, *hujson.Object, error) {
+	v, err := hujson.Parse(data)
+	if err != nil {
+		pe := &ParseError{Path: path, Err: err}
+		var msg string
+		if n, _ := fmt.Sscanf(err.Error(), "hujson: line %d, column %d:", &pe.Line, &pe.Column); n == 2 {
+			_, msg, _ = strings.Cut(err.Error(), ": ")
+			_, msg, _ = strings.Cut(msg, ": ")
+			pe.Err = fmt.Errorf("%s", msg)
+		}
+		return v, nil, pe
+	}
+	obj, ok := v.Value.(*hujson.Object)
+	if !ok {
+		return v, nil, &ParseError{Path: path, Line: 1, Column: 1, Err: fmt.Errorf("the top level is not a JSON object")}
+	}
+	return v, obj, nil
+}
+
+// member returns the index of the member called name, or -1.
+func member(obj *hujson.Object, name string) int {
+	for i := range obj.Members {
+		if s, ok := obj.Members[i].Name.Value.(hujson.Literal); ok && s.String() == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// decode turns a syntax tree value into plain Go values.
+func decode(v hujson.Value) (any, error) {
+	c := v.Clone()
+	c.Standardize()
+	var out any
+	err := json.Unmarshal(c.Pack(), &out)
+	return out, err
+}
+
+// jsonEntry returns our entry in data (under key), if present.
+func jsonEntry(path string, data []byte, key string) (map[string]any, bool, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, false, nil
+	}
+	_, root, err := parseJSON(path, data)
+	if err != nil {
+		return nil, false, err
+	}
+	si := member(root, key)
+	if si < 0 {
+		return nil, false, nil
+	}
+	servers, ok := root.Members[si].Value.Value.(*hujson.Object)
+	if !ok {
+		return nil, false, fmt.Errorf("%s: %q is not an object; fix it by hand", path, key)
+	}
+	ei := member(servers, ServerName)
+	if ei < 0 {
+		return nil, false, nil
+	}
+	v, err := decode(servers.Members[ei].Value)
+	if err != nil {
+		return nil, false, err
+	}
+	m, _ := v.(map[string]any)
+	return m, true, nil
+}
+
+// jsonSet writes our entry (f) under key, changing nothing else.
+func jsonSet(path string, data []byte, key string, f fields) ([]byte, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		b, err := marshal(fields{{key, fields{{ServerName, f}}}}, "", "  ")
+		return append(b, '\n'), err
+	}
+	doc, root, err := parseJSON(path, data)
+	if err != nil {
+		return nil, err
+	}
+	unit := indentUnit(root)
+	si := member(root, key)
+	if si < 0 {
+		if err := addMember(root, "", unit, key, fields{{ServerName, f}}); err != nil {
+			return nil, err
+		}
+		return doc.Pack(), nil
+	}
+	sm := &root.Members[si]
+	servers, ok := sm.Value.Value.(*hujson.Object)
+	if !ok {
+		return nil, fmt.Errorf("%s: %q is not an object; fix it by hand", path, key)
+	}
+	sIndent := memberIndent(data, sm)
+	ei := member(servers, ServerName)
+	if ei < 0 {
+		if err := addMember(servers, sIndent, unit, ServerName, f); err != nil {
+			return nil, err
+		}
+		return doc.Pack(), nil
+	}
+	em := &servers.Members[ei]
+	entry, ok := em.Value.Value.(*hujson.Object)
+	if !ok { // not an object: replace it whole
+		if err := setValue(em, memberIndent(data, em), unit, f); err != nil {
+			return nil, err
+		}
+		return doc.Pack(), nil
+	}
+	eIndent := memberIndent(data, em)
+	for i := len(entry.Members) - 1; i >= 0; i-- {
+		name := entry.Members[i].Name.Value.(hujson.Literal).String()
+		if owned(name) && !f.has(name) {
+			removeMember(entry, i)
+		}
+	}
+	for _, kv := range f {
+		i := member(entry, kv.key)
+		if i < 0 {
+			if err := addMember(entry, eIndent, unit, kv.key, kv.val); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		m := &entry.Members[i]
+		if got, err := decode(m.Value); err == nil && reflect.DeepEqual(normalize(got), normalize(kv.val)) {
+			continue // keep the user's layout of an equal value
+		}
+		if err := setValue(m, memberIndent(data, m), unit, kv.val); err != nil {
+			return nil, err
+		}
+	}
+	return doc.Pack(), nil
+}
+
+// jsonRemove deletes our entry; removed is false if there was none.
+func jsonRemove(path string, data []byte, key string) (out []byte, removed bool, err error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return data, false, nil
+	}
+	doc, root, err := parseJSON(path, data)
+	if err != nil {
+		return nil, false, err
+	}
+	si := member(root, key)
+	if si < 0 {
+		return data, false, nil
+	}
+	servers, ok := root.Members[si].Value.Value.(*hujson.Object)
+	if !ok {
+		return data, false, nil
+	}
+	ei := member(servers, ServerName)
+	if ei < 0 {
+		return data, false, nil
+	}
+	removeMember(servers, ei)
+	return doc.Pack(), true, nil
+}
