@@ -27,7 +27,7 @@ var knownFlags = map[string]bool{
 	"allow-all": true, "allow-read": true, "allow-write": true, "allow-net": true,
 	"allow-env": true, "allow-run": true, "allow-ffi": true, "allow-sys": true,
 	"allow-import": true,
-	"deny-read": true, "deny-write": true, "deny-net": true, "deny-env": true,
+	"deny-read":    true, "deny-write": true, "deny-net": true, "deny-env": true,
 	"deny-run": true, "deny-ffi": true, "deny-sys": true, "deny-import": true,
 }
 

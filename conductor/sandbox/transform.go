@@ -1,14 +1,11 @@
 package sandbox
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
-	"github.com/tdewolff/parse/v2"
-	"github.com/tdewolff/parse/v2/js"
 )
 
 // ResolveFunc decides what an import specifier becomes: the specifier to
@@ -19,7 +16,7 @@ type ResolveFunc func(specifier string) (string, error)
 // whose last expression, if any, is its default export.
 type Program struct {
 	JS string
-	// Imports are the specifiers the code imports, after resolution.
+	// Imports are the specifiers the code imports, as resolve rewrote them.
 	Imports []string
 }
 
@@ -36,8 +33,31 @@ func (e *CodeError) Error() string { return e.Message }
 // and turns the value of the final expression statement into the module's
 // default export. Syntax errors name line and column of the user's code.
 func Compile(code string, resolve ResolveFunc) (*Program, error) {
-	var imports []string
-	var refused []string
+	whole, ok := transform(code)
+	if !ok {
+		return nil, &CodeError{Kind: KindSyntax, Message: syntaxErrors(code)}
+	}
+	imports, err := checkImports(code, resolve)
+	if err != nil {
+		return nil, err
+	}
+	if pre, expr, ok := splitLastExpression(code, whole); ok {
+		code = pre + "\n;export default (\n" + expr + "\n);\n"
+	}
+	js, ok := transform(code)
+	if !ok {
+		return nil, fmt.Errorf("compile: rewritten code does not parse (please report this): %s", syntaxErrors(code))
+	}
+	return &Program{JS: js, Imports: imports}, nil
+}
+
+// checkImports walks every import of the code (static, re-exports, and
+// dynamic imports of string literals) through resolve. It uses esbuild's
+// bundler with a plugin that sees each specifier and marks it external; the
+// bundle itself is discarded. Imports are rewritten at run time by the
+// sandbox's import map, which pins the same versions.
+func checkImports(code string, resolve ResolveFunc) ([]string, error) {
+	var imports, refused []string
 	plugin := api.Plugin{
 		Name: "conductor-imports",
 		Setup: func(b api.PluginBuild) {
@@ -48,31 +68,24 @@ func Compile(code string, resolve ResolveFunc) (*Program, error) {
 				to, err := resolve(a.Path)
 				if err != nil {
 					refused = append(refused, err.Error())
-					return api.OnResolveResult{Path: a.Path, External: true}, nil
+				} else {
+					imports = append(imports, to)
 				}
-				imports = append(imports, to)
-				return api.OnResolveResult{Path: to, External: true}, nil
+				return api.OnResolveResult{Path: a.Path, External: true}, nil
 			})
 		},
 	}
 	res := api.Build(api.BuildOptions{
-		Stdin: &api.StdinOptions{
-			Contents:   code,
-			Sourcefile: "code.ts",
-			Loader:     api.LoaderTS,
-		},
+		Stdin:       &api.StdinOptions{Contents: code, Sourcefile: "code.ts", Loader: api.LoaderTS},
 		Bundle:      true,
 		Write:       false,
 		Format:      api.FormatESModule,
 		Platform:    api.PlatformNeutral,
 		Target:      api.ESNext,
 		TreeShaking: api.TreeShakingFalse,
-		Charset:     api.CharsetUTF8,
 		LogLevel:    api.LogLevelSilent,
 		Plugins:     []api.Plugin{plugin},
-		// Keep type-only-looking imports: an import with side effects must
-		// still be checked against the allowlist at run time.
-		TsconfigRaw: `{"compilerOptions":{"verbatimModuleSyntax":false}}`,
+		TsconfigRaw: tsconfig,
 	})
 	if len(res.Errors) > 0 {
 		return nil, &CodeError{Kind: KindSyntax, Message: formatMessages(res.Errors)}
@@ -80,14 +93,12 @@ func Compile(code string, resolve ResolveFunc) (*Program, error) {
 	if len(refused) > 0 {
 		return nil, &CodeError{Kind: KindDependency, Message: strings.Join(dedupe(refused), "\n")}
 	}
-	if len(res.OutputFiles) != 1 {
-		return nil, fmt.Errorf("compile: esbuild produced %d outputs", len(res.OutputFiles))
-	}
-	out, err := exportLastExpression(res.OutputFiles[0].Contents)
-	if err != nil {
-		return nil, err
-	}
-	return &Program{JS: string(out), Imports: dedupe(imports)}, nil
+	return dedupe(imports), nil
+}
+
+func syntaxErrors(code string) string {
+	r := api.Transform(code, api.TransformOptions{Loader: api.LoaderTS, Format: api.FormatESModule, Target: api.ESNext, LogLevel: api.LogLevelSilent, Sourcefile: "code.ts"})
+	return formatMessages(r.Errors)
 }
 
 func formatMessages(msgs []api.Message) string {
@@ -117,78 +128,73 @@ func dedupe(s []string) []string {
 	return out
 }
 
-// exportLastExpression rewrites esbuild's output so that the final top-level
-// expression statement becomes `export default (<expr>);`.
+// splitLastExpression finds the code's final top-level statement and, when
+// it is an expression statement, returns the code before it and the
+// expression's text.
 //
-// esbuild prints every top-level statement starting at column 0. The parser
-// tells whether the last statement is an expression; to find where it starts,
-// candidate line starts are tried from the end until the prefix and suffix
-// each parse, and the suffix is exactly one expression statement.
-func exportLastExpression(src []byte) ([]byte, error) {
-	all, err := parseModule(src)
-	if err != nil {
-		// esbuild accepted it; a gap in the second parser must not block the
-		// run. Run it as is: the value is simply not captured.
-		return src, nil
-	}
-	if len(all) == 0 {
-		return src, nil
-	}
-	for _, st := range all {
-		if ex, ok := st.(*js.ExportStmt); ok && ex.Default {
-			return src, nil // the code exports its own default
-		}
-	}
-	if _, ok := all[len(all)-1].(*js.ExprStmt); !ok {
-		return src, nil
-	}
-	trimmed := bytes.TrimRight(src, " \t\r\n")
-	for i := len(trimmed) - 1; i >= 0; i-- {
-		if i != 0 && trimmed[i-1] != '\n' {
+// esbuild is the parser: candidate statement starts (line starts, and points
+// after ';' or '}') are tried from the end; a candidate is accepted when the
+// prefix parses on its own, the rest parses as a single expression, and the
+// program split there compiles to exactly what the whole program compiles
+// to. That last check rules out splits that ASI would not make, such as
+// "a\n-1" (which is "a - 1"). Compiling and comparing, rather than reading
+// esbuild's output, matters because esbuild drops expression statements that
+// fold to constants (NaN, -1, void 0), whose value would then be lost.
+func splitLastExpression(code, whole string) (prefix, expr string, ok bool) {
+	trimmed := strings.TrimRight(code, " \t\r\n;")
+	for _, q := range candidateStarts(trimmed) {
+		suffix := strings.TrimSpace(trimmed[q:])
+		if suffix == "" || startsDeclaration(suffix) {
 			continue
 		}
-		if c := trimmed[i]; c == ' ' || c == '\t' || c == '\n' {
+		pre := trimmed[:q]
+		if _, ok := transform("export default (\n" + suffix + "\n);"); !ok {
 			continue
 		}
-		suffix := trimmed[i:]
-		stmts, err := parseModule(suffix)
-		if err != nil || len(stmts) != 1 {
+		if _, ok := transform(pre); !ok {
 			continue
 		}
-		if _, ok := stmts[0].(*js.ExprStmt); !ok {
+		if split, ok := transform(pre + "\n;" + suffix); !ok || dropEmpty(split) != dropEmpty(whole) {
 			continue
 		}
-		prefix := trimmed[:i]
-		pre, err := parseModule(prefix)
-		if err != nil || len(pre)+1 != len(all) {
-			continue
-		}
-		expr := bytes.TrimRight(suffix, " \t\r\n;")
-		var out bytes.Buffer
-		out.Write(prefix)
-		out.WriteString("export default (\n")
-		out.Write(expr)
-		out.WriteString("\n);\n")
-		return out.Bytes(), nil
+		return pre, suffix, true
 	}
-	return src, nil
+	return "", "", false
 }
 
-func parseModule(src []byte) (stmts []js.IStmt, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = errors.New("parser panic")
-		}
-	}()
-	ast, err := js.Parse(parse.NewInputBytes(bytes.Clone(src)), js.Options{})
-	if err != nil {
-		return nil, err
-	}
-	for _, st := range ast.List {
-		if _, empty := st.(*js.EmptyStmt); empty {
-			continue
-		}
-		stmts = append(stmts, st)
-	}
-	return stmts, nil
+// dropEmpty removes top-level empty statements from printed code.
+func dropEmpty(s string) string {
+	return strings.ReplaceAll("\n"+s, "\n;\n", "\n")
 }
+
+// candidateStarts lists positions where a statement could start, last first.
+func candidateStarts(s string) []int {
+	var out []int
+	for i := len(s) - 1; i >= 0; i-- {
+		if i == 0 || s[i-1] == '\n' || s[i-1] == ';' || s[i-1] == '}' {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+var declarationRe = regexp.MustCompile(`^(function\b|async\s+function\b|class\b|abstract\s+class\b|let\b|const\b|var\b|using\b|await\s+using\b|import\s|import\{|export\b|enum\b|interface\b|type\s|declare\b|namespace\b|module\s|@|\{|if\b|for\b|while\b|do\b|switch\b|try\b|return\b|throw\b|break\b|continue\b)`)
+
+// startsDeclaration reports whether a statement starting with s cannot be an
+// expression statement (a declaration looks like an expression in parens).
+func startsDeclaration(s string) bool { return declarationRe.MatchString(s) }
+
+// transform compiles TypeScript to JavaScript without resolving imports,
+// returning the canonical printed program.
+func transform(code string) (string, bool) {
+	r := api.Transform(code, api.TransformOptions{
+		Loader:      api.LoaderTS,
+		Format:      api.FormatESModule,
+		Target:      api.ESNext,
+		LogLevel:    api.LogLevelSilent,
+		TsconfigRaw: tsconfig,
+	})
+	return string(r.Code), len(r.Errors) == 0
+}
+
+const tsconfig = `{"compilerOptions":{"verbatimModuleSyntax":false}}`

@@ -1,0 +1,259 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+)
+
+//go:embed bootstrap.js
+var bootstrapJS []byte
+
+// Options are the host facts a Runner needs besides the Policy.
+type Options struct {
+	Deno     string // the Deno binary to run
+	Launcher string // this program's binary (re-executed as the launcher); "" = os.Executable
+	// Warn receives one-time warnings (for example: no kernel confinement).
+	Warn func(string)
+}
+
+// Env is the fixed part of every execution: command line, environment and
+// kernel rules derived from the Policy.
+type Env struct {
+	Argv        []string // launcher, LauncherArg, spec, deno, run, flags..., bootstrap
+	Vars        []string // the child's whole environment
+	Dir         string   // the child's working folder (the workspace)
+	Confined    bool     // kernel confinement is applied
+	Confinement string   // description for status displays
+}
+
+// New prepares a Runner: it creates the workspace and the conductor-owned
+// folders, writes the bootstrap, and derives the sandbox's command line.
+func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
+	if opts.Deno == "" {
+		return nil, fmt.Errorf("no Deno binary: set %s or run `mcp-conductor deno install`", config.EnvDeno)
+	}
+	launcher := opts.Launcher
+	if launcher == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("find own binary for the sandbox launcher: %w", err)
+		}
+		launcher = exe
+	}
+	for _, d := range []string{p.Home, p.Workspace, filepath.Join(p.Home, "sandbox"), filepath.Join(p.Home, "cache", "deno")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("create %s: %w", d, err)
+		}
+	}
+	sandboxDir := filepath.Join(p.Home, "sandbox")
+	boot, err := writeOnce(sandboxDir, "bootstrap", ".js", bootstrapJS)
+	if err != nil {
+		return nil, fmt.Errorf("write sandbox bootstrap: %w", err)
+	}
+	importMap, err := writeOnce(sandboxDir, "import-map", ".json", importMapFor(p.Packages))
+	if err != nil {
+		return nil, fmt.Errorf("write sandbox import map: %w", err)
+	}
+	denoDir := filepath.Join(p.Home, "cache", "deno")
+	env, err := buildEnv(p, opts.Deno, launcher, boot, importMap, denoDir)
+	if err != nil {
+		return nil, err
+	}
+	if !env.Confined && p.Confinement == config.ConfineAuto && opts.Warn != nil {
+		opts.Warn("kernel confinement unavailable: " + env.Confinement)
+	}
+	r := &Runner{
+		policy:    p,
+		env:       env,
+		installer: packages.NewInstaller(opts.Deno, denoDir, p.Workspace),
+		slots:     make(chan struct{}, p.MaxConcurrency),
+	}
+	r.pool = newPool(ctx, p.PoolSize, r.spawn)
+	return r, nil
+}
+
+// Env returns the sandbox's fixed command line and environment.
+func (r *Runner) Env() Env { return r.env }
+
+// Close stops the pre-started processes.
+func (r *Runner) Close() { r.pool.close() }
+
+func (r *Runner) spawn() (*process, error) {
+	return startProcess(r.env.Argv, r.env.Dir, r.env.Vars, r.policy.MaxOutputBytes)
+}
+
+// writeOnce stores content in dir under a name derived from its hash, so
+// files in use by running sandboxes are never changed under them.
+func writeOnce(dir, prefix, ext string, content []byte) (string, error) {
+	sum := sha256.Sum256(content)
+	path := filepath.Join(dir, prefix+"-"+hex.EncodeToString(sum[:6])+ext)
+	if b, err := os.ReadFile(path); err == nil && string(b) == string(content) {
+		return path, nil
+	}
+	f, err := os.CreateTemp(dir, prefix+"-*.tmp")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(content); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	if err := os.Chmod(f.Name(), 0o444); err != nil {
+		return "", err
+	}
+	return path, os.Rename(f.Name(), path)
+}
+
+// importMapFor pins every allowlisted package: "npm:axios", "axios" and their
+// subpaths resolve to the administrator's version. Other specifiers are not
+// mapped, and with --cached-only nothing outside the cache can load.
+func importMapFor(al packages.Allowlist) []byte {
+	imports := map[string]string{}
+	for _, s := range al.Entries() {
+		pinned := s.String()
+		bare := packages.Spec{Registry: s.Registry, Name: s.Name}.String()
+		imports[bare] = pinned
+		imports[bare+"/"] = pinned + "/"
+		if s.Registry == packages.NPM {
+			imports[s.Name] = pinned
+			imports[s.Name+"/"] = pinned + "/"
+		}
+	}
+	b, _ := json.MarshalIndent(map[string]any{"imports": imports}, "", "  ")
+	return b
+}
+
+func buildEnv(p config.Policy, deno, launcher, boot, importMap, denoDir string) (Env, error) {
+	grants := config.GrantsOf(p.Flags)
+	protected := p.ProtectedPaths()
+	// The package cache is conductor-owned: readable by Deno's module loader,
+	// never writable by code.
+	var denyRead []string
+	for _, x := range protected {
+		if x != denoDir && x != filepath.Dir(denoDir) {
+			denyRead = append(denyRead, x)
+		}
+	}
+	flags := []string{
+		"run", "--no-prompt", "--no-config", "--no-lock", "--quiet", "--cached-only", "--import-map=" + importMap,
+		fmt.Sprintf("--v8-flags=--max-old-space-size=%d", p.MaxMemoryMB),
+	}
+	hasImport := false
+	for _, f := range p.Flags {
+		flags = append(flags, f.Arg())
+		hasImport = hasImport || f.Name == "allow-import"
+	}
+	if !hasImport {
+		flags = append(flags, "--deny-import")
+	}
+	flags = append(flags, "--deny-read="+strings.Join(denyRead, ","), "--deny-write="+strings.Join(protected, ","))
+	flags = append(flags, boot)
+
+	spec := LaunchSpec{
+		// Off-heap memory (ArrayBuffers) is capped too: the heap limit plus
+		// room for Deno's own reservations.
+		DataLimit: uint64(p.MaxMemoryMB+1024) << 20,
+	}
+	ok, desc := KernelConfinement().Available()
+	env := Env{Dir: p.Workspace, Confinement: desc}
+	switch {
+	case p.Confinement == config.ConfineOff:
+		env.Confinement = "off (" + config.EnvConfinement + "=off)"
+	case !ok && p.Confinement == config.ConfineRequire:
+		return Env{}, fmt.Errorf("%s=require, but %s", config.EnvConfinement, desc)
+	case ok:
+		spec.Confine, spec.Require, env.Confined = true, true, true
+		fillRules(&spec, p, grants, protected, deno, []string{boot, importMap}, denoDir)
+	}
+	specJSON, err := json.Marshal(spec)
+	if err != nil {
+		return Env{}, err
+	}
+	env.Argv = append([]string{launcher, LauncherArg, string(specJSON), deno}, flags...)
+	env.Vars = childEnv(p, denoDir)
+	return env, nil
+}
+
+// fillRules lists what the kernel lets the sandbox touch: what Deno needs to
+// run, plus exactly the paths the administrator granted, carved around the
+// conductor's own files.
+func fillRules(spec *LaunchSpec, p config.Policy, g config.Grants, protected []string, deno string, own []string, denoDir string) {
+	spec.ReadDirs = []string{"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ssl", "/etc/ca-certificates", "/etc/ld.so.conf.d", denoDir}
+	spec.ReadFiles = append([]string{deno}, own...)
+	spec.ReadFiles = append(spec.ReadFiles, "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime",
+		"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/dev/urandom", "/dev/random")
+	spec.RWFiles = []string{"/dev/null", "/dev/zero"}
+	// The kernel never grants /proc: other processes' environments (the
+	// conductor's included) live there.
+	protectedKernel := append(append([]string(nil), protected...), "/proc")
+	addCarved := func(roots []string, write bool) {
+		for _, root := range roots {
+			for _, x := range carve(root, protectedKernel) {
+				st, err := os.Stat(x)
+				if err != nil {
+					continue
+				}
+				switch {
+				case st.IsDir() && write:
+					spec.RWDirs = append(spec.RWDirs, x)
+				case st.IsDir():
+					spec.ReadDirs = append(spec.ReadDirs, x)
+				case write:
+					spec.RWFiles = append(spec.RWFiles, x)
+				default:
+					spec.ReadFiles = append(spec.ReadFiles, x)
+				}
+			}
+		}
+	}
+	read, write := g.Read, g.Write
+	if g.ReadAll || g.All {
+		read = []string{"/"}
+	}
+	if g.WriteAll || g.All {
+		write = []string{"/"}
+	}
+	addCarved(read, false)
+	addCarved(write, true)
+	spec.NoNet = !g.Net && !g.All
+}
+
+// childEnv is the sandbox's entire environment: nothing of the server's,
+// except variables the administrator granted by name with allow-env.
+func childEnv(p config.Policy, denoDir string) []string {
+	vars := []string{
+		"DENO_DIR=" + denoDir,
+		"DENO_NO_UPDATE_CHECK=1",
+		"DENO_NO_PACKAGE_JSON=1",
+		"NO_COLOR=1",
+		"PATH=/usr/local/bin:/usr/bin:/bin",
+	}
+	for _, f := range p.Flags {
+		if f.Name != "allow-env" {
+			continue
+		}
+		for _, name := range f.Values {
+			if strings.ContainsAny(name, "*=") {
+				continue
+			}
+			if v, ok := os.LookupEnv(name); ok {
+				vars = append(vars, name+"="+v)
+			}
+		}
+	}
+	return vars
+}

@@ -1,0 +1,180 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+)
+
+// killGrace is how long code gets between SIGTERM and SIGKILL.
+const killGrace = 200 * time.Millisecond
+
+// drainGrace bounds how long output pipes may stay open after the process
+// group is gone (a descendant that escaped the group can hold them).
+const drainGrace = time.Second
+
+// frame is one message from the bootstrap.
+type frame struct {
+	T      string          `json:"t"`
+	Value  string          `json:"value"` // result: JSON text of the value
+	Kind   ErrorKind       `json:"kind"`  // error
+	Name   string          `json:"name"`  // error
+	Msg    string          `json:"message"`
+	Stack  string          `json:"stack"`
+	ID     int64           `json:"id"`     // call
+	Method string          `json:"method"` // call
+	Params json.RawMessage `json:"params"` // call
+}
+
+// process is one sandboxed Deno process, started and waiting for its job.
+// It runs exactly one job and is then discarded.
+type process struct {
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	stdinMu  sync.Mutex
+	stdout   *cappedBuffer
+	stderr   *cappedBuffer
+	split    *frameSplitter
+	frames   chan frame
+	exited   chan struct{} // closed when the process has exited and output is drained
+	waitErr  error
+	started  time.Time
+	badFrame bool
+}
+
+// startProcess starts the launcher, which confines itself and execs Deno.
+func startProcess(argv []string, dir string, env []string, maxOutput int) (*process, error) {
+	p := &process{
+		stdout: &cappedBuffer{max: maxOutput},
+		stderr: &cappedBuffer{max: maxOutput},
+		frames: make(chan frame, 64),
+		exited: make(chan struct{}),
+	}
+	p.split = &frameSplitter{out: p.stdout, maxFrame: maxOutput + 64<<10, onFrame: p.onFrame}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = dir
+	cmd.Env = env
+	newProcessGroup(cmd)
+	stdinR, stdinW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		stdinR.Close()
+		stdinW.Close()
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		stdinR.Close()
+		stdinW.Close()
+		outR.Close()
+		outW.Close()
+		return nil, err
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdinR, outW, errW
+	if err := cmd.Start(); err != nil {
+		for _, f := range []*os.File{stdinR, stdinW, outR, outW, errR, errW} {
+			f.Close()
+		}
+		return nil, fmt.Errorf("start sandbox: %w", err)
+	}
+	stdinR.Close()
+	outW.Close()
+	errW.Close()
+	p.cmd, p.stdin, p.started = cmd, stdinW, time.Now()
+
+	var copying sync.WaitGroup
+	copying.Add(2)
+	go func() { defer copying.Done(); io.Copy(p.split, outR); p.split.flush() }()
+	go func() { defer copying.Done(); io.Copy(p.stderr, errR) }()
+	go func() {
+		p.waitErr = cmd.Wait()
+		// The main process is gone: nothing it started may outlive it.
+		signalGroup(cmd, true)
+		drained := make(chan struct{})
+		go func() { copying.Wait(); close(drained) }()
+		select {
+		case <-drained:
+		case <-time.After(drainGrace):
+		}
+		outR.Close()
+		errR.Close()
+		stdinW.Close()
+		close(p.exited)
+	}()
+	return p, nil
+}
+
+func (p *process) onFrame(b []byte) {
+	var f frame
+	if err := json.Unmarshal(b, &f); err != nil {
+		p.badFrame = true
+		return
+	}
+	select {
+	case p.frames <- f:
+	default:
+		// The reader is gone or far behind; a result frame is never dropped
+		// because at most a handful are ever sent.
+		go func() {
+			select {
+			case p.frames <- f:
+			case <-p.exited:
+			}
+		}()
+	}
+}
+
+// send writes one message to the bootstrap's stdin.
+func (p *process) send(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	p.stdinMu.Lock()
+	defer p.stdinMu.Unlock()
+	_, err = p.stdin.Write(b)
+	return err
+}
+
+// stop ends the process group: SIGTERM, then SIGKILL after a grace period.
+func (p *process) stop() {
+	signalGroup(p.cmd, false)
+	select {
+	case <-p.exited:
+		return
+	case <-time.After(killGrace):
+	}
+	signalGroup(p.cmd, true)
+	<-p.exited
+}
+
+// alive reports whether the process is still running.
+func (p *process) alive() bool {
+	select {
+	case <-p.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// exitCode returns the exit status, or -1 when killed by a signal.
+func (p *process) exitCode() int {
+	if p.cmd.ProcessState == nil {
+		return -1
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
+// CallHandler answers calls that running code makes to the host (the MCP
+// proxy). It is called concurrently; ctx ends with the execution.
+type CallHandler func(ctx context.Context, method string, params json.RawMessage) (any, error)

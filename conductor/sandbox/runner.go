@@ -1,0 +1,274 @@
+// Package sandbox runs untrusted TypeScript/JavaScript in a fresh Deno
+// process per execution, under the administrator's Policy: Deno's permission
+// flags, kernel confinement (Landlock on Linux), a clean environment, no
+// access to the server's stdin/stdout, time, memory and output limits.
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+)
+
+// Job is one piece of code to run.
+type Job struct {
+	Code         string
+	Timeout      time.Duration  // 0: the policy's default; capped at its maximum
+	Globals      map[string]any // injected as read-only globals
+	Dependencies []string       // npm:/jsr: specifiers to make importable
+	Calls        CallHandler    // answers mcpFactory calls; nil: none
+	// Servers are the MCP servers the code may reach through mcpFactory.
+	Servers []string
+}
+
+// Result is the outcome of one execution. Its JSON form is the tool's
+// structured output.
+type Result struct {
+	Status          string    `json:"status" jsonschema:"success or error"`
+	ReturnValue     any       `json:"returnValue" jsonschema:"value of the code's last expression (null if none); values JSON cannot carry become descriptive strings"`
+	Stdout          string    `json:"stdout" jsonschema:"what the code printed to stdout (capped)"`
+	Stderr          string    `json:"stderr" jsonschema:"what the code printed to stderr (capped)"`
+	Error           *ExecErr  `json:"error,omitempty" jsonschema:"why the execution failed (absent on success)"`
+	ExecutionTimeMs float64   `json:"executionTimeMs" jsonschema:"wall-clock time of the execution in milliseconds"`
+	ToolCalls       []CallLog `json:"toolCalls,omitempty" jsonschema:"MCP tool calls the code made through mcpFactory"`
+}
+
+// ExecErr says why an execution failed.
+type ExecErr struct {
+	Type    ErrorKind `json:"type" jsonschema:"one of syntax, runtime, timeout, permission, dependency, limit"`
+	Message string    `json:"message"`
+}
+
+// CallLog records one proxied call made by the code.
+type CallLog struct {
+	Server     string  `json:"server"`
+	Tool       string  `json:"tool"`
+	DurationMs float64 `json:"durationMs"`
+	OK         bool    `json:"ok"`
+	Error      string  `json:"error,omitempty"`
+}
+
+// Runner runs jobs under one Policy. It is safe for concurrent use.
+type Runner struct {
+	policy    config.Policy
+	env       Env
+	installer *packages.Installer
+	slots     chan struct{}
+	pool      *pool
+}
+
+// Run executes one job and always returns a Result; the error is non-nil
+// only for problems of the host (the Deno binary cannot start, ...).
+func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
+	start := time.Now()
+	fail := func(kind ErrorKind, msg string) (*Result, error) {
+		return &Result{Status: "error", Error: &ExecErr{Type: kind, Message: msg},
+			ExecutionTimeMs: msSince(start)}, nil
+	}
+	timeout := job.Timeout
+	if timeout <= 0 {
+		timeout = r.policy.DefaultTimeout
+	}
+	timeout = min(timeout, r.policy.MaxTimeout)
+	if err := validateGlobals(job.Globals); err != nil {
+		return fail(KindRuntime, err.Error())
+	}
+
+	// Resolve and install dependencies before anything runs.
+	var need []packages.Spec
+	addNeed := func(s *packages.Spec) {
+		if s != nil {
+			need = append(need, *s)
+		}
+	}
+	for _, d := range job.Dependencies {
+		_, spec, err := r.policy.Packages.Resolve(d)
+		if err != nil {
+			return fail(KindDependency, err.Error())
+		}
+		addNeed(spec)
+	}
+	prog, err := Compile(job.Code, func(s string) (string, error) {
+		to, spec, err := r.policy.Packages.Resolve(s)
+		addNeed(spec)
+		return to, err
+	})
+	var ce *CodeError
+	if errors.As(err, &ce) {
+		return fail(ce.Kind, ce.Message)
+	} else if err != nil {
+		return nil, err
+	}
+	if len(need) > 0 {
+		if err := r.installer.Ensure(ctx, need); err != nil {
+			return fail(KindDependency, err.Error())
+		}
+	}
+
+	// Wait for a free slot: at most MaxConcurrency processes run at once.
+	select {
+	case r.slots <- struct{}{}:
+		defer func() { <-r.slots }()
+	case <-ctx.Done():
+		return fail(KindRuntime, "cancelled before it started: "+ctx.Err().Error())
+	}
+	p, err := r.pool.get()
+	if err != nil {
+		return nil, err
+	}
+	start = time.Now()
+	return r.execute(ctx, p, prog, job, timeout, start), nil
+}
+
+func (r *Runner) execute(ctx context.Context, p *process, prog *Program, job Job, timeout time.Duration, start time.Time) *Result {
+	key := newKey()
+	p.split.setKey(key)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	err := p.send(map[string]any{
+		"key":       key,
+		"code":      prog.JS,
+		"globals":   job.Globals,
+		"servers":   job.Servers,
+		"maxReturn": r.policy.MaxOutputBytes,
+	})
+	if err != nil && p.alive() {
+		p.stop()
+	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	var (
+		res      *frame
+		errFrame *frame
+		timedOut bool
+		canceled bool
+	)
+	calls := newCallTracker()
+loop:
+	for {
+		select {
+		case f := <-p.frames:
+			switch f.T {
+			case "result":
+				res = &f
+			case "error":
+				if errFrame == nil {
+					errFrame = &f
+				}
+			case "call":
+				calls.dispatch(runCtx, p, f, job.Calls)
+			}
+		case <-p.exited:
+			break loop
+		case <-timer.C:
+			timedOut = true
+			p.stop()
+		case <-ctx.Done():
+			canceled = true
+			p.stop()
+		}
+	}
+	// Frames written just before exit may still be queued.
+	for drained := false; !drained; {
+		select {
+		case f := <-p.frames:
+			if f.T == "result" {
+				res = &f
+			} else if f.T == "error" && errFrame == nil {
+				errFrame = &f
+			}
+		default:
+			drained = true
+		}
+	}
+	cancel()
+	out := &Result{
+		Status:          "success",
+		Stdout:          p.stdout.String("stdout"),
+		Stderr:          cleanStderr(p.stderr.String("stderr")),
+		ExecutionTimeMs: msSince(start),
+		ToolCalls:       calls.logs(),
+	}
+	setErr := func(kind ErrorKind, msg string) {
+		out.Status = "error"
+		out.Error = &ExecErr{Type: kind, Message: msg}
+	}
+	rawStderr := p.stderr.String("stderr")
+	switch {
+	case timedOut:
+		setErr(KindTimeout, fmt.Sprintf("execution timed out after %d ms", timeout.Milliseconds()))
+	case canceled:
+		setErr(KindRuntime, "execution cancelled by the client")
+	case errFrame != nil:
+		msg := errFrame.Stack
+		if msg == "" || !strings.Contains(msg, errFrame.Msg) {
+			msg = errFrame.Name + ": " + errFrame.Msg
+		}
+		setErr(errFrame.Kind, msg)
+	case isOutOfMemory(rawStderr):
+		setErr(KindLimit, fmt.Sprintf("the code ran out of memory: the sandbox's heap is capped at %d MB", r.policy.MaxMemoryMB))
+	case p.exitCode() != 0:
+		msg := fmt.Sprintf("the process exited with code %d", p.exitCode())
+		if p.exitCode() < 0 {
+			msg = "the process was killed by a signal"
+		}
+		if s := strings.TrimSpace(out.Stderr); s != "" && p.exitCode() >= 125 {
+			msg += ": " + s
+		}
+		setErr(KindRuntime, msg)
+	}
+	if out.Status == "success" && res != nil {
+		var v any
+		if err := json.Unmarshal([]byte(res.Value), &v); err == nil {
+			out.ReturnValue = v
+		}
+	}
+	return out
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+
+func validateGlobals(g map[string]any) error {
+	for name := range g {
+		if !identRe.MatchString(name) {
+			return fmt.Errorf("globals: %q is not a valid JavaScript identifier", name)
+		}
+	}
+	return nil
+}
+
+func newKey() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return "\x1e" + hex.EncodeToString(b) + ":"
+}
+
+func msSince(t time.Time) float64 {
+	return float64(time.Since(t).Microseconds()) / 1000
+}
+
+func isOutOfMemory(stderr string) bool {
+	return strings.Contains(stderr, "Fatal JavaScript out of memory") ||
+		strings.Contains(stderr, "JavaScript heap out of memory") ||
+		strings.Contains(stderr, "Fatal process out of memory")
+}
+
+// cleanStderr drops V8's crash dump (a page of GC traces and C stack frames
+// that says nothing to the code's author) from stderr.
+func cleanStderr(s string) string {
+	for _, marker := range []string{"\n<--- Last few GCs --->", "<--- Last few GCs --->", "\n#\n# Fatal"} {
+		if i := strings.Index(s, marker); i >= 0 {
+			return s[:i]
+		}
+	}
+	return s
+}

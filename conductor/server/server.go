@@ -1,0 +1,100 @@
+// Package server exposes the conductor's services as an MCP server: the
+// run_deno_code tool (and, with upstream servers configured, the proxy's
+// discovery tools) over stdio or streamable HTTP.
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
+)
+
+// Name is the server's MCP implementation name.
+const Name = "mcp-conductor"
+
+// Options configure a Server.
+type Options struct {
+	Version string
+	Runner  *sandbox.Runner
+}
+
+// Server is the conductor's MCP server.
+type Server struct {
+	mcp    *mcp.Server
+	policy config.Policy
+	runner *sandbox.Runner
+}
+
+// New builds the MCP server for policy, running code with opts.Runner.
+func New(policy config.Policy, opts Options) *Server {
+	s := &Server{policy: policy, runner: opts.Runner}
+	s.mcp = mcp.NewServer(&mcp.Implementation{Name: Name, Title: "MCP Conductor", Version: opts.Version}, &mcp.ServerOptions{
+		Instructions: `Call "run_deno_code" to execute TypeScript/JavaScript in a fresh Deno sandbox; the value of the last expression is returned.`,
+	})
+	mcp.AddTool(s.mcp, &mcp.Tool{
+		Name:        "run_deno_code",
+		Title:       "Run Deno Code",
+		Description: runDescription(policy),
+		Annotations: &mcp.ToolAnnotations{OpenWorldHint: ptr(config.GrantsOf(policy.Flags).Net)},
+	}, s.runDenoCode)
+	return s
+}
+
+// MCP returns the underlying go-sdk server, to serve over any transport.
+func (s *Server) MCP() *mcp.Server { return s.mcp }
+
+// RunInput is run_deno_code's input.
+type RunInput struct {
+	DenoCode     string         `json:"deno_code" jsonschema:"TypeScript or JavaScript to run (ES module; top-level await and import of allowlisted packages work). The value of the last expression is returned."`
+	Timeout      int64          `json:"timeout,omitempty" jsonschema:"time limit in milliseconds (default and maximum are set by the administrator)"`
+	Globals      map[string]any `json:"globals,omitempty" jsonschema:"values injected as read-only global variables, by name"`
+	Dependencies []string       `json:"dependencies,omitempty" jsonschema:"npm: or jsr: packages to make importable; only the administrator's allowlist, at its versions"`
+}
+
+func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest, in RunInput) (*mcp.CallToolResult, *sandbox.Result, error) {
+	if in.Timeout < 0 {
+		return nil, nil, fmt.Errorf("timeout must be a positive number of milliseconds, got %d", in.Timeout)
+	}
+	res, err := s.runner.Run(ctx, sandbox.Job{
+		Code:         in.DenoCode,
+		Timeout:      time.Duration(in.Timeout) * time.Millisecond,
+		Globals:      in.Globals,
+		Dependencies: in.Dependencies,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &mcp.CallToolResult{IsError: res.Status != "success"}, res, nil
+}
+
+func runDescription(p config.Policy) string {
+	var b strings.Builder
+	b.WriteString("Run TypeScript/JavaScript in a fresh, sandboxed Deno process and return its result.\n\n")
+	b.WriteString("- The code is an ES module: top-level await and `import` work. The value of the last expression statement is returned as `returnValue` (JSON; other values become descriptive strings).\n")
+	b.WriteString("- `console.log` output comes back in `stdout`, errors in `stderr`; failures carry `error.type`: syntax, runtime, timeout, permission, dependency or limit.\n")
+	fmt.Fprintf(&b, "- Time limit: %d ms by default, at most %d ms (pass `timeout`). Heap: %d MB. Output: %d bytes per stream.\n",
+		p.DefaultTimeout.Milliseconds(), p.MaxTimeout.Milliseconds(), p.MaxMemoryMB, p.MaxOutputBytes)
+	if len(p.Flags) == 0 {
+		b.WriteString("- Permissions: none (no file, network, environment or subprocess access). Pure computation only.\n")
+	} else {
+		var fl []string
+		for _, f := range p.Flags {
+			fl = append(fl, f.Arg())
+		}
+		fmt.Fprintf(&b, "- Permissions (set by the administrator; cannot be changed from here): %s. The working folder is %s.\n", strings.Join(fl, " "), p.Workspace)
+	}
+	if e := p.Packages.Entries(); len(e) > 0 {
+		fmt.Fprintf(&b, "- Importable packages (versions are fixed; import without a version, e.g. `import x from \"%s\"`): %s. Node built-ins (`node:…`) are available too.\n", "npm:"+strings.TrimPrefix(e[0].Name, ""), p.Packages.String())
+	} else {
+		b.WriteString("- No third-party packages can be imported; Node built-ins (`node:…`) and Web APIs are available.\n")
+	}
+	return b.String()
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
+)
+
+// conductor is a running `mcp-conductor --stdio` with a connected client.
+type conductor struct {
+	t       *testing.T
+	home    string
+	session *mcp.ClientSession
+	cmd     *exec.Cmd
+}
+
+// startConductor launches the real binary over stdio with a fresh home and
+// the given extra environment (KEY=VALUE), the way an MCP client would.
+func startConductor(t *testing.T, env ...string) *conductor {
+	t.Helper()
+	bin := testenv.Binary(t)
+	deno := testenv.Deno(t)
+	home := t.TempDir()
+	cmd := exec.Command(bin, "--stdio")
+	cmd.Env = append([]string{
+		"HOME=" + home,
+		"PATH=/usr/local/bin:/usr/bin:/bin",
+		"MCP_CONDUCTOR_HOME=" + filepath.Join(home, ".mcp-conductor"),
+		"MCP_CONDUCTOR_DENO=" + deno,
+	}, env...)
+	cmd.Stderr = &testLogWriter{t: t}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "1"}, nil)
+	session, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, nil)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	c := &conductor{t: t, home: home, session: session, cmd: cmd}
+	t.Cleanup(func() { session.Close() })
+	return c
+}
+
+// testLogWriter forwards the server's stderr to the test log.
+type testLogWriter struct{ t *testing.T }
+
+func (w *testLogWriter) Write(p []byte) (int, error) {
+	w.t.Logf("server: %s", p)
+	return len(p), nil
+}
+
+// runResult is run_deno_code's structured output as a client sees it.
+type runResult struct {
+	Status      string `json:"status"`
+	ReturnValue any    `json:"returnValue"`
+	Stdout      string `json:"stdout"`
+	Stderr      string `json:"stderr"`
+	Error       *struct {
+		Type    string `json:"type"`
+		Message string `json:"message"`
+	} `json:"error"`
+	ExecutionTimeMs float64 `json:"executionTimeMs"`
+	ToolCalls       []struct {
+		Server, Tool string
+		OK           bool `json:"ok"`
+	} `json:"toolCalls"`
+	isError bool
+	raw     json.RawMessage
+}
+
+// run calls run_deno_code and decodes the structured result.
+func (c *conductor) run(code string, extra map[string]any) runResult {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	args := map[string]any{"deno_code": code}
+	for k, v := range extra {
+		args[k] = v
+	}
+	res, err := c.session.CallTool(ctx, &mcp.CallToolParams{Name: "run_deno_code", Arguments: args})
+	if err != nil {
+		c.t.Fatalf("CallTool: %v", err)
+	}
+	raw, _ := json.Marshal(res.StructuredContent)
+	var out runResult
+	if err := json.Unmarshal(raw, &out); err != nil || out.Status == "" {
+		c.t.Fatalf("no structured result (%v): %s / %+v", err, raw, res.Content)
+	}
+	out.isError, out.raw = res.IsError, raw
+	if (out.Status == "error") != res.IsError {
+		c.t.Errorf("isError=%v but status=%q", res.IsError, out.Status)
+	}
+	return out
+}
+
+// mustSucceed fails the test unless the run succeeded.
+func (r runResult) mustSucceed(t *testing.T) runResult {
+	t.Helper()
+	if r.Status != "success" {
+		t.Fatalf("run failed: %s", r.raw)
+	}
+	return r
+}
+
+// mustFail fails the test unless the run failed with the given type.
+func (r runResult) mustFail(t *testing.T, typ string) runResult {
+	t.Helper()
+	if r.Status != "error" || r.Error == nil || r.Error.Type != typ {
+		t.Fatalf("want error of type %q, got %s", typ, r.raw)
+	}
+	return r
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
