@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { api, call, insideApp, NOT_AVAILABLE } from './api';
+
+type G = { window?: unknown };
+
+function bind(methods: Record<string, (...a: unknown[]) => Promise<unknown>>) {
+  (globalThis as G).window = { go: { app: { App: methods } } };
+}
+
+afterEach(() => {
+  delete (globalThis as G).window;
+});
+
+describe('call', () => {
+  const cases: Array<{
+    name: string;
+    methods?: Record<string, (...a: unknown[]) => Promise<unknown>>;
+    method: string;
+    args?: unknown[];
+    want: { kind: string; value?: unknown; match?: RegExp };
+  }> = [
+    { name: 'outside the app', method: 'Version', want: { kind: 'unavailable', match: /inside the MCP Conductor app/ } },
+    { name: 'method not bound yet', methods: {}, method: 'Policy', want: { kind: 'unavailable', match: /no Policy service/ } },
+    { name: 'ok', methods: { Version: async () => '1.0.0' }, method: 'Version', want: { kind: 'ok', value: '1.0.0' } },
+    {
+      name: 'arguments pass through',
+      methods: { SetAutostart: async (on) => ({ supported: true, enabled: on, path: '/p' }) },
+      method: 'SetAutostart',
+      args: [true],
+      want: { kind: 'ok', value: { supported: true, enabled: true, path: '/p' } },
+    },
+    {
+      name: 'Go ErrNotAvailable (string rejection)',
+      methods: { Clients: () => Promise.reject('clients: not available yet') },
+      method: 'Clients',
+      want: { kind: 'unavailable', match: /^clients: not available yet$/ },
+    },
+    {
+      name: 'other Go error',
+      methods: { Endpoint: () => Promise.reject(new Error('local endpoint: port in use')) },
+      method: 'Endpoint',
+      want: { kind: 'error', match: /port in use/ },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      if (c.methods) bind(c.methods);
+      const r = await call(c.method, ...(c.args ?? []));
+      expect(r.kind).toBe(c.want.kind);
+      if (r.kind === 'ok') expect(r.value).toEqual(c.want.value);
+      if (r.kind === 'unavailable') expect(r.reason).toMatch(c.want.match!);
+      if (r.kind === 'error') expect(r.message).toMatch(c.want.match!);
+    });
+  }
+});
+
+describe('api', () => {
+  it('reports unbuilt services as unavailable, never as data', async () => {
+    bind({ Version: async () => 'x' });
+    for (const r of [await api.policy(), await api.mcpServers(), await api.activity(), await api.runCode('1')]) {
+      expect(r.kind).toBe('unavailable');
+      if (r.kind === 'unavailable') expect(r.reason).toContain(NOT_AVAILABLE);
+    }
+  });
+  it('knows when it runs inside the app', () => {
+    expect(insideApp()).toBe(false);
+    bind({});
+    expect(insideApp()).toBe(true);
+  });
+});

@@ -1,0 +1,107 @@
+import type { ReactNode } from 'react';
+import type { Result } from '../api';
+
+/** A page's title block. */
+export function PageHeader(props: { title: string; subtitle?: string; actions?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{props.title}</h1>
+        {props.subtitle && <p className="subtitle">{props.subtitle}</p>}
+      </div>
+      {props.actions && <div className="page-actions">{props.actions}</div>}
+    </header>
+  );
+}
+
+/** A bordered section. */
+export function Card(props: { title?: string; aside?: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <section className={`card ${props.className ?? ''}`}>
+      {(props.title || props.aside) && (
+        <div className="card-head">
+          {props.title && <h2>{props.title}</h2>}
+          {props.aside}
+        </div>
+      )}
+      {props.children}
+    </section>
+  );
+}
+
+/** A small coloured status label. */
+export function Pill(props: { tone: 'ok' | 'warn' | 'bad' | 'muted'; children: ReactNode }) {
+  return <span className={`pill pill-${props.tone}`}>{props.children}</span>;
+}
+
+/** Says plainly that a service is not there yet; the backend's reason is kept for the curious. */
+export function Unavailable(props: { what: string; reason?: string }) {
+  return (
+    <div className="state state-unavailable" role="status" data-state="unavailable" title={props.reason}>
+      <div className="state-icon" aria-hidden>
+        <svg viewBox="0 0 24 24" width="20" height="20">
+          <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeWidth="1.6" strokeDasharray="3 3" />
+        </svg>
+      </div>
+      <div>
+        <strong>Not available yet</strong>
+        <p>{props.what} will appear here once this part of MCP Conductor is connected.</p>
+      </div>
+    </div>
+  );
+}
+
+/** Shows a failed call. */
+export function Failure(props: { message: string; onRetry?: () => void }) {
+  return (
+    <div className="state state-error" role="alert" data-state="error">
+      <div>
+        <strong>Something went wrong</strong>
+        <p>{props.message}</p>
+      </div>
+      {props.onRetry && (
+        <button className="btn" onClick={props.onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Renders a result: loading, not available yet, error, or the value. */
+export function ResultView<T>(props: {
+  what: string;
+  result: Result<T> | undefined;
+  onRetry?: () => void;
+  children: (value: T) => ReactNode;
+}) {
+  const r = props.result;
+  if (!r) return <div className="state state-loading" data-state="loading">Loading…</div>;
+  if (r.kind === 'unavailable') return <Unavailable what={props.what} reason={r.reason} />;
+  if (r.kind === 'error') return <Failure message={r.message} onRetry={props.onRetry} />;
+  return <>{props.children(r.value)}</>;
+}
+
+/** A labelled on/off switch. */
+export function Switch(props: {
+  checked: boolean;
+  disabled?: boolean;
+  label: string;
+  onChange: (on: boolean) => void;
+}) {
+  return (
+    <label className={`switch ${props.disabled ? 'is-disabled' : ''}`}>
+      <input
+        type="checkbox"
+        role="switch"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      <span className="switch-track" aria-hidden>
+        <span className="switch-thumb" />
+      </span>
+      <span className="switch-label">{props.label}</span>
+    </label>
+  );
+}
