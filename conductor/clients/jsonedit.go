@@ -127,8 +127,7 @@ func jsonEntry(path string, data []byte, key string) (map[string]any, bool, erro
 // jsonSet writes our entry (f) under key, changing nothing else.
 func jsonSet(path string, data []byte, key string, f fields) ([]byte, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		b, err := marshal(fields{{key, fields{{ServerName, f}}}}, "", "  ")
-		return append(b, '\n'), err
+		return append(renderJSON(fields{{key, fields{{ServerName, f}}}}, "", "  "), '\n'), nil
 	}
 	doc, root, err := parseJSON(path, data)
 	if err != nil {
@@ -170,9 +169,22 @@ func jsonSet(path string, data []byte, key string, f fields) ([]byte, error) {
 			removeMember(entry, i)
 		}
 	}
-	for _, kv := range f {
+	for n, kv := range f {
 		i := member(entry, kv.key)
 		if i < 0 {
+			// Place it after the field that precedes it in our order.
+			at := 0
+			for _, p := range f[:n] {
+				at = max(at, member(entry, p.key)+1)
+			}
+			if at < len(entry.Members) {
+				u := unit
+				if !bytes.Contains(entry.Members[at].Name.BeforeExtra, []byte("\n")) {
+					u = "" // a one-line entry stays on one line
+				}
+				insertMember(entry, at, kv.key, renderJSON(kv.val, memberIndent(data, &entry.Members[at]), u))
+				continue
+			}
 			if err := addMember(entry, eIndent, unit, kv.key, kv.val); err != nil {
 				return nil, err
 			}

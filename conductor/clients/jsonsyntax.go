@@ -71,11 +71,65 @@ func renderValue(v any, indent, unit string, compact bool) (hujson.Value, error)
 	if compact {
 		unit = ""
 	}
-	b, err := marshal(v, indent, unit)
-	if err != nil {
-		return hujson.Value{}, err
+	return hujson.Parse(renderJSON(v, indent, unit))
+}
+
+// renderJSON writes one of our values. Objects are expanded one member a
+// line (unit "" keeps them on one line); string arrays stay on one line, as
+// people write them. Lines after the first start with indent.
+func renderJSON(v any, indent, unit string) []byte {
+	var b bytes.Buffer
+	str := func(s string) {
+		q, _ := marshal(s, "", "")
+		b.Write(q)
 	}
-	return hujson.Parse(b)
+	object := func(n int, key func(int) string, val func(int) any) {
+		if n == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteByte('{')
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if unit == "" {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+			} else {
+				b.WriteString("\n" + indent + unit)
+			}
+			str(key(i))
+			b.WriteString(": ")
+			b.Write(renderJSON(val(i), indent+unit, unit))
+		}
+		if unit != "" {
+			b.WriteString("\n" + indent)
+		}
+		b.WriteByte('}')
+	}
+	switch v := v.(type) {
+	case string:
+		str(v)
+	case []string:
+		b.WriteByte('[')
+		for i, s := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			str(s)
+		}
+		b.WriteByte(']')
+	case map[string]string:
+		keys := sortedKeys(v)
+		object(len(keys), func(i int) string { return keys[i] }, func(i int) any { return v[keys[i]] })
+	case fields:
+		object(len(v), func(i int) string { return v[i].key }, func(i int) any { return v[i].val })
+	default:
+		panic(fmt.Sprintf("clients: no JSON form for %T", v))
+	}
+	return b.Bytes()
 }
 
 // addMember appends name: v to obj, whose own line is indented by
@@ -133,6 +187,25 @@ func addMember(obj *hujson.Object, objIndent, unit, name string, v any) error {
 	return nil
 }
 
+// insertMember puts name: val (rendered) before obj.Members[at], on a line
+// of its own when that member has one.
+func insertMember(obj *hujson.Object, at int, name string, val []byte) {
+	next := &obj.Members[at]
+	v, err := hujson.Parse(val)
+	if err != nil {
+		panic(err) // we rendered it
+	}
+	v.BeforeExtra = []byte(" ")
+	m := hujson.ObjectMember{Name: hujson.Value{Value: hujson.String(name), BeforeExtra: next.Name.BeforeExtra}, Value: v}
+	b := next.Name.BeforeExtra
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		next.Name.BeforeExtra = append([]byte("\n"), b[i+1:]...)
+	} else {
+		next.Name.BeforeExtra = []byte(" ")
+	}
+	obj.Members = append(obj.Members[:at], append([]hujson.ObjectMember{m}, obj.Members[at:]...)...)
+}
+
 // setValue replaces m's value, keeping the space and comments around it.
 func setValue(m *hujson.ObjectMember, indent, unit string, v any) error {
 	compact := !bytes.Contains(m.Name.BeforeExtra, []byte("\n")) && !bytes.Contains(m.Value.Pack(), []byte("\n"))
@@ -164,8 +237,11 @@ func removeMember(obj *hujson.Object, i int) {
 	}
 	if i > 0 {
 		prev := &obj.Members[i-1]
-		if m.Value.AfterExtra == nil && isSpace(prev.Value.AfterExtra) {
-			prev.Value.AfterExtra = nil // no trailing comma where there was none
+		switch { // keep the file's trailing-comma style
+		case m.Value.AfterExtra == nil && isSpace(prev.Value.AfterExtra):
+			prev.Value.AfterExtra = nil
+		case m.Value.AfterExtra != nil && prev.Value.AfterExtra == nil:
+			prev.Value.AfterExtra = []byte{}
 		}
 	}
 	if l, rest := firstLine(obj.AfterExtra); hasComment(l) && rest != nil {

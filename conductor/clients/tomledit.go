@@ -225,6 +225,11 @@ func splice(data []byte, exprs []tomlExpr, blocks []tomlBlock, repl []byte) []by
 				}
 			}
 		}
+		if repl == nil && e == len(data) { // the file's last table: drop the gap before it
+			for s > 0 && bytes.HasSuffix(data[:s], []byte("\n\n")) {
+				s--
+			}
+		}
 		out = append(out, data[last:s]...)
 		if i == 0 {
 			out = append(out, repl...)
