@@ -26,6 +26,7 @@
   const createObjectURL = URL.createObjectURL;
   const BlobCtor = Blob;
   const NotCapable = Deno.errors.NotCapable;
+  const PermissionDenied = Deno.errors.PermissionDenied;
   const addEventListener = globalThis.addEventListener.bind(globalThis);
   const dynamicImport = (u) => import(u);
 
@@ -120,9 +121,9 @@
 
   function classify(e) {
     const msg = String(e && e.message || e);
-    if (e instanceof NotCapable || /^Requires \S+ access to/.test(msg)) return "permission";
-    if (/--cached-only|not found in cache|Module not found|Import ".*" not a dependency/.test(msg)) return "dependency";
-    if (e instanceof RangeError && /allocation failed|Invalid (array|string) length|Maximum call stack/.test(msg)) return "limit";
+    if (/^Requires import access to|--cached-only|not found in cache|Module not found|Import ".*" not a dependency/.test(msg)) return "dependency";
+    if (e instanceof NotCapable || e instanceof PermissionDenied || /^Requires \S+ access to/.test(msg)) return "permission";
+    if (e instanceof RangeError && /allocation failed/.test(msg)) return "limit";
     return "runtime";
   }
 
