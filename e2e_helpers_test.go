@@ -36,6 +36,13 @@ func startConductor(t *testing.T, env ...string) *conductor {
 		"MCP_CONDUCTOR_HOME=" + filepath.Join(home, ".mcp-conductor"),
 		"MCP_CONDUCTOR_DENO=" + deno,
 	}, env...)
+	// A machine's network setup (proxy, private CA, npm mirror) is what the
+	// install step needs to reach the registry, as it would for a user.
+	for _, k := range []string{"SSL_CERT_FILE", "SSL_CERT_DIR", "DENO_CERT", "DENO_TLS_CA_STORE", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy", "NPM_CONFIG_REGISTRY", "npm_config_registry"} {
+		if v, ok := os.LookupEnv(k); ok {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
 	cmd.Stderr = &testLogWriter{t: t}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -128,3 +135,5 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func testBinary(t *testing.T) string { return testenv.Binary(t) }

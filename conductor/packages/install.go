@@ -84,10 +84,21 @@ func (in *Installer) Ensure(ctx context.Context, specs []Spec) error {
 func installEnv(cacheDir string) []string {
 	env := []string{"DENO_DIR=" + cacheDir, "DENO_NO_UPDATE_CHECK=1", "DENO_NO_PACKAGE_JSON=1", "NO_COLOR=1"}
 	for _, k := range []string{"HOME", "PATH", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
-		"NPM_CONFIG_REGISTRY", "npm_config_registry", "DENO_CERT", "JSR_URL", "DENO_AUTH_TOKENS", "SSL_CERT_FILE"} {
+		"NPM_CONFIG_REGISTRY", "npm_config_registry", "DENO_CERT", "DENO_TLS_CA_STORE", "JSR_URL", "DENO_AUTH_TOKENS", "SSL_CERT_FILE", "SSL_CERT_DIR"} {
 		if v, ok := os.LookupEnv(k); ok {
 			env = append(env, k+"="+v)
 		}
+	}
+	// Deno reads neither SSL_CERT_FILE nor the system store by default; a
+	// private CA (corporate proxy, npm mirror) set up for other tools should
+	// work here too.
+	if _, ok := os.LookupEnv("DENO_CERT"); !ok {
+		if f := os.Getenv("SSL_CERT_FILE"); f != "" {
+			env = append(env, "DENO_CERT="+f)
+		}
+	}
+	if _, ok := os.LookupEnv("DENO_TLS_CA_STORE"); !ok {
+		env = append(env, "DENO_TLS_CA_STORE=mozilla,system")
 	}
 	return env
 }
