@@ -33,7 +33,7 @@ func unifiedDiff(path, a, b string) string {
 	}
 
 	var out strings.Builder
-	from, to := "a/"+path, "b/"+path
+	from, to := path, path
 	if a == "" {
 		from = "/dev/null"
 	}

@@ -47,10 +47,11 @@ func (e Env) getenv(k string) string {
 	return e.Getenv(k)
 }
 
-// join builds a path with the separator of e.GOOS, so Windows paths resolve
-// correctly in tests that run elsewhere.
+// join builds a path. A Windows path (e.GOOS "windows") that is not a path
+// of the host, as when resolving Windows locations on another OS, is joined
+// with backslashes.
 func (e Env) join(elem ...string) string {
-	if e.GOOS == "windows" && filepath.Separator != '\\' {
+	if e.GOOS == "windows" && filepath.Separator != '\\' && !filepath.IsAbs(elem[0]) {
 		out := elem[0]
 		for _, s := range elem[1:] {
 			if len(out) > 0 && out[len(out)-1] != '\\' && out[len(out)-1] != '/' {
