@@ -165,9 +165,9 @@ func addMember(obj *hujson.Object, objIndent, unit, name string, v any) error {
 	}
 	nameV := hujson.Value{Value: hujson.String(name)}
 	switch {
-	case compact:
-		if n > 0 && isSpace(obj.Members[n-1].Name.BeforeExtra) {
-			nameV.BeforeExtra = bytes.Clone(obj.Members[n-1].Name.BeforeExtra)
+	case compact: // {"a": 1, "b": 2} or {"a":1,"b":2}
+		if len(valBefore) > 0 {
+			nameV.BeforeExtra = []byte(" ")
 		}
 	default:
 		// A comment after the last member, on its line, stays there.
