@@ -1,0 +1,124 @@
+package clients_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// repoRoot is the folder holding go.mod.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !exists(filepath.Join(dir, "go.mod")) {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test")
+		}
+		dir = parent
+	}
+	return dir
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// need reports a missing dependency: a failure in CI, a skip elsewhere.
+func need(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("missing %s (CI must provide it)", what)
+	}
+	t.Skipf("missing %s", what)
+}
+
+// TestRegisteredEntryAnswersInitialize builds mcp-conductor, registers it
+// into a Cursor configuration in a temporary home, reads the entry back and
+// launches it exactly as a client would — absolute command, its args, its
+// env on top of a minimal environment — then speaks MCP to it.
+func TestRegisteredEntryAnswersInitialize(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the minimal Unix environment of this test does not apply")
+	}
+	root := repoRoot(t)
+	deno := os.Getenv("MCP_CONDUCTOR_DENO")
+	if deno == "" {
+		deno = filepath.Join(root, "node_modules", "@deno", "linux-x64-glibc", "deno")
+	}
+	if !exists(deno) {
+		need(t, "the deno binary (run npm install at the repository root)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	built := filepath.Join(t.TempDir(), "mcp-conductor")
+	build := exec.CommandContext(ctx, "go", "build", "-o", built, ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	home := t.TempDir()
+	conductorHome := filepath.Join(home, ".mcp-conductor")
+	os.MkdirAll(filepath.Join(home, ".cursor"), 0o755)
+	opts := clients.Options{Env: clients.Env{GOOS: runtime.GOOS, Home: home}, Home: conductorHome}
+	launcher, err := clients.InstallLauncher(conductorHome, built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cursor, _ := clients.Find("cursor")
+	entry := clients.StdioEntry(launcher, map[string]string{
+		"MCP_CONDUCTOR_HOME": conductorHome,
+		"MCP_CONDUCTOR_DENO": deno,
+	})
+	ch, err := cursor.Register(ctx, entry, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var cfg struct {
+		MCPServers map[string]struct {
+			Command string            `json:"command"`
+			Args    []string          `json:"args"`
+			Env     map[string]string `json:"env"`
+		} `json:"mcpServers"`
+	}
+	data, err := os.ReadFile(ch.Path)
+	if err != nil || json.Unmarshal(data, &cfg) != nil {
+		t.Fatalf("read back %s: %v\n%s", ch.Path, err, data)
+	}
+	e, ok := cfg.MCPServers[clients.ServerName]
+	if !ok || !filepath.IsAbs(e.Command) {
+		t.Fatalf("entry %+v: want an absolute command", e)
+	}
+
+	cmd := exec.Command(e.Command, e.Args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin"}
+	for k, v := range e.Env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	client := mcp.NewClient(&mcp.Implementation{Name: "registration-test", Version: "0"}, nil)
+	session, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatalf("MCP initialize with %s %v: %v", e.Command, e.Args, err)
+	}
+	defer session.Close()
+	info := session.InitializeResult().ServerInfo
+	if info == nil || info.Name == "" {
+		t.Fatalf("initialize result has no server info: %+v", session.InitializeResult())
+	}
+	if _, err := session.ListTools(ctx, nil); err != nil {
+		t.Fatalf("tools/list after initialize: %v", err)
+	}
+}
