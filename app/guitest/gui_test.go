@@ -1,0 +1,224 @@
+//go:build gui
+
+package guitest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/mcp-conductor/mcp-conductor/app/tray"
+)
+
+// startWithTray starts the app in s with a watcher on the bus and returns a
+// client for the tray item it registers.
+func startWithTray(t *testing.T, s *session, name string, env ...string) (*app, *trayClient) {
+	t.Helper()
+	w, err := startWatcher(s.bus, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := s.start(name, env...)
+	dest, path, err := w.waitItem(ctx(t, 30*time.Second))
+	if err != nil {
+		t.Fatalf("%v\napp log:\n%s", err, a.log)
+	}
+	return a, &trayClient{conn: s.bus, dest: dest, item: path}
+}
+
+// TestTrayMenuOverDBus reads the tray icon and its menu as a desktop panel
+// would, toggles "Start on login" and quits through the menu.
+func TestTrayMenuOverDBus(t *testing.T) {
+	s := newSession(t)
+	a, tc := startWithTray(t, s, "tray-menu")
+	c := ctx(t, 60*time.Second)
+
+	// The item itself: title, tooltip, icon, menu.
+	for name, check := range map[string]func(dbus.Variant) bool{
+		"Status": func(v dbus.Variant) bool { return v.Value() == "Active" },
+		"Title": func(v dbus.Variant) bool {
+			s, _ := v.Value().(string)
+			return strings.HasPrefix(s, "MCP Conductor")
+		},
+		"IconPixmap": func(v dbus.Variant) bool {
+			// a(iiay): at least one non-empty ARGB image
+			px, ok := v.Value().([][]any)
+			if !ok || len(px) == 0 || len(px[0]) != 3 {
+				return false
+			}
+			w, _ := px[0][0].(int32)
+			data, _ := px[0][2].([]byte)
+			return w > 0 && len(data) == int(w)*int(w)*4
+		},
+	} {
+		// The item registers before its menu and icon are built: poll.
+		var v dbus.Variant
+		var err error
+		if !waitFor(20*time.Second, func() bool { v, err = tc.prop(c, name); return err == nil && check(v) }) {
+			t.Errorf("StatusNotifierItem %s = %v (%v)", name, v, err)
+		}
+	}
+
+	// The menu, as the first launch builds it: nothing of the engine is
+	// plugged in, so its entries say "not available yet".
+	var root menuNode
+	want := []string{
+		"Status not available yet [disabled]",
+		tray.TitleOpen,
+		"---",
+		"Local endpoint: not available yet [disabled]",
+		tray.TitleCopyURL + " [disabled]",
+		tray.TitleClients + " [submenu]",
+		"  Not available yet [disabled]",
+		"---",
+		tray.TitleOpenWorkspace,
+		tray.TitleOpenLogs,
+		tray.TitleAutostart + " [check=0]",
+		"---",
+		tray.TitleQuit,
+	}
+	ok := waitFor(20*time.Second, func() bool {
+		var err error
+		root, err = tc.layout(c)
+		return err == nil && strings.Join(root.outline(0), "\n") == strings.Join(want, "\n")
+	})
+	if !ok {
+		t.Fatalf("tray menu:\n%s\nwant:\n%s", strings.Join(root.outline(0), "\n"), strings.Join(want, "\n"))
+	}
+
+	// Start on login writes the XDG autostart entry and ticks the item.
+	if err := tc.clickLabel(c, tray.TitleAutostart); err != nil {
+		t.Fatal(err)
+	}
+	entry := filepath.Join(s.home, ".config", "autostart", "mcp-conductor.desktop")
+	if !waitFor(10*time.Second, func() bool { _, err := os.Stat(entry); return err == nil }) {
+		t.Fatalf("no autostart entry at %s after clicking %q\napp log:\n%s", entry, tray.TitleAutostart, a.log)
+	}
+	b, _ := os.ReadFile(entry)
+	if !strings.Contains(string(b), "Exec=env MCP_CONDUCTOR_START_HIDDEN=1 ") {
+		t.Errorf("autostart entry:\n%s", b)
+	}
+	if !waitFor(10*time.Second, func() bool {
+		root, _ = tc.layout(c)
+		n, ok := root.find(tray.TitleAutostart)
+		return ok && n.toggleState() == 1
+	}) {
+		t.Errorf("%q is not ticked after clicking it:\n%s", tray.TitleAutostart, strings.Join(root.outline(0), "\n"))
+	}
+	// ... and clicking again removes it.
+	if err := tc.clickLabel(c, tray.TitleAutostart); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(10*time.Second, func() bool { _, err := os.Stat(entry); return os.IsNotExist(err) }) {
+		t.Errorf("autostart entry still there after unticking")
+	}
+
+	// Quit ends the process cleanly.
+	if err := tc.clickLabel(c, tray.TitleQuit); err != nil {
+		t.Fatal(err)
+	}
+	code, err := a.wait(15 * time.Second)
+	if err != nil || code != 0 {
+		t.Fatalf("after Quit: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	}
+}
+
+// TestWindowScreenshot checks that the real WebKitGTK window renders the
+// frontend, in the light and the dark colour scheme.
+func TestWindowScreenshot(t *testing.T) {
+	var lumas []float64
+	for _, tc := range []struct{ name, theme string }{
+		{"window-light", "Adwaita"},
+		{"window-dark", "Adwaita:dark"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSession(t)
+			a, _ := startWithTray(t, s, tc.name, "GTK_THEME="+tc.theme)
+			w := s.window(30 * time.Second)
+			img := s.screenshot(w, tc.name, 40, 45*time.Second)
+			colours, luma := stats(img)
+			t.Logf("%s: %dx%d, %d colours, mean luminance %.0f", tc.name, img.Bounds().Dx(), img.Bounds().Dy(), colours, luma)
+			if img.Bounds().Dx() < 800 || img.Bounds().Dy() < 500 {
+				t.Errorf("window is %v, smaller than its minimum size", img.Bounds())
+			}
+			lumas = append(lumas, luma)
+			a.cmd.Process.Signal(syscall.SIGTERM)
+			if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
+				t.Errorf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
+			}
+		})
+	}
+	if len(lumas) == 2 && !(lumas[1] < lumas[0]-40) {
+		t.Errorf("the dark window (mean luminance %.0f) is not darker than the light one (%.0f)", lumas[1], lumas[0])
+	}
+}
+
+// TestCloseHidesWindowAndTrayReopensIt: closing the window keeps the app in
+// the tray; "Open MCP Conductor" brings the window back.
+func TestCloseHidesWindowAndTrayReopensIt(t *testing.T) {
+	s := newSession(t)
+	a, tc := startWithTray(t, s, "close-reopen")
+	c := ctx(t, 60*time.Second)
+	w := s.window(30 * time.Second)
+	s.screenshot(w, "before-close", 40, 45*time.Second)
+
+	if err := s.x.close(w); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(10*time.Second, func() bool { return !s.x.viewable(w) }) {
+		t.Fatal("the window is still shown after closing it")
+	}
+	time.Sleep(time.Second)
+	if !a.running() {
+		t.Fatalf("closing the window ended the app\napp log:\n%s", a.log)
+	}
+
+	if err := tc.clickLabel(c, tray.TitleOpen); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(10*time.Second, func() bool { return s.x.viewable(w) }) {
+		t.Fatalf("%q did not show the window again\napp log:\n%s", tray.TitleOpen, a.log)
+	}
+	s.screenshot(w, "reopened-from-tray", 40, 30*time.Second)
+
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
+		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	}
+}
+
+// TestSecondLaunchShowsTheFirst: one app per user. A hidden first instance
+// (as started on login) is shown by a second launch, which exits 0.
+func TestSecondLaunchShowsTheFirst(t *testing.T) {
+	s := newSession(t)
+	first, _ := startWithTray(t, s, "first-instance", "MCP_CONDUCTOR_START_HIDDEN=1")
+	w := s.window(30 * time.Second)
+	time.Sleep(2 * time.Second)
+	if s.x.viewable(w) {
+		t.Fatal("the window is shown although the app was started hidden")
+	}
+
+	second := s.start("second-instance")
+	code, err := second.wait(20 * time.Second)
+	if err != nil || code != 0 {
+		t.Fatalf("second launch: exit code %d, %v\nlog:\n%s", code, err, second.log)
+	}
+	if !strings.Contains(second.log.String(), "already running") {
+		t.Errorf("second launch said: %s", second.log)
+	}
+	if !waitFor(10*time.Second, func() bool { return s.x.viewable(w) }) {
+		t.Fatalf("the second launch did not show the first one's window\nfirst log:\n%s", first.log)
+	}
+	if !first.running() {
+		t.Fatal("the first instance ended")
+	}
+	first.cmd.Process.Signal(syscall.SIGTERM)
+	if code, err := first.wait(15 * time.Second); err != nil || code != 0 {
+		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, first.log)
+	}
+}
