@@ -30,6 +30,8 @@
   const addEventListener = globalThis.addEventListener.bind(globalThis);
   const dynamicImport = (u) => import(u);
 
+  // Written once, before any job, so the host knows this process has booted.
+  const READY = "\x1econductor-ready\n";
   let key = "";
   let maxReturn = 1 << 20;
   let moduleURL = "";
@@ -154,6 +156,7 @@
   });
 
   async function main() {
+    writeAll(encode(READY));
     const job = await readMessage();
     if (job === null) exit(0); // host went away before sending work
     key = job.key;
@@ -192,6 +195,12 @@
       exit(1);
     }
     send({ t: "result", value: text });
+    // When the event loop has drained, say so: the host then ends the process
+    // at once instead of waiting for Deno's teardown. Listeners the code
+    // added while it ran were registered earlier and have already run.
+    addEventListener("unload", () => {
+      if (Deno.exitCode === 0) send({ t: "exit" });
+    });
   }
 
   function deepFreeze(v) {

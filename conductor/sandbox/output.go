@@ -64,6 +64,8 @@ type frameSplitter struct {
 	key      []byte
 	out      *cappedBuffer
 	onFrame  func([]byte)
+	onReady  func() // called once when the boot marker is seen
+	booted   bool
 	maxFrame int
 	pending  []byte
 	inFrame  bool
@@ -79,11 +81,24 @@ func (f *frameSplitter) setKey(k string) {
 func (f *frameSplitter) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.key) == 0 { // no job yet: everything is output
-		f.out.Write(p)
+	f.pending = append(f.pending, p...)
+	if !f.booted { // the bootstrap prints its boot marker before anything else
+		i := bytes.Index(f.pending, readyMarker)
+		if i < 0 {
+			return len(p), nil
+		}
+		f.out.Write(f.pending[:i])
+		f.pending = append(f.pending[:0], f.pending[i+len(readyMarker):]...)
+		f.booted = true
+		if f.onReady != nil {
+			f.onReady()
+		}
+	}
+	if len(f.key) == 0 {
+		f.out.Write(f.pending)
+		f.pending = f.pending[:0]
 		return len(p), nil
 	}
-	f.pending = append(f.pending, p...)
 	for {
 		if f.inFrame {
 			nl := bytes.IndexByte(f.pending, '\n')
@@ -116,6 +131,9 @@ func (f *frameSplitter) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 }
+
+// readyMarker is what the bootstrap prints once it has booted, before any job.
+var readyMarker = []byte("\x1econductor-ready\n")
 
 // flush writes any held-back tail to the output once the stream has ended.
 func (f *frameSplitter) flush() {

@@ -26,6 +26,8 @@ func TestFrameSplitter(t *testing.T) {
 			out := &cappedBuffer{max: 1 << 20}
 			f := &frameSplitter{out: out, maxFrame: 1 << 20, onFrame: func(b []byte) { frames = append(frames, string(b)) }}
 			f.setKey(key)
+			f.Write(readyMarker[:3])
+			f.Write(readyMarker[3:])
 			for _, w := range tt.writes {
 				f.Write([]byte(w))
 			}

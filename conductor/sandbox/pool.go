@@ -59,17 +59,38 @@ func (p *pool) fill() {
 	}
 }
 
-// get returns a waiting process, or starts one when none is ready.
+// get returns a pre-started process, preferring one that has finished
+// booting; with none at all it starts one cold.
 func (p *pool) get() (*process, error) {
 	defer p.kick()
+	var booting []*process
+	defer func() {
+		for _, b := range booting { // hand back the ones not taken
+			select {
+			case p.ready <- b:
+			default:
+				go b.stop()
+			}
+		}
+	}()
 	for {
 		select {
 		case proc := <-p.ready:
-			if proc.alive() {
+			if !proc.alive() {
+				continue
+			}
+			if proc.isReady() {
 				return proc, nil
 			}
+			booting = append(booting, proc)
 			continue
 		default:
+		}
+		if len(booting) > 0 {
+			// Still booting, but further along than a new process would be.
+			proc := booting[0]
+			booting = booting[1:]
+			return proc, nil
 		}
 		return p.spawn()
 	}

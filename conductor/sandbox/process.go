@@ -42,6 +42,7 @@ type process struct {
 	split    *frameSplitter
 	frames   chan frame
 	exited   chan struct{} // closed when the process has exited and output is drained
+	ready    chan struct{} // closed when the bootstrap has booted and waits for its job
 	waitErr  error
 	started  time.Time
 	badFrame bool
@@ -54,8 +55,9 @@ func startProcess(argv []string, dir string, env []string, maxOutput int) (*proc
 		stderr: &cappedBuffer{max: maxOutput},
 		frames: make(chan frame, 64),
 		exited: make(chan struct{}),
+		ready:  make(chan struct{}),
 	}
-	p.split = &frameSplitter{out: p.stdout, maxFrame: maxOutput + 64<<10, onFrame: p.onFrame}
+	p.split = &frameSplitter{out: p.stdout, maxFrame: maxOutput + 64<<10, onFrame: p.onFrame, onReady: func() { close(p.ready) }}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
 	cmd.Env = env
@@ -155,6 +157,16 @@ func (p *process) stop() {
 	}
 	signalGroup(p.cmd, true)
 	<-p.exited
+}
+
+// isReady reports whether the process has booted.
+func (p *process) isReady() bool {
+	select {
+	case <-p.ready:
+		return true
+	default:
+		return false
+	}
 }
 
 // alive reports whether the process is still running.

@@ -151,6 +151,7 @@ func (r *Runner) execute(ctx context.Context, p *process, prog *Program, job Job
 		errFrame *frame
 		timedOut bool
 		canceled bool
+		finished bool // the bootstrap reported a clean end of the event loop
 	)
 	calls := newCallTracker()
 loop:
@@ -166,6 +167,11 @@ loop:
 				}
 			case "call":
 				calls.dispatch(runCtx, p, f, job.Calls)
+			case "exit":
+				// Nothing more can run; skip Deno's teardown. Killing the
+				// group closes the pipes, so all output is still read.
+				finished = true
+				signalGroup(p.cmd, true)
 			}
 		case <-p.exited:
 			break loop
@@ -216,7 +222,7 @@ loop:
 		setErr(errFrame.Kind, msg)
 	case isOutOfMemory(rawStderr):
 		setErr(KindLimit, fmt.Sprintf("the code ran out of memory: the sandbox's heap is capped at %d MB", r.policy.MaxMemoryMB))
-	case p.exitCode() != 0:
+	case p.exitCode() != 0 && !finished:
 		msg := fmt.Sprintf("the process exited with code %d", p.exitCode())
 		if p.exitCode() < 0 {
 			msg = "the process was killed by a signal"

@@ -37,19 +37,36 @@ func Compile(code string, resolve ResolveFunc) (*Program, error) {
 	if !ok {
 		return nil, &CodeError{Kind: KindSyntax, Message: syntaxErrors(code)}
 	}
-	imports, err := checkImports(code, resolve)
-	if err != nil {
-		return nil, err
+	var imports []string
+	if mayImport(code) {
+		var err error
+		if imports, err = checkImports(code, resolve); err != nil {
+			return nil, err
+		}
 	}
-	if pre, expr, ok := splitLastExpression(code, whole); ok {
-		code = pre + "\n;export default (\n" + expr + "\n);\n"
-	}
-	js, ok := transform(code)
+	pre, expr, exprJS, ok := splitLastExpression(code, whole)
 	if !ok {
-		return nil, fmt.Errorf("compile: rewritten code does not parse (please report this): %s", syntaxErrors(code))
+		return &Program{JS: whole, Imports: imports}, nil
+	}
+	if pre == "" {
+		// The whole code is one expression, compiled already.
+		return &Program{JS: exprJS, Imports: imports}, nil
+	}
+	js, ok := transform(pre + "\n;" + exportDefault(expr))
+	if !ok {
+		return nil, fmt.Errorf("compile: rewritten code does not parse (please report this): %s", syntaxErrors(pre+"\n;"+exportDefault(expr)))
 	}
 	return &Program{JS: js, Imports: imports}, nil
 }
+
+// mayImport reports whether code can contain an import at all: every form
+// (import declarations, import(), export … from, require) spells one of
+// these words, and keywords cannot be written with escapes.
+func mayImport(code string) bool {
+	return strings.Contains(code, "import") || strings.Contains(code, "from") || strings.Contains(code, "require")
+}
+
+func exportDefault(expr string) string { return "export default (\n" + expr + "\n);" }
 
 // checkImports walks every import of the code (static, re-exports, and
 // dynamic imports of string literals) through resolve. It uses esbuild's
@@ -129,8 +146,8 @@ func dedupe(s []string) []string {
 }
 
 // splitLastExpression finds the code's final top-level statement and, when
-// it is an expression statement, returns the code before it and the
-// expression's text.
+// it is an expression statement, returns the code before it, the
+// expression's text, and the expression compiled as a default export.
 //
 // esbuild is the parser: candidate statement starts (line starts, and points
 // after ';' or '}') are tried from the end; a candidate is accepted when the
@@ -140,7 +157,7 @@ func dedupe(s []string) []string {
 // "a\n-1" (which is "a - 1"). Compiling and comparing, rather than reading
 // esbuild's output, matters because esbuild drops expression statements that
 // fold to constants (NaN, -1, void 0), whose value would then be lost.
-func splitLastExpression(code, whole string) (prefix, expr string, ok bool) {
+func splitLastExpression(code, whole string) (prefix, expr, exprJS string, ok bool) {
 	trimmed := strings.TrimRight(code, " \t\r\n;")
 	for _, q := range candidateStarts(trimmed) {
 		suffix := strings.TrimSpace(trimmed[q:])
@@ -148,8 +165,12 @@ func splitLastExpression(code, whole string) (prefix, expr string, ok bool) {
 			continue
 		}
 		pre := trimmed[:q]
-		if _, ok := transform("export default (\n" + suffix + "\n);"); !ok {
+		exprJS, ok := transform(exportDefault(suffix))
+		if !ok {
 			continue
+		}
+		if strings.TrimSpace(pre) == "" {
+			return "", suffix, exprJS, true
 		}
 		if _, ok := transform(pre); !ok {
 			continue
@@ -157,9 +178,9 @@ func splitLastExpression(code, whole string) (prefix, expr string, ok bool) {
 		if split, ok := transform(pre + "\n;" + suffix); !ok || dropEmpty(split) != dropEmpty(whole) {
 			continue
 		}
-		return pre, suffix, true
+		return pre, suffix, exprJS, true
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 // dropEmpty removes top-level empty statements from printed code.
