@@ -194,8 +194,14 @@ type app struct {
 // start runs the app (plain `mcp-conductor`, the desktop face) in the session.
 func (s *session) start(name string, extraEnv ...string) *app {
 	s.t.Helper()
+	return s.startBinary(binary, name, extraEnv...)
+}
+
+// startBinary runs bin as the app; its output is saved as name.log.
+func (s *session) startBinary(bin, name string, extraEnv ...string) *app {
+	s.t.Helper()
 	a := &app{done: make(chan struct{}), log: &syncBuffer{}}
-	a.cmd = exec.Command(binary)
+	a.cmd = exec.Command(bin)
 	a.cmd.Env = s.env(extraEnv...)
 	a.cmd.Stdout, a.cmd.Stderr = a.log, a.log
 	if err := a.cmd.Start(); err != nil {

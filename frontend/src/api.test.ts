@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, call, insideApp, NOT_AVAILABLE } from './api';
+import { api, bound, call, insideApp, NOT_AVAILABLE } from './api';
 
 type G = { window?: unknown };
 
@@ -61,6 +61,12 @@ describe('api', () => {
       expect(r.kind).toBe('unavailable');
       if (r.kind === 'unavailable') expect(r.reason).toContain(NOT_AVAILABLE);
     }
+  });
+  it('knows which methods are bound', () => {
+    expect(bound('Version')).toBe(false);
+    bind({ Version: async () => 'x' });
+    expect(bound('Version')).toBe(true);
+    expect(bound('RunCode')).toBe(false);
   });
   it('knows when it runs inside the app', () => {
     expect(insideApp()).toBe(false);

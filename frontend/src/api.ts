@@ -118,6 +118,11 @@ export function insideApp(): boolean {
   return wails().go?.app?.App !== undefined;
 }
 
+/** Whether the backend binds a method (a service the page can use). */
+export function bound(method: string): boolean {
+  return typeof wails().go?.app?.App?.[method] === 'function';
+}
+
 /** Calls a bound Go method by name and classifies the outcome. */
 export async function call<T>(method: string, ...args: unknown[]): Promise<Result<T>> {
   const bound = wails().go?.app?.App;

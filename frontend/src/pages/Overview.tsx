@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, copyText, onEvent, type AutostartStatus, type Result } from '../api';
-import { Card, Failure, PageHeader, Pill, ResultView, Switch } from '../components/ui';
+import { Card, PageHeader, Pill, ResultView, Switch } from '../components/ui';
 import { useResult } from '../hooks';
 
 /** Status at a glance, start on login, and the app's folders. */
@@ -137,7 +137,12 @@ function AutostartCard() {
 function OpenButton(props: { label: string; open: () => Promise<Result<void>> }) {
   const [err, setErr] = useState<string>();
   return (
-    <>
+    <span className="open-button">
+      {err && (
+        <span className="inline-error" role="alert">
+          {err}
+        </span>
+      )}
       <button
         className="btn btn-small"
         onClick={async () => {
@@ -147,8 +152,7 @@ function OpenButton(props: { label: string; open: () => Promise<Result<void>> })
       >
         {props.label}
       </button>
-      {err && <Failure message={err} />}
-    </>
+    </span>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { api, type Result, type RunResult } from '../api';
-import { Card, PageHeader, ResultView } from '../components/ui';
+import { api, bound, type Result, type RunResult } from '../api';
+import { Card, PageHeader, ResultView, Unavailable } from '../components/ui';
 
 const sample = `// Runs in the same sandbox your AI agents use.
 const words = ["sandboxed", "typescript", "for", "agents"];
@@ -12,7 +12,9 @@ export function Playground() {
   const [code, setCode] = useState(sample);
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<Result<RunResult>>();
+  const canRun = bound('RunCode');
   const run = async () => {
+    if (!canRun) return;
     setRunning(true);
     setResult(await api.runCode(code));
     setRunning(false);
@@ -23,11 +25,12 @@ export function Playground() {
         title="Playground"
         subtitle="Run TypeScript in the sandbox with the same permissions and packages as your agents."
         actions={
-          <button className="btn btn-primary" onClick={run} disabled={running}>
+          <button className="btn btn-primary" onClick={run} disabled={running || !canRun}>
             {running ? 'Running…' : 'Run'}
           </button>
         }
       />
+      {!canRun && <Unavailable what="Running code from here" />}
       <Card title="Code">
         <textarea
           className="code"
