@@ -1,0 +1,95 @@
+// Package runtime finds, downloads and installs the Deno runtime that runs
+// the sandboxed code.
+//
+// [Locate] finds a usable deno (the administrator's MCP_CONDUCTOR_DENO, the
+// copy this app installed, then the usual install locations, never relying
+// on PATH alone since GUI-launched processes get a poor one). [Install]
+// downloads an official build, verifies its published checksum and installs
+// it atomically under <conductor home>/runtime/<version>/.
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MinVersion is the oldest Deno accepted.
+const MinVersion = "2.0.0"
+
+// EnvDeno names the variable with which the administrator picks a deno.
+const EnvDeno = "MCP_CONDUCTOR_DENO"
+
+// Runtime is a usable deno binary.
+type Runtime struct {
+	// Path is the binary's absolute path.
+	Path string
+	// Version is what `deno --version` reports, e.g. "2.9.6".
+	Version string
+	// Source says where it was found, e.g. "MCP_CONDUCTOR_DENO",
+	// "installed by mcp-conductor", "~/.deno/bin", "PATH", "Homebrew".
+	Source string
+}
+
+// version is a parsed major.minor.patch.
+type version [3]int
+
+func parseVersion(s string) (version, error) {
+	var v version
+	s = strings.TrimPrefix(strings.TrimSpace(s), "v")
+	core, _, _ := strings.Cut(s, "-") // 2.1.0-rc.1 compares as 2.1.0
+	core, _, _ = strings.Cut(core, "+")
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return v, fmt.Errorf("version %q is not X.Y.Z", s)
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return v, fmt.Errorf("version %q is not X.Y.Z", s)
+		}
+		v[i] = n
+	}
+	return v, nil
+}
+
+func (v version) less(w version) bool {
+	for i := range v {
+		if v[i] != w[i] {
+			return v[i] < w[i]
+		}
+	}
+	return false
+}
+
+func (v version) String() string { return fmt.Sprintf("%d.%d.%d", v[0], v[1], v[2]) }
+
+// probe runs `path --version` and returns the version it reports.
+func probe(ctx context.Context, path string, timeout time.Duration) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path, "--version")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "DENO_NO_UPDATE_CHECK=1")
+	cmd.WaitDelay = time.Second
+	out, err := cmd.Output()
+	if ctx.Err() == context.DeadlineExceeded {
+		return "", fmt.Errorf("`%s --version` did not answer within %v", path, timeout)
+	}
+	if err != nil {
+		return "", fmt.Errorf("`%s --version` failed: %w", path, err)
+	}
+	line, _, _ := bytes.Cut(out, []byte("\n"))
+	f := strings.Fields(string(line))
+	if len(f) < 2 || f[0] != "deno" {
+		return "", fmt.Errorf("`%s --version` printed %q, not a deno version", path, line)
+	}
+	if _, err := parseVersion(f[1]); err != nil {
+		return "", err
+	}
+	return f[1], nil
+}
