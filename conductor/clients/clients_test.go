@@ -293,6 +293,8 @@ func TestClaudeDesktopMSIX(t *testing.T) {
 	if got, _ := c.ConfigPath(Options{Env: e}); got != filepath.Join(home, "Roaming", "Claude", "claude_desktop_config.json") {
 		t.Fatalf("without the MSIX package: %q", got)
 	}
+	os.MkdirAll(filepath.Join(home, "Roaming", "Claude"), 0o755) // a legacy file too
+	os.WriteFile(filepath.Join(home, "Roaming", "Claude", "claude_desktop_config.json"), []byte("{}"), 0o600)
 	os.MkdirAll(msix, 0o755)
 	got, err := c.ConfigPath(Options{Env: e})
 	if err != nil || got != filepath.Join(msix, "claude_desktop_config.json") {

@@ -54,8 +54,12 @@ var table = []clientDef{
 			if e.GOOS == "windows" {
 				// The MSIX build (the default installer) reads a virtualised
 				// copy; the publisher hash is not hard-coded.
+				// Once it is installed, the %APPDATA% file is never read.
 				for _, pkg := range glob(e.localAppData("Packages", "Claude_*")) {
 					out = append(out, e.join(pkg, "LocalCache", "Roaming", "Claude", "claude_desktop_config.json"))
+				}
+				if len(out) > 0 {
+					return out
 				}
 			}
 			return append(out, e.appConfig("Claude", "claude_desktop_config.json"))
