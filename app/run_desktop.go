@@ -50,7 +50,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 
-	d := &desktop{app: New(cfg), ready: make(chan struct{})}
+	d := &desktop{app: New(cfg), ready: make(chan struct{}), loaded: make(chan struct{}), exited: make(chan struct{})}
 	d.tray = tray.New(d, d.app.trayState(ctx))
 	go inst.Serve(func(cmd string) error {
 		if cmd != instance.CmdShow {
@@ -80,6 +80,7 @@ func Run(ctx context.Context, cfg Config) error {
 		AssetServer:       &assetserver.Options{Assets: assets},
 		BackgroundColour:  options.NewRGB(248, 249, 251),
 		OnStartup:         func(wctx context.Context) { d.startup(ctx, wctx) },
+		OnDomReady:        func(context.Context) { d.loadedOnce.Do(func() { close(d.loaded) }) },
 		OnShutdown:        func(context.Context) { d.shutdown() },
 		Bind:              []any{d.app},
 		Linux: &linux.Options{
@@ -93,6 +94,7 @@ func Run(ctx context.Context, cfg Config) error {
 		},
 		Windows: &windows.Options{},
 	})
+	close(d.exited)
 	if stopTray != nil {
 		stopTray()
 	}
@@ -108,10 +110,14 @@ type desktop struct {
 	app  *App
 	tray *tray.Tray
 
-	once  sync.Once
-	ready chan struct{} // closed once the window's context exists
-	wctx  context.Context
-	stop  context.CancelFunc
+	once       sync.Once
+	ready      chan struct{} // closed once the window's context exists
+	loadedOnce sync.Once
+	loaded     chan struct{} // closed once the page loaded: the main loop runs
+	exited     chan struct{} // closed once the window's loop has ended
+	quitOnce   sync.Once
+	wctx       context.Context
+	stop       context.CancelFunc
 }
 
 func (d *desktop) startup(ctx, wctx context.Context) {
@@ -123,7 +129,7 @@ func (d *desktop) startup(ctx, wctx context.Context) {
 		// Quit when the process is told to stop (SIGINT, SIGTERM).
 		select {
 		case <-ctx.Done():
-			wruntime.Quit(wctx)
+			d.Quit()
 		case <-pctx.Done():
 		}
 	}()
@@ -211,9 +217,30 @@ func (d *desktop) SetAutostart(on bool) (bool, error) {
 	return st.Enabled, err
 }
 
-// Quit ends the app.
+// Quit ends the app. Wails' quit is lost if it comes before GTK's main loop
+// runs, so it waits for the page to have loaded (or a while), and asks
+// again until the loop has ended.
 func (d *desktop) Quit() {
-	if w, ok := d.window(); ok {
-		wruntime.Quit(w)
-	}
+	d.quitOnce.Do(func() {
+		go func() {
+			w, ok := d.window()
+			if !ok {
+				return
+			}
+			select {
+			case <-d.loaded:
+			case <-d.exited:
+				return
+			case <-time.After(10 * time.Second):
+			}
+			for {
+				wruntime.Quit(w)
+				select {
+				case <-d.exited:
+					return
+				case <-time.After(2 * time.Second):
+				}
+			}
+		}()
+	})
 }

@@ -117,6 +117,15 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	if !waitFor(10*time.Second, func() bool { _, err := os.Stat(entry); return os.IsNotExist(err) }) {
 		t.Errorf("autostart entry still there after unticking")
 	}
+	// Each change rebuilds the menu with new item ids; a panel re-reads the
+	// layout when told, so wait for the rebuilt one before the next click.
+	if !waitFor(10*time.Second, func() bool {
+		root, _ = tc.layout(c)
+		n, ok := root.find(tray.TitleAutostart)
+		return ok && n.toggleState() == 0
+	}) {
+		t.Errorf("%q is still ticked after unticking it:\n%s", tray.TitleAutostart, strings.Join(root.outline(0), "\n"))
+	}
 
 	// Quit ends the process cleanly.
 	if err := tc.clickLabel(c, tray.TitleQuit); err != nil {
