@@ -171,9 +171,11 @@ func (a *App) TrayStatus() TrayStatus {
 	on, terr := a.trayOn, a.trayErr
 	a.mu.Unlock()
 	if !on {
-		d := "the tray icon is not running"
-		if terr != nil {
-			d = terr.Error()
+		d := "The tray icon is not running."
+		if errors.Is(terr, tray.ErrNoTrayHost) {
+			d = "This session has no tray (no D-Bus session bus). Closing this window quits MCP Conductor."
+		} else if terr != nil {
+			d = "The tray icon could not start: " + terr.Error()
 		}
 		return TrayStatus{Detail: d}
 	}

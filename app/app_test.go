@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -170,8 +171,10 @@ func TestTrayStatus(t *testing.T) {
 		detail  string
 		want    TrayStatus
 	}{
-		{"not started", false, nil, false, "", TrayStatus{Detail: "the tray icon is not running"}},
-		{"no bus", false, tray.ErrNoTrayHost, false, "", TrayStatus{Detail: "no tray host"}},
+		{"not started", false, nil, false, "", TrayStatus{Detail: "The tray icon is not running."}},
+		{"no bus", false, fmt.Errorf("%w: dial unix", tray.ErrNoTrayHost), false, "",
+			TrayStatus{Detail: "This session has no tray (no D-Bus session bus). Closing this window quits MCP Conductor."}},
+		{"other failure", false, errors.New("boom"), false, "", TrayStatus{Detail: "The tray icon could not start: boom"}},
 		{"running, no host", true, nil, false, "no watcher", TrayStatus{Running: true, Detail: "no watcher"}},
 		{"running and visible", true, nil, true, "", TrayStatus{Running: true, Visible: true}},
 	}

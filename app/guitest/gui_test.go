@@ -231,3 +231,23 @@ func TestSecondLaunchShowsTheFirst(t *testing.T) {
 		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, first.log)
 	}
 }
+
+// TestWithoutSessionBus: with no D-Bus there is no tray; the window still
+// works, says so, and closing it quits cleanly (the tray library's end
+// function, which crashes if its start never connected, is not called).
+func TestWithoutSessionBus(t *testing.T) {
+	s := newSession(t)
+	a := s.start("no-bus", "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(s.home, "no-such-bus"))
+	w := s.window(30 * time.Second)
+	s.screenshot(w, "no-bus", 40, 45*time.Second)
+	if !strings.Contains(a.log.String(), "no tray icon") {
+		t.Errorf("the app did not say it has no tray icon:\n%s", a.log)
+	}
+	if err := s.x.close(w); err != nil {
+		t.Fatal(err)
+	}
+	code, err := a.wait(15 * time.Second)
+	if err != nil || code != 0 {
+		t.Fatalf("closing the window without a tray: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	}
+}

@@ -23,17 +23,17 @@ func checkHost() error {
 func Visible(ctx context.Context) (bool, string) {
 	conn, err := dbus.SessionBus()
 	if err != nil {
-		return false, "no D-Bus session bus"
+		return false, "There is no D-Bus session bus, so no tray icon."
 	}
 	obj := conn.Object("org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher")
 	var v dbus.Variant
 	err = obj.CallWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0,
 		"org.kde.StatusNotifierWatcher", "IsStatusNotifierHostRegistered").Store(&v)
 	if err != nil {
-		return false, "no StatusNotifierWatcher on the session bus: the desktop shows no tray icons (on GNOME, install the AppIndicator extension)"
+		return false, "This desktop shows no tray icons (no StatusNotifierWatcher on D-Bus; on GNOME, install the AppIndicator extension). After closing this window, launch MCP Conductor again to bring it back."
 	}
 	if ok, _ := v.Value().(bool); !ok {
-		return false, "no tray host is registered with the StatusNotifierWatcher"
+		return false, "No panel has registered to show tray icons. After closing this window, launch MCP Conductor again to bring it back."
 	}
 	return true, ""
 }
