@@ -177,6 +177,9 @@ func mustGetwd() string {
 	return wd
 }
 
+// AuditLog is the path of the append-only audit log.
+func (p Policy) AuditLog() string { return filepath.Join(p.Home, "logs", "audit.jsonl") }
+
 // ProtectedPaths are the conductor's own files and folders: sandboxed code may
 // never read or write them, even where the administrator's grants cover them.
 // The workspace is exempt when it lies inside Home.

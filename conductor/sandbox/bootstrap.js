@@ -67,6 +67,75 @@
     }
   }
 
+  // Calls to the host (mcpFactory). Replies arrive on stdin, which is read
+  // only while a call is pending, so an idle channel never keeps the event
+  // loop alive. Calls run concurrently on the host.
+  const PromiseCtor = Promise;
+  const pending = new Map();
+  let nextId = 1;
+  let pumping = false;
+  async function pump() {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (pending.size > 0) {
+        const m = await readMessage();
+        if (m === null) {
+          for (const p of pending.values()) p.reject(new Error("the conductor closed the channel"));
+          pending.clear();
+          break;
+        }
+        const p = pending.get(m.id);
+        if (!p) continue;
+        pending.delete(m.id);
+        if (m.error !== undefined) p.reject(new Error(m.error));
+        else p.resolve(m.result);
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+  function call(method, params) {
+    return new PromiseCtor((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      send({ t: "call", id, method, params });
+      pump();
+    });
+  }
+
+  function camel(name) {
+    return name.replace(/[-_.]+([a-zA-Z0-9])/g, (_, c) => c.toUpperCase());
+  }
+  function makeClient(name, tools) {
+    const client = {
+      name,
+      tools: freeze([...tools]),
+      callTool: (tool, args) => call("callTool", { server: name, tool: String(tool), args: args ?? {} }),
+      listTools: () => call("listTools", { server: name }),
+      listResources: () => call("listResources", { server: name }),
+      readResource: (uri) => call("readResource", { server: name, uri: String(uri) }),
+      listPrompts: () => call("listPrompts", { server: name }),
+      getPrompt: (prompt, args) => call("getPrompt", { server: name, name: String(prompt), args: args ?? {} }),
+    };
+    for (const t of tools) {
+      const fn = (args) => client.callTool(t, args);
+      if (!(t in client)) client[t] = fn;
+      const alias = camel(t);
+      if (!(alias in client)) client[alias] = fn;
+    }
+    return freeze(client);
+  }
+  // mcpFactory reaches the MCP servers the administrator configured. It is
+  // frozen and cannot be replaced; every call is checked again by the host.
+  const mcpFactory = freeze({
+    listServers: () => call("listServers", {}),
+    load: async (name) => {
+      const info = await call("load", { server: String(name) });
+      return makeClient(info.name, info.tools);
+    },
+  });
+
   // toJSONValue turns any value into something JSON can carry; values JSON
   // cannot represent become descriptive strings.
   function toJSONValue(v, seen, depth) {
@@ -117,8 +186,10 @@
     }
   }
 
+  const selfURL = import.meta.url;
   function cleanText(s) {
-    return moduleURL ? String(s).split(moduleURL).join("code.ts") : String(s);
+    s = String(s).split(selfURL).join("conductor:bootstrap");
+    return moduleURL ? s.split(moduleURL).join("code.ts") : s;
   }
 
   function classify(e) {
@@ -161,6 +232,12 @@
     if (job === null) exit(0); // host went away before sending work
     key = job.key;
     if (job.maxReturn) maxReturn = job.maxReturn;
+    defineProperty(globalThis, "mcpFactory", {
+      value: mcpFactory,
+      writable: false,
+      configurable: false,
+      enumerable: false,
+    });
     for (const [name, value] of Object.entries(job.globals || {})) {
       defineProperty(globalThis, name, {
         value: deepFreeze(value),

@@ -17,8 +17,9 @@ func newCallTracker() *callTracker { return &callTracker{} }
 
 // callParams is what mcpFactory sends for a tool call; only used for the log.
 type callParams struct {
-	Server string `json:"server"`
-	Tool   string `json:"tool"`
+	Server string          `json:"server"`
+	Tool   string          `json:"tool"`
+	Args   json.RawMessage `json:"args"`
 }
 
 func (c *callTracker) dispatch(ctx context.Context, p *process, f frame, h CallHandler) {
@@ -36,7 +37,7 @@ func (c *callTracker) dispatch(ctx context.Context, p *process, f frame, h CallH
 		if f.Method == "callTool" {
 			var cp callParams
 			_ = json.Unmarshal(f.Params, &cp)
-			entry := CallLog{Server: cp.Server, Tool: cp.Tool, DurationMs: msSince(start), OK: err == nil}
+			entry := CallLog{Server: cp.Server, Tool: cp.Tool, DurationMs: msSince(start), OK: err == nil, Args: cp.Args}
 			if err != nil {
 				entry.Error = err.Error()
 			}

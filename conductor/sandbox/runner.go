@@ -55,6 +55,8 @@ type CallLog struct {
 	DurationMs float64 `json:"durationMs"`
 	OK         bool    `json:"ok"`
 	Error      string  `json:"error,omitempty"`
+	// Args are the call's arguments, for the audit log (not in results).
+	Args json.RawMessage `json:"-"`
 }
 
 // Runner runs jobs under one Policy. It is safe for concurrent use.

@@ -5,13 +5,17 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 )
 
@@ -22,18 +26,23 @@ const Name = "mcp-conductor"
 type Options struct {
 	Version string
 	Runner  *sandbox.Runner
+	Proxy   *proxy.Manager // upstream MCP servers; nil: none
+	Audit   *audit.Log     // nil: no audit log
+	// OnExecution, if set, is called after every execution (for the GUI).
+	OnExecution func(audit.Record)
 }
 
 // Server is the conductor's MCP server.
 type Server struct {
 	mcp    *mcp.Server
 	policy config.Policy
+	opts   Options
 	runner *sandbox.Runner
 }
 
 // New builds the MCP server for policy, running code with opts.Runner.
 func New(policy config.Policy, opts Options) *Server {
-	s := &Server{policy: policy, runner: opts.Runner}
+	s := &Server{policy: policy, runner: opts.Runner, opts: opts}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: Name, Title: "MCP Conductor", Version: opts.Version}, &mcp.ServerOptions{
 		Instructions: `Call "run_deno_code" to execute TypeScript/JavaScript in a fresh Deno sandbox; the value of the last expression is returned.`,
 	})
@@ -43,6 +52,9 @@ func New(policy config.Policy, opts Options) *Server {
 		Description: runDescription(policy),
 		Annotations: &mcp.ToolAnnotations{OpenWorldHint: ptr(config.GrantsOf(policy.Flags).Net)},
 	}, s.runDenoCode)
+	if opts.Proxy != nil {
+		s.addProxyTools()
+	}
 	return s
 }
 
@@ -61,16 +73,66 @@ func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest, in R
 	if in.Timeout < 0 {
 		return nil, nil, fmt.Errorf("timeout must be a positive number of milliseconds, got %d", in.Timeout)
 	}
-	res, err := s.runner.Run(ctx, sandbox.Job{
+	job := sandbox.Job{
 		Code:         in.DenoCode,
 		Timeout:      time.Duration(in.Timeout) * time.Millisecond,
 		Globals:      in.Globals,
 		Dependencies: in.Dependencies,
-	})
+	}
+	if s.opts.Proxy != nil {
+		job.Servers = s.opts.Proxy.Names()
+		job.Calls = s.opts.Proxy.Handle
+	}
+	started := time.Now()
+	res, err := s.runner.Run(ctx, job)
 	if err != nil {
 		return nil, nil, err
 	}
+	s.record(req, in.DenoCode, started, res)
 	return &mcp.CallToolResult{IsError: res.Status != "success"}, res, nil
+}
+
+// record writes the execution and its tool calls to the audit log.
+func (s *Server) record(req *mcp.CallToolRequest, code string, started time.Time, res *sandbox.Result) {
+	id := newID()
+	exec := audit.Record{
+		Time: started.UTC(), Kind: "execution", ExecutionID: id, Client: clientName(req),
+		Status: res.Status, DurationMs: res.ExecutionTimeMs, Code: code,
+		Stdout: res.Stdout, Stderr: res.Stderr, ToolCalls: len(res.ToolCalls),
+	}
+	if res.Error != nil {
+		exec.ErrorType, exec.Error = string(res.Error.Type), res.Error.Message
+	}
+	recs := []audit.Record{exec}
+	for _, c := range res.ToolCalls {
+		ok := c.OK
+		recs = append(recs, audit.Record{
+			Time: started.UTC(), Kind: "tool_call", ExecutionID: id, Server: c.Server, Tool: c.Tool,
+			Args: audit.Redact(c.Args), DurationMs: c.DurationMs, OK: &ok, Error: c.Error,
+		})
+	}
+	if s.opts.Audit != nil {
+		_ = s.opts.Audit.Append(recs...)
+	}
+	if s.opts.OnExecution != nil {
+		s.opts.OnExecution(exec)
+	}
+}
+
+func clientName(req *mcp.CallToolRequest) string {
+	if req == nil || req.Session == nil {
+		return ""
+	}
+	if p := req.Session.InitializeParams(); p != nil && p.ClientInfo != nil {
+		return p.ClientInfo.Name
+	}
+	return ""
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func runDescription(p config.Policy) string {
@@ -94,6 +156,7 @@ func runDescription(p config.Policy) string {
 	} else {
 		b.WriteString("- No third-party packages can be imported; Node built-ins (`node:…`) and Web APIs are available.\n")
 	}
+	b.WriteString("- MCP servers configured by the administrator are reachable from the code through the global `mcpFactory`: `const gh = await mcpFactory.load(\"name\"); await gh.callTool(\"tool\", {...})` or `await gh.tool_name({...})`. Use list_mcp_servers and get_tool_details to discover them and their TypeScript signatures. Calls can run concurrently (Promise.all).\n")
 	return b.String()
 }
 

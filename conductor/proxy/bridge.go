@@ -1,0 +1,239 @@
+package proxy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// ServerInfo describes one configured server for list_mcp_servers and
+// mcpFactory.listServers().
+type ServerInfo struct {
+	Name         string `json:"name"`
+	Status       string `json:"status" jsonschema:"connected, error, disabled or not connected"`
+	Error        string `json:"error,omitempty"`
+	Transport    string `json:"transport"`
+	Description  string `json:"description,omitempty"`
+	Instructions string `json:"instructions,omitempty"`
+	Version      string `json:"version,omitempty"`
+	ToolCount    int    `json:"toolCount"`
+}
+
+// Servers describes every configured server. With connect set, enabled
+// servers are connected (concurrently) so that status and tool counts are real.
+func (m *Manager) Servers(ctx context.Context, connect bool) []ServerInfo {
+	m.reload()
+	m.mu.Lock()
+	ups := make([]*upstream, 0, len(m.order))
+	for _, n := range m.order {
+		ups = append(ups, m.servers[n])
+	}
+	m.mu.Unlock()
+	out := make([]ServerInfo, len(ups))
+	var wg sync.WaitGroup
+	for i, u := range ups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = u.info(ctx, connect)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func (u *upstream) info(ctx context.Context, connect bool) ServerInfo {
+	si := ServerInfo{Name: u.cfg.Name, Transport: u.cfg.Transport(), Description: u.cfg.Description}
+	switch {
+	case u.cfg.Err != nil:
+		si.Status, si.Error = "error", u.cfg.Err.Error()
+		return si
+	case u.cfg.Disabled:
+		si.Status = "disabled"
+		return si
+	}
+	if connect {
+		tools, err := u.listTools(ctx)
+		if err != nil {
+			si.Status, si.Error = "error", err.Error()
+			return si
+		}
+		si.ToolCount = len(tools)
+	}
+	u.mu.Lock()
+	s, lastErr := u.session, u.lastErr
+	u.mu.Unlock()
+	switch {
+	case s != nil:
+		si.Status = "connected"
+		if ir := s.InitializeResult(); ir != nil {
+			si.Instructions = ir.Instructions
+			if ir.ServerInfo != nil {
+				si.Version = ir.ServerInfo.Version
+				if si.Description == "" {
+					si.Description = firstNonEmpty(ir.ServerInfo.Title, ir.ServerInfo.Name)
+				}
+			}
+		}
+	case lastErr != nil:
+		si.Status, si.Error = "error", lastErr.Error()
+	default:
+		si.Status = "not connected"
+	}
+	return si
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// Tools returns a server's allowed tools.
+func (m *Manager) Tools(ctx context.Context, server string) ([]*mcp.Tool, error) {
+	u, err := m.lookup(server)
+	if err != nil {
+		return nil, err
+	}
+	return u.listTools(ctx)
+}
+
+// Handle answers a call from sandboxed code (mcpFactory). Every call is
+// checked here, against the configuration and the tool policy, whatever the
+// code claims.
+func (m *Manager) Handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
+	var p struct {
+		Server string          `json:"server"`
+		Tool   string          `json:"tool"`
+		Args   json.RawMessage `json:"args"`
+		URI    string          `json:"uri"`
+		Name   string          `json:"name"`
+	}
+	if len(params) > 0 {
+		if err := json.Unmarshal(params, &p); err != nil {
+			return nil, fmt.Errorf("bad %s request: %v", method, err)
+		}
+	}
+	if method == "listServers" {
+		return m.Servers(ctx, false), nil
+	}
+	u, err := m.lookup(p.Server)
+	if err != nil {
+		return nil, err
+	}
+	switch method {
+	case "load":
+		tools, err := u.listTools(ctx)
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, 0, len(tools))
+		for _, t := range tools {
+			names = append(names, t.Name)
+		}
+		return map[string]any{"name": u.cfg.Name, "tools": names}, nil
+	case "listTools":
+		tools, err := u.listTools(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]map[string]any, 0, len(tools))
+		for _, t := range tools {
+			out = append(out, map[string]any{"name": t.Name, "description": t.Description, "inputSchema": t.InputSchema})
+		}
+		return out, nil
+	case "callTool":
+		var args any
+		if len(p.Args) > 0 && string(p.Args) != "null" {
+			if err := json.Unmarshal(p.Args, &args); err != nil {
+				return nil, err
+			}
+			if _, ok := args.(map[string]any); !ok {
+				return nil, fmt.Errorf("%s.%s: arguments must be an object", p.Server, p.Tool)
+			}
+		}
+		res, err := u.callTool(ctx, p.Tool, args)
+		if err != nil {
+			return nil, err
+		}
+		return toolValue(p.Server, p.Tool, res)
+	}
+	s, err := u.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch method {
+	case "listResources":
+		var out []*mcp.Resource
+		for r, err := range s.Resources(ctx, nil) {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	case "readResource":
+		return s.ReadResource(ctx, &mcp.ReadResourceParams{URI: p.URI})
+	case "listPrompts":
+		var out []*mcp.Prompt
+		for pr, err := range s.Prompts(ctx, nil) {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pr)
+		}
+		return out, nil
+	case "getPrompt":
+		var args map[string]string
+		if len(p.Args) > 0 && string(p.Args) != "null" {
+			if err := json.Unmarshal(p.Args, &args); err != nil {
+				return nil, fmt.Errorf("prompt arguments must be an object of strings: %v", err)
+			}
+		}
+		return s.GetPrompt(ctx, &mcp.GetPromptParams{Name: p.Name, Arguments: args})
+	}
+	return nil, fmt.Errorf("unknown mcpFactory method %q", method)
+}
+
+// toolValue turns a tool result into what callTool resolves to: the
+// structured content when present, else the text parsed as JSON, else the
+// text; content of other kinds is returned as is. An upstream error is an
+// error carrying the upstream's message.
+func toolValue(server, tool string, res *mcp.CallToolResult) (any, error) {
+	var texts []string
+	allText := true
+	for _, c := range res.Content {
+		if t, ok := c.(*mcp.TextContent); ok {
+			texts = append(texts, t.Text)
+		} else {
+			allText = false
+		}
+	}
+	if res.IsError {
+		msg := strings.Join(texts, "\n")
+		if msg == "" {
+			msg = "the tool reported an error"
+		}
+		return nil, errors.New(server + "." + tool + ": " + msg)
+	}
+	if res.StructuredContent != nil {
+		return res.StructuredContent, nil
+	}
+	if allText {
+		joined := strings.Join(texts, "\n")
+		var v any
+		if json.Unmarshal([]byte(joined), &v) == nil {
+			return v, nil
+		}
+		return joined, nil
+	}
+	return res.Content, nil
+}

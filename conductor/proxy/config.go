@@ -1,0 +1,177 @@
+// Package proxy connects to the upstream MCP servers listed in
+// mcp-config.json and lets sandboxed code call them through mcpFactory,
+// under the administrator's per-server tool policy.
+package proxy
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/tailscale/hujson"
+)
+
+// ServerConfig is one entry of mcp-config.json's "mcpServers", in the format
+// every MCP client uses, plus the administrator's tool policy.
+type ServerConfig struct {
+	Name string `json:"-"`
+
+	// stdio servers
+	Command string            `json:"command,omitempty"`
+	Args    []string          `json:"args,omitempty"`
+	Env     map[string]string `json:"env,omitempty"`
+	Cwd     string            `json:"cwd,omitempty"`
+
+	// remote servers
+	URL     string            `json:"url,omitempty"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Type    string            `json:"type,omitempty"` // "http" (streamable, default for url), "sse", "stdio"
+
+	Disabled    bool     `json:"disabled,omitempty"`
+	Description string   `json:"description,omitempty"`
+	AllowTools  []string `json:"allowTools,omitempty"` // names or globs; empty = all
+	DenyTools   []string `json:"denyTools,omitempty"`  // names or globs, applied after AllowTools
+
+	// Err is why this entry cannot be used (the others still can).
+	Err error `json:"-"`
+}
+
+// Transport names the kind of connection the entry describes.
+func (c ServerConfig) Transport() string {
+	switch {
+	case c.Command != "":
+		return "stdio"
+	case c.Type == "sse":
+		return "sse"
+	default:
+		return "http"
+	}
+}
+
+// ToolAllowed applies the entry's allowTools/denyTools.
+func (c ServerConfig) ToolAllowed(tool string) bool {
+	if len(c.AllowTools) > 0 && !matchAny(c.AllowTools, tool) {
+		return false
+	}
+	return !matchAny(c.DenyTools, tool)
+}
+
+func matchAny(globs []string, name string) bool {
+	for _, g := range globs {
+		if ok, _ := path.Match(g, name); ok || g == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Config is a parsed mcp-config.json.
+type Config struct {
+	Path    string
+	Servers []ServerConfig // sorted by name
+}
+
+// ConfigError is a problem with the file as a whole.
+type ConfigError struct {
+	Path string
+	Err  error
+}
+
+func (e *ConfigError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+var nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// LoadConfig reads path. A missing file is an empty configuration. Comments
+// and trailing commas are accepted (JSONC). A file that does not parse is an
+// error naming line and column; an entry that is wrong is kept with its Err
+// set, so one bad server does not disable the others. getenv expands
+// ${env:NAME} in env and headers values.
+func LoadConfig(file string, getenv func(string) string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return &Config{Path: file}, nil
+	}
+	if err != nil {
+		return nil, &ConfigError{file, err}
+	}
+	return ParseConfig(file, data, getenv)
+}
+
+// ParseConfig parses the contents of an mcp-config.json named file.
+func ParseConfig(file string, data []byte, getenv func(string) string) (*Config, error) {
+	v, err := hujson.Parse(data)
+	if err != nil {
+		return nil, &ConfigError{file, errors.New(strings.TrimPrefix(err.Error(), "hujson: "))}
+	}
+	v.Standardize()
+	var top struct {
+		MCPServers map[string]json.RawMessage `json:"mcpServers"`
+	}
+	if err := json.Unmarshal(v.Pack(), &top); err != nil {
+		return nil, &ConfigError{file, fmt.Errorf(`expected {"mcpServers": {...}}: %v`, err)}
+	}
+	cfg := &Config{Path: file}
+	for name, raw := range top.MCPServers {
+		sc := ServerConfig{Name: name}
+		dec := json.NewDecoder(strings.NewReader(string(raw)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&sc); err != nil {
+			sc = ServerConfig{Name: name, Err: fmt.Errorf("server %q: %v", name, err)}
+		} else {
+			sc.Name = name
+			sc.Err = validate(sc)
+			sc.Env = expandAll(sc.Env, getenv, &sc.Err, name)
+			sc.Headers = expandAll(sc.Headers, getenv, &sc.Err, name)
+		}
+		cfg.Servers = append(cfg.Servers, sc)
+	}
+	sort.Slice(cfg.Servers, func(i, j int) bool { return cfg.Servers[i].Name < cfg.Servers[j].Name })
+	return cfg, nil
+}
+
+func validate(c ServerConfig) error {
+	switch {
+	case !nameRe.MatchString(c.Name):
+		return fmt.Errorf("server %q: names use letters, digits, '_', '-', '.' (at most 64)", c.Name)
+	case c.Command == "" && c.URL == "":
+		return fmt.Errorf("server %q: needs \"command\" (stdio) or \"url\" (HTTP)", c.Name)
+	case c.Command != "" && c.URL != "":
+		return fmt.Errorf("server %q: has both \"command\" and \"url\"", c.Name)
+	case c.Type != "" && c.Type != "http" && c.Type != "sse" && c.Type != "stdio" && c.Type != "streamableHttp" && c.Type != "streamable-http":
+		return fmt.Errorf("server %q: unknown type %q (http, sse or stdio)", c.Name, c.Type)
+	case c.URL != "" && !strings.HasPrefix(c.URL, "http://") && !strings.HasPrefix(c.URL, "https://"):
+		return fmt.Errorf("server %q: url must be http:// or https://", c.Name)
+	}
+	for _, g := range append(append([]string(nil), c.AllowTools...), c.DenyTools...) {
+		if _, err := path.Match(g, ""); err != nil {
+			return fmt.Errorf("server %q: bad tool pattern %q", c.Name, g)
+		}
+	}
+	return nil
+}
+
+var placeholderRe = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+func expandAll(m map[string]string, getenv func(string) string, errp *error, server string) map[string]string {
+	if len(m) == 0 {
+		return m
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = placeholderRe.ReplaceAllStringFunc(v, func(ph string) string {
+			name := placeholderRe.FindStringSubmatch(ph)[1]
+			val := getenv(name)
+			if val == "" && *errp == nil {
+				*errp = fmt.Errorf("server %q: %s refers to ${env:%s}, which is not set", server, k, name)
+			}
+			return val
+		})
+	}
+	return out
+}
