@@ -2,31 +2,17 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
 )
 
-// locateDeno finds the Deno binary: the administrator's choice, else PATH,
-// else ~/.deno/bin.
+// locateDeno finds the Deno binary the sandbox runs (see runtime.Locate for
+// the search order); the administrator's MCP_CONDUCTOR_DENO wins.
 func locateDeno(ctx context.Context, p config.Policy) (string, error) {
-	if p.Deno != "" {
-		if st, err := os.Stat(p.Deno); err != nil || st.IsDir() {
-			return "", fmt.Errorf("%s=%s: not a file", config.EnvDeno, p.Deno)
-		}
-		return p.Deno, nil
+	rt, err := runtime.Locate(ctx, runtime.LocateOptions{Home: p.Home})
+	if err != nil {
+		return "", err
 	}
-	if path, err := exec.LookPath("deno"); err == nil {
-		return filepath.Abs(path)
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		cand := filepath.Join(h, ".deno", "bin", "deno")
-		if _, err := os.Stat(cand); err == nil {
-			return cand, nil
-		}
-	}
-	return "", fmt.Errorf("deno not found (looked at %s, PATH and ~/.deno/bin); install it or set %s", config.EnvDeno, config.EnvDeno)
+	return rt.Path, nil
 }
