@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -123,14 +124,81 @@ func run(n, conc int, deno string) error {
 		fmt.Printf("%s: p50 %.2fx the bare deno run baseline; %.1fx its throughput\n", r.name,
 			float64(pct(r.lat, 50))/float64(pct(base, 50)), r.tput/baseTput)
 	}
+	fmt.Println()
+	return benchProxy(bin, deno, tmp, n)
+}
+
+// benchProxy compares an echo call to @modelcontextprotocol/server-everything
+// made directly by a go-sdk client with the same call made from sandboxed
+// code through mcpFactory.
+func benchProxy(bin, deno, tmp string, n int) error {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return fmt.Errorf("proxy benchmark needs node: %w", err)
+	}
+	everything, _ := filepath.Abs(filepath.Join("node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js"))
+	if _, err := os.Stat(everything); err != nil {
+		return fmt.Errorf("proxy benchmark needs @modelcontextprotocol/server-everything (make deps): %w", err)
+	}
+	direct := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
+	ds, err := direct.Connect(context.Background(), &mcp.CommandTransport{Command: exec.Command(node, everything, "stdio"), TerminateDuration: time.Second}, nil)
+	if err != nil {
+		return fmt.Errorf("connect to server-everything: %w", err)
+	}
+	var directLat []time.Duration
+	for i := 0; i < n+10; i++ {
+		t := time.Now()
+		if _, err := ds.CallTool(context.Background(), &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"message": "x"}}); err != nil {
+			return err
+		}
+		if i >= 10 {
+			directLat = append(directLat, time.Since(t))
+		}
+	}
+	ds.Close()
+
+	home := filepath.Join(tmp, "home-proxy")
+	cfg := fmt.Sprintf(`{"mcpServers": {"everything": {"command": %q, "args": [%q, "stdio"]}}}`, node, everything)
+	os.MkdirAll(home, 0o700)
+	os.WriteFile(filepath.Join(home, "mcp-config.json"), []byte(cfg), 0o600)
+	s, _, err := connect(bin, deno, tmp, "2", "MCP_CONDUCTOR_HOME="+home)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	code := fmt.Sprintf(`const ev = await mcpFactory.load("everything");
+for (let i = 0; i < 10; i++) await ev.echo({ message: "x" });
+const lat = [];
+for (let i = 0; i < %d; i++) { const t = performance.now(); await ev.echo({ message: "x" }); lat.push(performance.now() - t); }
+lat`, n)
+	res, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "run_deno_code", Arguments: map[string]any{"deno_code": code, "timeout": 120000}})
+	if err != nil {
+		return err
+	}
+	var out struct {
+		ReturnValue []float64 `json:"returnValue"`
+	}
+	b, _ := json.Marshal(res.StructuredContent)
+	if err := json.Unmarshal(b, &out); err != nil || len(out.ReturnValue) != n {
+		return fmt.Errorf("proxied calls failed: %s", b)
+	}
+	var proxied []time.Duration
+	for _, v := range out.ReturnValue {
+		proxied = append(proxied, time.Duration(v*float64(time.Millisecond)))
+	}
+	fmt.Printf("%-34s %9s %9s\n", "echo on server-everything (stdio)", "p50", "p95")
+	fmt.Printf("%-34s %9s %9s\n", "direct go-sdk client", ms(pct(directLat, 50)), ms(pct(directLat, 95)))
+	fmt.Printf("%-34s %9s %9s\n", "from sandboxed code (mcpFactory)", ms(pct(proxied, 50)), ms(pct(proxied, 95)))
+	fmt.Printf("added by the proxy: p50 %s, p95 %s\n", ms(pct(proxied, 50)-pct(directLat, 50)), ms(pct(proxied, 95)-pct(directLat, 95)))
 	return nil
 }
 
-func connect(bin, deno, tmp, pool string) (*mcp.ClientSession, *exec.Cmd, error) {
+func connect(bin, deno, tmp, pool string, extraEnv ...string) (*mcp.ClientSession, *exec.Cmd, error) {
 	home := filepath.Join(tmp, "home-pool"+pool)
 	cmd := exec.Command(bin, "--stdio")
 	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "MCP_CONDUCTOR_HOME=" + home, "MCP_CONDUCTOR_DENO=" + deno,
 		"MCP_CONDUCTOR_POOL_SIZE=" + pool, "MCP_CONDUCTOR_MAX_CONCURRENCY=8"}
+	cmd.Env = append(cmd.Env, extraEnv...)
 	cmd.Stderr = os.Stderr
 	client := mcp.NewClient(&mcp.Implementation{Name: "bench", Version: "1"}, nil)
 	s, err := client.Connect(context.Background(), &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, nil)
