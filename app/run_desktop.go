@@ -68,6 +68,14 @@ func Run(ctx context.Context, cfg Config) error {
 		log.Printf("mcp-conductor: no tray icon: %v", terr)
 	}
 	d.app.setTray(terr == nil, terr)
+	// Start hidden (as the login item asks) only where a panel shows the
+	// tray icon; otherwise the app would run with no way in.
+	hidden := false
+	if os.Getenv(EnvStartHidden) == "1" && terr == nil {
+		vctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		hidden, _ = tray.Visible(vctx)
+		cancel()
+	}
 
 	err = wails.Run(&options.App{
 		Title:             Title,
@@ -76,7 +84,7 @@ func Run(ctx context.Context, cfg Config) error {
 		MinWidth:          820,
 		MinHeight:         560,
 		HideWindowOnClose: terr == nil, // without a tray, closing must quit
-		StartHidden:       os.Getenv(EnvStartHidden) == "1" && terr == nil,
+		StartHidden:       hidden,
 		AssetServer:       &assetserver.Options{Assets: assets},
 		BackgroundColour:  options.NewRGB(248, 249, 251),
 		OnStartup:         func(wctx context.Context) { d.startup(ctx, wctx) },

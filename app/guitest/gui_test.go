@@ -251,3 +251,22 @@ func TestWithoutSessionBus(t *testing.T) {
 		t.Fatalf("closing the window without a tray: exit code %d, %v\napp log:\n%s", code, err, a.log)
 	}
 }
+
+// TestStartHiddenNeedsATrayHost: asked to start hidden (as on login) where
+// no panel shows tray icons, the app shows its window rather than running
+// with no way in.
+func TestStartHiddenNeedsATrayHost(t *testing.T) {
+	s := newSession(t)
+	if _, err := startWatcher(s.bus, false); err != nil {
+		t.Fatal(err)
+	}
+	a := s.start("hidden-no-host", "MCP_CONDUCTOR_START_HIDDEN=1")
+	w := s.window(30 * time.Second)
+	if !waitFor(20*time.Second, func() bool { return s.x.viewable(w) }) {
+		t.Fatalf("the window stayed hidden with no tray host\napp log:\n%s", a.log)
+	}
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
+		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	}
+}

@@ -109,6 +109,7 @@ func openDisplay(name string) (*display, error) {
 	return &display{d}, nil
 }
 
+// Close closes the connection.
 func (x *display) Close() { C.XCloseDisplay(x.d) }
 
 // findWindow returns the window titled title, or 0.
