@@ -13,6 +13,7 @@
 "use strict";
 (() => {
   const stdoutWrite = Deno.stdout.writeSync.bind(Deno.stdout);
+  const stderrWrite = Deno.stderr.writeSync.bind(Deno.stderr);
   const stdinRead = Deno.stdin.read.bind(Deno.stdin);
   const exit = Deno.exit;
   const encoder = new TextEncoder();
@@ -23,8 +24,6 @@
   const parseJSON = JSON.parse;
   const defineProperty = Object.defineProperty;
   const freeze = Object.freeze;
-  const createObjectURL = URL.createObjectURL;
-  const BlobCtor = Blob;
   const NotCapable = Deno.errors.NotCapable;
   const PermissionDenied = Deno.errors.PermissionDenied;
   const addEventListener = globalThis.addEventListener.bind(globalThis);
@@ -36,9 +35,9 @@
   let maxReturn = 1 << 20;
   let moduleURL = "";
 
-  function writeAll(bytes) {
+  function writeAll(bytes, write = stdoutWrite) {
     let off = 0;
-    while (off < bytes.length) off += stdoutWrite(bytes.subarray(off));
+    while (off < bytes.length) off += write(bytes.subarray(off));
   }
   function send(msg) {
     writeAll(encode(key + stringify(msg) + "\n"));
@@ -246,7 +245,8 @@
         enumerable: false,
       });
     }
-    moduleURL = createObjectURL(new BlobCtor([job.code], { type: "text/javascript" }));
+    // A data: URL imports in a fraction of the time a blob: URL takes.
+    moduleURL = "data:text/javascript," + encodeURIComponent(job.code);
     let mod;
     try {
       mod = await dynamicImport(moduleURL);
@@ -275,8 +275,12 @@
     // When the event loop has drained, say so: the host then ends the process
     // at once instead of waiting for Deno's teardown. Listeners the code
     // added while it ran were registered earlier and have already run.
+    // A keyed end marker on stderr tells the host that stream is complete
+    // too, so it need not wait for the pipes to close.
     addEventListener("unload", () => {
-      if (Deno.exitCode === 0) send({ t: "exit" });
+      if (Deno.exitCode !== 0) return;
+      writeAll(encode(key + "end\n"), stderrWrite);
+      send({ t: "exit" });
     });
   }
 

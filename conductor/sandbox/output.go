@@ -144,3 +144,55 @@ func (f *frameSplitter) flush() {
 	}
 	f.pending = nil
 }
+
+// endSplitter passes stderr through, stripping the bootstrap's keyed end
+// marker and reporting when it has been seen: everything written to stderr
+// before it has then been read.
+type endSplitter struct {
+	mu      sync.Mutex
+	out     *cappedBuffer
+	marker  []byte
+	pending []byte
+	seen    chan struct{}
+	closed  bool
+}
+
+func newEndSplitter(out *cappedBuffer) *endSplitter {
+	return &endSplitter{out: out, seen: make(chan struct{})}
+}
+
+func (e *endSplitter) setKey(key string) {
+	e.mu.Lock()
+	e.marker = []byte(key + "end\n")
+	e.mu.Unlock()
+}
+
+func (e *endSplitter) Write(p []byte) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.marker) == 0 || e.closed {
+		e.out.Write(p)
+		return len(p), nil
+	}
+	e.pending = append(e.pending, p...)
+	if i := bytes.Index(e.pending, e.marker); i >= 0 {
+		e.out.Write(e.pending[:i])
+		e.out.Write(e.pending[i+len(e.marker):])
+		e.pending = nil
+		e.closed = true
+		close(e.seen)
+		return len(p), nil
+	}
+	keep := min(len(e.marker)-1, len(e.pending))
+	e.out.Write(e.pending[:len(e.pending)-keep])
+	e.pending = append(e.pending[:0], e.pending[len(e.pending)-keep:]...)
+	return len(p), nil
+}
+
+// flush writes a held-back tail once the stream has ended.
+func (e *endSplitter) flush() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.out.Write(e.pending)
+	e.pending = nil
+}

@@ -40,6 +40,7 @@ type process struct {
 	stdout   *cappedBuffer
 	stderr   *cappedBuffer
 	split    *frameSplitter
+	errSplit *endSplitter
 	frames   chan frame
 	exited   chan struct{} // closed when the process has exited and output is drained
 	ready    chan struct{} // closed when the bootstrap has booted and waits for its job
@@ -57,6 +58,7 @@ func startProcess(argv []string, dir string, env []string, maxOutput int) (*proc
 		exited: make(chan struct{}),
 		ready:  make(chan struct{}),
 	}
+	p.errSplit = newEndSplitter(p.stderr)
 	p.split = &frameSplitter{out: p.stdout, maxFrame: maxOutput + 64<<10, onFrame: p.onFrame, onReady: func() { close(p.ready) }}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
@@ -95,7 +97,7 @@ func startProcess(argv []string, dir string, env []string, maxOutput int) (*proc
 	var copying sync.WaitGroup
 	copying.Add(2)
 	go func() { defer copying.Done(); io.Copy(p.split, outR); p.split.flush() }()
-	go func() { defer copying.Done(); io.Copy(p.stderr, errR) }()
+	go func() { defer copying.Done(); io.Copy(p.errSplit, errR); p.errSplit.flush() }()
 	go func() {
 		p.waitErr = cmd.Wait()
 		// The main process is gone: nothing it started may outlive it.
@@ -132,6 +134,12 @@ func (p *process) onFrame(b []byte) {
 			}
 		}()
 	}
+}
+
+// setKey arms both output streams for the job's key.
+func (p *process) setKey(key string) {
+	p.split.setKey(key)
+	p.errSplit.setKey(key)
 }
 
 // send writes one message to the bootstrap's stdin.

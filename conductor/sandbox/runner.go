@@ -133,7 +133,7 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 
 func (r *Runner) execute(ctx context.Context, p *process, prog *Program, job Job, timeout time.Duration, start time.Time) *Result {
 	key := newKey()
-	p.split.setKey(key)
+	p.setKey(key)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	err := p.send(map[string]any{
@@ -170,10 +170,17 @@ loop:
 			case "call":
 				calls.dispatch(runCtx, p, f, job.Calls)
 			case "exit":
-				// Nothing more can run; skip Deno's teardown. Killing the
-				// group closes the pipes, so all output is still read.
+				// Nothing more can run and both streams are complete: skip
+				// Deno's teardown, which the process goroutine reaps.
 				finished = true
 				signalGroup(p.cmd, true)
+				select {
+				case <-p.errSplit.seen:
+					break loop
+				case <-p.exited:
+					break loop
+				case <-time.After(killGrace):
+				}
 			}
 		case <-p.exited:
 			break loop
@@ -210,7 +217,10 @@ loop:
 		out.Status = "error"
 		out.Error = &ExecErr{Type: kind, Message: msg}
 	}
-	rawStderr := p.stderr.String("stderr")
+	rawStderr := ""
+	if !finished {
+		rawStderr = p.stderr.String("stderr")
+	}
 	switch {
 	case timedOut:
 		setErr(KindTimeout, fmt.Sprintf("execution timed out after %d ms", timeout.Milliseconds()))
@@ -224,7 +234,7 @@ loop:
 		setErr(errFrame.Kind, msg)
 	case isOutOfMemory(rawStderr):
 		setErr(KindLimit, fmt.Sprintf("the code ran out of memory: the sandbox's heap is capped at %d MB", r.policy.MaxMemoryMB))
-	case p.exitCode() != 0 && !finished:
+	case !finished && p.exitCode() != 0:
 		msg := fmt.Sprintf("the process exited with code %d", p.exitCode())
 		if p.exitCode() < 0 {
 			msg = "the process was killed by a signal"
