@@ -29,6 +29,8 @@ const (
 	EnvMaxConcurrency  = "MCP_CONDUCTOR_MAX_CONCURRENCY"
 	EnvConfinement     = "MCP_CONDUCTOR_CONFINEMENT"
 	EnvPoolSize        = "MCP_CONDUCTOR_POOL_SIZE"
+	EnvPoolMaxIdleMB   = "MCP_CONDUCTOR_POOL_MAX_IDLE_MB"
+	EnvPoolIdleTimeout = "MCP_CONDUCTOR_POOL_IDLE_TIMEOUT"
 )
 
 // Confinement says how the kernel layer (Landlock on Linux) is applied.
@@ -53,23 +55,27 @@ type Policy struct {
 	AllowAll bool   // whether allow-all may be used at all
 	Packages packages.Allowlist
 
-	DefaultTimeout time.Duration
-	MaxTimeout     time.Duration
-	MaxMemoryMB    int
-	MaxOutputBytes int
-	MaxConcurrency int
-	PoolSize       int
-	Confinement    Confinement
+	DefaultTimeout  time.Duration
+	MaxTimeout      time.Duration
+	MaxMemoryMB     int
+	MaxOutputBytes  int
+	MaxConcurrency  int
+	PoolSize        int           // processes started ahead of jobs
+	PoolMaxIdleMB   int           // memory the waiting processes may hold
+	PoolIdleTimeout time.Duration // drain the pool after this long unused
+	Confinement     Confinement
 }
 
 // Defaults for the limits.
 const (
-	DefaultTimeout        = 30 * time.Second
-	DefaultMaxTimeout     = 300 * time.Second
-	DefaultMaxMemoryMB    = 512
-	DefaultMaxOutputBytes = 1 << 20
-	DefaultMaxConcurrency = 4
-	DefaultPoolSize       = 2
+	DefaultTimeout         = 30 * time.Second
+	DefaultMaxTimeout      = 300 * time.Second
+	DefaultMaxMemoryMB     = 512
+	DefaultMaxOutputBytes  = 1 << 20
+	DefaultMaxConcurrency  = 4
+	DefaultPoolSize        = 2
+	DefaultPoolMaxIdleMB   = 100
+	DefaultPoolIdleTimeout = 10 * time.Minute
 )
 
 // FromEnv builds the Policy from the process environment.
@@ -136,6 +142,14 @@ func Load(getenv func(string) string) (Policy, error) {
 	if p.PoolSize, err = intVar(getenv, EnvPoolSize, DefaultPoolSize, 0, 64); err != nil {
 		return Policy{}, err
 	}
+	if p.PoolMaxIdleMB, err = intVar(getenv, EnvPoolMaxIdleMB, DefaultPoolMaxIdleMB, 0, 1<<20); err != nil {
+		return Policy{}, err
+	}
+	idleSec, err := intVar(getenv, EnvPoolIdleTimeout, int(DefaultPoolIdleTimeout/time.Second), 0, 7*24*3600)
+	if err != nil {
+		return Policy{}, err
+	}
+	p.PoolIdleTimeout = time.Duration(idleSec) * time.Second
 	switch c := Confinement(strings.ToLower(getenv(EnvConfinement))); c {
 	case "":
 		p.Confinement = ConfineAuto

@@ -29,11 +29,36 @@ type Options struct {
 // Env is the fixed part of every execution: command line, environment and
 // kernel rules derived from the Policy.
 type Env struct {
-	Argv        []string // launcher, LauncherArg, spec, deno, run, flags..., bootstrap
+	Launcher    string     // this binary, re-executed as the launcher
+	Spec        LaunchSpec // what the launcher applies
+	Deno        string
+	Flags       []string // deno run flags, before the bootstrap
+	Bootstrap   string
 	Vars        []string // the child's whole environment
 	Dir         string   // the child's working folder (the workspace)
 	Confined    bool     // kernel confinement is applied
 	Confinement string   // description for status displays
+	// PrivateTmp gives each process its own temporary folder (TMPDIR), with
+	// read/write access, removed after the execution. Only when the
+	// administrator lets code write files at all.
+	PrivateTmp bool
+}
+
+// argv is the command line of one sandbox process; tmp, if set, is its
+// private temporary folder.
+func (e Env) argv(tmp string) ([]string, []string, error) {
+	spec, flags, vars := e.Spec, e.Flags, e.Vars
+	if tmp != "" {
+		spec.RWDirs = append(append([]string(nil), spec.RWDirs...), tmp)
+		flags = append(append([]string(nil), flags...), "--allow-read="+tmp, "--allow-write="+tmp)
+		vars = append(append([]string(nil), vars...), "TMPDIR="+tmp)
+	}
+	specJSON, err := json.Marshal(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	argv := append([]string{e.Launcher, LauncherArg, string(specJSON), e.Deno}, flags...)
+	return append(argv, e.Bootstrap), vars, nil
 }
 
 // New prepares a Runner: it creates the workspace and the conductor-owned
@@ -78,18 +103,40 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		installer: packages.NewInstaller(opts.Deno, denoDir, p.Workspace),
 		slots:     make(chan struct{}, p.MaxConcurrency),
 	}
-	r.pool = newPool(ctx, p.PoolSize, r.spawn)
+	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn)
 	return r, nil
 }
 
 // Env returns the sandbox's fixed command line and environment.
 func (r *Runner) Env() Env { return r.env }
 
+// Waiting reports how many pre-started processes wait for a job.
+func (r *Runner) Waiting() int { return r.pool.waiting() }
+
 // Close stops the pre-started processes.
 func (r *Runner) Close() { r.pool.close() }
 
 func (r *Runner) spawn() (*process, error) {
-	return startProcess(r.env.Argv, r.env.Dir, r.env.Vars, r.policy.MaxOutputBytes)
+	tmp := ""
+	if r.env.PrivateTmp {
+		var err error
+		if tmp, err = os.MkdirTemp("", "mcp-conductor-run-"); err != nil {
+			return nil, fmt.Errorf("private temporary folder: %w", err)
+		}
+	}
+	argv, vars, err := r.env.argv(tmp)
+	if err != nil {
+		return nil, err
+	}
+	p, err := startProcess(argv, r.env.Dir, vars, r.policy.MaxOutputBytes, func() {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
+	})
+	if err != nil && tmp != "" {
+		os.RemoveAll(tmp)
+	}
+	return p, err
 }
 
 // writeOnce stores content in dir under a name derived from its hash, so
@@ -161,7 +208,6 @@ func buildEnv(p config.Policy, deno, launcher, boot, importMap, denoDir string) 
 		flags = append(flags, "--deny-import")
 	}
 	flags = append(flags, "--deny-read="+strings.Join(denyRead, ","), "--deny-write="+strings.Join(protected, ","))
-	flags = append(flags, boot)
 
 	spec := LaunchSpec{
 		// Off-heap memory (ArrayBuffers) is capped too: the heap limit plus
@@ -169,7 +215,8 @@ func buildEnv(p config.Policy, deno, launcher, boot, importMap, denoDir string) 
 		DataLimit: uint64(p.MaxMemoryMB+1024) << 20,
 	}
 	ok, desc := KernelConfinement().Available()
-	env := Env{Dir: p.Workspace, Confinement: desc}
+	env := Env{Dir: p.Workspace, Confinement: desc, Launcher: launcher, Deno: deno, Flags: flags, Bootstrap: boot,
+		PrivateTmp: grants.WriteAll || grants.All || len(grants.Write) > 0}
 	switch {
 	case p.Confinement == config.ConfineOff:
 		env.Confinement = "off (" + config.EnvConfinement + "=off)"
@@ -179,11 +226,7 @@ func buildEnv(p config.Policy, deno, launcher, boot, importMap, denoDir string) 
 		spec.Confine, spec.Require, env.Confined = true, true, true
 		fillRules(&spec, p, grants, protected, deno, []string{boot, importMap}, denoDir)
 	}
-	specJSON, err := json.Marshal(spec)
-	if err != nil {
-		return Env{}, err
-	}
-	env.Argv = append([]string{launcher, LauncherArg, string(specJSON), deno}, flags...)
+	env.Spec = spec
 	env.Vars = childEnv(p, denoDir)
 	return env, nil
 }

@@ -2,27 +2,43 @@ package sandbox
 
 import (
 	"context"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
+	"time"
 )
+
+// PoolOptions size the pool of pre-started processes.
+type PoolOptions struct {
+	Size        int           // processes kept waiting; 0 = every job starts cold
+	MaxIdleMB   int           // stop filling when the waiting processes use this much memory (Linux); 0 = no cap
+	IdleTimeout time.Duration // drain after this long without a job; refill on the next one; 0 = never
+}
 
 // pool keeps pre-started sandbox processes, each waiting for exactly one job.
 // A process is never reused: after its job it is gone, and a fresh one is
-// started in the background. With size 0, every job starts cold.
+// started in the background.
 type pool struct {
-	size  int
+	opts  PoolOptions
 	spawn func() (*process, error)
 	ready chan *process
-	mu    sync.Mutex
-	done  bool
+
+	mu       sync.Mutex
+	closed   bool
+	lastUsed time.Time
+	drained  bool // emptied for idleness; refilled by the next get
+
 	ctx   context.Context
-	stopF context.CancelFunc
-	want  chan struct{}
+	stop  context.CancelFunc
+	wants chan struct{}
 }
 
-func newPool(ctx context.Context, size int, spawn func() (*process, error)) *pool {
+func newPool(ctx context.Context, opts PoolOptions, spawn func() (*process, error)) *pool {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &pool{size: size, spawn: spawn, ready: make(chan *process, max(size, 1)), ctx: ctx, stopF: cancel, want: make(chan struct{}, 1)}
-	if size > 0 {
+	p := &pool{opts: opts, spawn: spawn, ready: make(chan *process, max(opts.Size, 1)),
+		ctx: ctx, stop: cancel, wants: make(chan struct{}, 1), lastUsed: time.Now()}
+	if opts.Size > 0 {
 		go p.fill()
 		p.kick()
 	}
@@ -31,20 +47,37 @@ func newPool(ctx context.Context, size int, spawn func() (*process, error)) *poo
 
 func (p *pool) kick() {
 	select {
-	case p.want <- struct{}{}:
+	case p.wants <- struct{}{}:
 	default:
 	}
 }
 
-// fill keeps the pool topped up, one process at a time.
+// fill keeps the pool topped up and drains it after a long idle spell.
 func (p *pool) fill() {
+	var tick <-chan time.Time
+	if p.opts.IdleTimeout > 0 {
+		t := time.NewTicker(min(p.opts.IdleTimeout/4, time.Minute))
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
 		select {
 		case <-p.ctx.Done():
 			return
-		case <-p.want:
+		case <-tick:
+			p.mu.Lock()
+			idle := time.Since(p.lastUsed) > p.opts.IdleTimeout
+			if idle {
+				p.drained = true
+			}
+			p.mu.Unlock()
+			if idle {
+				p.stopWaiting()
+			}
+			continue
+		case <-p.wants:
 		}
-		for len(p.ready) < p.size {
+		for len(p.ready) < p.opts.Size && !p.isDrained() && !p.overMemory() {
 			proc, err := p.spawn()
 			if err != nil {
 				break // jobs fall back to cold starts, which report the error
@@ -59,9 +92,43 @@ func (p *pool) fill() {
 	}
 }
 
+func (p *pool) isDrained() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.drained
+}
+
+// overMemory reports whether the waiting processes already use MaxIdleMB.
+func (p *pool) overMemory() bool {
+	if p.opts.MaxIdleMB <= 0 || len(p.ready) == 0 {
+		return false
+	}
+	var procs []*process
+	for i := len(p.ready); i > 0; i-- {
+		select {
+		case proc := <-p.ready:
+			procs = append(procs, proc)
+		default:
+		}
+	}
+	total := 0
+	for _, proc := range procs {
+		total += rssKB(proc.cmd.Process.Pid)
+		p.ready <- proc
+	}
+	if total == 0 {
+		return false
+	}
+	avg := total / len(procs)
+	return (total+avg)/1024 > p.opts.MaxIdleMB
+}
+
 // get returns a pre-started process, preferring one that has finished
 // booting; with none at all it starts one cold.
 func (p *pool) get() (*process, error) {
+	p.mu.Lock()
+	p.lastUsed, p.drained = time.Now(), false
+	p.mu.Unlock()
 	defer p.kick()
 	var booting []*process
 	defer func() {
@@ -96,16 +163,8 @@ func (p *pool) get() (*process, error) {
 	}
 }
 
-// close stops the background filler and every waiting process.
-func (p *pool) close() {
-	p.mu.Lock()
-	if p.done {
-		p.mu.Unlock()
-		return
-	}
-	p.done = true
-	p.mu.Unlock()
-	p.stopF()
+// stopWaiting stops every waiting process.
+func (p *pool) stopWaiting() {
 	for {
 		select {
 		case proc := <-p.ready:
@@ -114,4 +173,38 @@ func (p *pool) close() {
 			return
 		}
 	}
+}
+
+// close stops the background filler and every waiting process.
+func (p *pool) close() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	p.mu.Unlock()
+	p.stop()
+	p.stopWaiting()
+}
+
+// size reports how many processes are waiting.
+func (p *pool) waiting() int { return len(p.ready) }
+
+// rssKB reads a process's resident memory (Linux); 0 where unknown.
+func rssKB(pid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			if len(f) > 1 {
+				n, _ := strconv.Atoi(f[1])
+				return n
+			}
+		}
+	}
+	return 0
 }

@@ -50,7 +50,8 @@ type process struct {
 }
 
 // startProcess starts the launcher, which confines itself and execs Deno.
-func startProcess(argv []string, dir string, env []string, maxOutput int) (*process, error) {
+// cleanup runs once the process has exited.
+func startProcess(argv []string, dir string, env []string, maxOutput int, cleanup func()) (*process, error) {
 	p := &process{
 		stdout: &cappedBuffer{max: maxOutput},
 		stderr: &cappedBuffer{max: maxOutput},
@@ -111,6 +112,9 @@ func startProcess(argv []string, dir string, env []string, maxOutput int) (*proc
 		outR.Close()
 		errR.Close()
 		stdinW.Close()
+		if cleanup != nil {
+			cleanup()
+		}
 		close(p.exited)
 	}()
 	return p, nil
