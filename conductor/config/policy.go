@@ -64,6 +64,14 @@ type Policy struct {
 	PoolMaxIdleMB   int           // memory the waiting processes may hold
 	PoolIdleTimeout time.Duration // drain the pool after this long unused
 	Confinement     Confinement
+
+	HTTPPort    int  // the tray app's local endpoint
+	HTTPEnabled bool // whether the tray app serves it
+
+	// Settings is the settings file as read; FromEnv lists the variables
+	// that were set (and so override the file).
+	Settings Settings
+	FromEnv  []string
 }
 
 // Defaults for the limits.
@@ -81,8 +89,22 @@ const (
 // FromEnv builds the Policy from the process environment.
 func FromEnv() (Policy, error) { return Load(os.Getenv) }
 
-// Load builds the Policy from getenv. Errors name the variable at fault.
+// Load builds the Policy from the settings file in the conductor's home and
+// getenv, whose variables override the file. Errors name the variable, or
+// the file and field, at fault.
 func Load(getenv func(string) string) (Policy, error) {
+	home, err := homeDirFrom(getenv)
+	if err != nil {
+		return Policy{}, err
+	}
+	s, err := ReadSettings(SettingsPath(home))
+	if err != nil {
+		return Policy{}, err
+	}
+	return build(home, s, getenv)
+}
+
+func load(getenv func(string) string) (Policy, error) {
 	var p Policy
 	var err error
 	if p.Home, err = homeDirFrom(getenv); err != nil {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -119,4 +120,77 @@ func contains(s []string, x string) bool {
 		}
 	}
 	return false
+}
+
+func TestSettingsFileAndEnvOverride(t *testing.T) {
+	home := t.TempDir()
+	pool := 0
+	s := Settings{
+		Workspace:       filepath.Join(home, "ws"),
+		Permissions:     Permissions{Read: Grant{List: []string{"/data"}}, Net: Grant{List: []string{"api.example.com", "x.org"}}, Env: Grant{All: true}},
+		AllowedPackages: []string{"npm:axios@^1"},
+		MaxMemoryMB:     256,
+		PoolSize:        &pool,
+		HTTP:            HTTPSettings{Port: 5555},
+	}
+	if err := WriteSettings(home, s); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(SettingsPath(home))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("settings file: %v %v", err, st)
+	}
+	p, err := Load(env(map[string]string{EnvHome: home}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var args []string
+	for _, f := range p.Flags {
+		args = append(args, f.Arg())
+	}
+	if strings.Join(args, " ") != "--allow-read=/data --allow-net=api.example.com,x.org --allow-env" || p.MaxMemoryMB != 256 ||
+		p.PoolSize != 0 || p.Workspace != s.Workspace || p.Packages.String() != "npm:axios@^1" || p.HTTPPort != 5555 || len(p.FromEnv) != 1 {
+		t.Errorf("from the file: %+v / %v", p, args)
+	}
+	// The environment wins, field by field, and says so.
+	p, err = Load(env(map[string]string{EnvHome: home, EnvMaxMemoryMB: "128", EnvRunArgs: ""}))
+	if err != nil || p.MaxMemoryMB != 128 || len(p.Flags) != 3 || !contains(p.FromEnv, EnvMaxMemoryMB) {
+		t.Errorf("env override: %v %+v", err, p)
+	}
+	// A second write keeps the previous file as a backup.
+	s.MaxMemoryMB = 300
+	if err := WriteSettings(home, s); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(SettingsPath(home) + ".bak"); !strings.Contains(string(b), `"maxMemoryMB": 256`) {
+		t.Errorf("backup: %s", b)
+	}
+	// Invalid values are refused and nothing is written.
+	bad := s
+	bad.AllowedPackages = []string{"npm:axios"}
+	if err := WriteSettings(home, bad); err == nil || !strings.Contains(err.Error(), "allowedPackages") {
+		t.Errorf("bad settings accepted: %v", err)
+	}
+	if b, _ := os.ReadFile(SettingsPath(home)); !strings.Contains(string(b), `"maxMemoryMB": 300`) {
+		t.Errorf("file changed by a refused write: %s", b)
+	}
+}
+
+func TestCorruptSettingsFile(t *testing.T) {
+	home := t.TempDir()
+	corrupt := "{\n  \"maxMemoryMB\": 256,\n  \"permissions\": {\n    \"read\": {\"all\": tru}\n  }\n}\n"
+	if err := os.WriteFile(SettingsPath(home), []byte(corrupt), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(env(map[string]string{EnvHome: home}))
+	if err == nil || !strings.Contains(err.Error(), SettingsPath(home)+": line 4, column") {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(SettingsPath(home)); string(b) != corrupt {
+		t.Error("corrupt file was changed")
+	}
+	os.WriteFile(SettingsPath(home), []byte(`{"maxMemoryMB": "lots"}`), 0o600)
+	if _, err := Load(env(map[string]string{EnvHome: home})); err == nil || !strings.Contains(err.Error(), "maxMemoryMB") {
+		t.Fatalf("err = %v", err)
+	}
 }

@@ -1,0 +1,231 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tailscale/hujson"
+)
+
+// Settings is the administrator's settings file, <home>/settings.json: what
+// the tray app edits and every --stdio process reads at startup.
+// Environment variables override it field by field.
+type Settings struct {
+	Workspace        string      `json:"workspace,omitempty"`
+	Permissions      Permissions `json:"permissions"`
+	AllowedPackages  []string    `json:"allowedPackages,omitempty"` // "npm:axios@^1"
+	DefaultTimeoutMs int         `json:"defaultTimeoutMs,omitempty"`
+	MaxTimeoutMs     int         `json:"maxTimeoutMs,omitempty"`
+	MaxMemoryMB      int         `json:"maxMemoryMB,omitempty"`
+	MaxOutputBytes   int         `json:"maxOutputBytes,omitempty"`
+	MaxConcurrency   int         `json:"maxConcurrency,omitempty"`
+	PoolSize         *int        `json:"poolSize,omitempty"`
+	MCPConfig        string      `json:"mcpConfig,omitempty"`
+	Deno             string      `json:"deno,omitempty"`
+	// HTTP is the tray app's local MCP endpoint.
+	HTTP HTTPSettings `json:"http"`
+}
+
+// Permissions are the sandbox's grants, one per Deno permission.
+type Permissions struct {
+	Read  Grant `json:"read"`  // paths
+	Write Grant `json:"write"` // paths
+	Net   Grant `json:"net"`   // hosts, host:port
+	Env   Grant `json:"env"`   // variable names
+	Run   Grant `json:"run"`   // programs
+	FFI   Grant `json:"ffi"`   // libraries
+	Sys   Grant `json:"sys"`   // APIs (hostname, osRelease, ...)
+}
+
+// Grant is one permission: everything, a list, or (zero value) nothing.
+type Grant struct {
+	All  bool     `json:"all,omitempty"`
+	List []string `json:"list,omitempty"`
+}
+
+// HTTPSettings configure the local streamable-HTTP endpoint.
+type HTTPSettings struct {
+	Disabled bool `json:"disabled,omitempty"`
+	Port     int  `json:"port,omitempty"` // 0 = DefaultHTTPPort
+}
+
+// DefaultHTTPPort is the local endpoint's port unless the settings say otherwise.
+const DefaultHTTPPort = 47813
+
+// SettingsPath is the settings file in home.
+func SettingsPath(home string) string { return filepath.Join(home, "settings.json") }
+
+// ReadSettings reads the settings file. A missing file gives zero Settings.
+// A file that does not parse is an error naming line and column.
+func ReadSettings(path string) (Settings, error) {
+	var s Settings
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return s, err
+	}
+	v, err := hujson.Parse(data)
+	if err != nil {
+		return s, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "hujson: "))
+	}
+	v.Standardize()
+	dec := json.NewDecoder(bytes.NewReader(v.Pack()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return Settings{}, fmt.Errorf("%s: %v", path, err)
+	}
+	return s, nil
+}
+
+// WriteSettings validates s and writes it atomically (temporary file and
+// rename, mode 0600), keeping the previous file as settings.json.bak.
+func WriteSettings(home string, s Settings) error {
+	// A Policy must build from it, with no environment in the way.
+	if _, err := build(home, s, func(string) string { return "" }); err != nil {
+		return err
+	}
+	path := SettingsPath(home)
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return err
+	}
+	if old, err := os.ReadFile(path); err == nil {
+		if err := writeAtomic(path+".bak", old); err != nil {
+			return fmt.Errorf("back up %s: %w", path, err)
+		}
+	}
+	return writeAtomic(path, data)
+}
+
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// asEnv renders the settings as the environment variables they stand for.
+func (s Settings) asEnv() map[string]string {
+	m := map[string]string{}
+	set := func(k, v string) {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	num := func(k string, n int) {
+		if n != 0 {
+			m[k] = strconv.Itoa(n)
+		}
+	}
+	set(EnvWorkspace, s.Workspace)
+	set(EnvRunArgs, s.Permissions.runArgs())
+	set(EnvAllowedPackages, strings.Join(s.AllowedPackages, ","))
+	num(EnvDefaultTimeout, s.DefaultTimeoutMs)
+	num(EnvMaxTimeout, s.MaxTimeoutMs)
+	num(EnvMaxMemoryMB, s.MaxMemoryMB)
+	num(EnvMaxOutputBytes, s.MaxOutputBytes)
+	num(EnvMaxConcurrency, s.MaxConcurrency)
+	if s.PoolSize != nil {
+		m[EnvPoolSize] = strconv.Itoa(*s.PoolSize)
+	}
+	set(EnvMCPConfig, s.MCPConfig)
+	set(EnvDeno, s.Deno)
+	return m
+}
+
+// runArgs renders the grants in MCP_CONDUCTOR_RUN_ARGS form.
+func (p Permissions) runArgs() string {
+	var parts []string
+	for _, g := range []struct {
+		name  string
+		grant Grant
+	}{{"read", p.Read}, {"write", p.Write}, {"net", p.Net}, {"env", p.Env}, {"run", p.Run}, {"ffi", p.FFI}, {"sys", p.Sys}} {
+		switch {
+		case g.grant.All:
+			parts = append(parts, "allow-"+g.name)
+		case len(g.grant.List) > 0:
+			parts = append(parts, "allow-"+g.name+"="+strings.Join(g.grant.List, ","))
+		}
+	}
+	return strings.Join(parts, ";")
+}
+
+// settingsFields names the settings field behind each variable, for errors.
+var settingsFields = map[string]string{
+	EnvWorkspace: "workspace", EnvRunArgs: "permissions", EnvAllowedPackages: "allowedPackages",
+	EnvDefaultTimeout: "defaultTimeoutMs", EnvMaxTimeout: "maxTimeoutMs", EnvMaxMemoryMB: "maxMemoryMB",
+	EnvMaxOutputBytes: "maxOutputBytes", EnvMaxConcurrency: "maxConcurrency", EnvPoolSize: "poolSize",
+	EnvMCPConfig: "mcpConfig", EnvDeno: "deno",
+}
+
+// build makes the Policy from settings, with environment variables winning.
+func build(home string, s Settings, getenv func(string) string) (Policy, error) {
+	fromFile := s.asEnv()
+	merged := func(k string) string {
+		if k == EnvHome {
+			return home
+		}
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return fromFile[k]
+	}
+	p, err := load(merged)
+	if err != nil {
+		for k, field := range settingsFields {
+			if getenv(k) == "" && fromFile[k] != "" && strings.HasPrefix(err.Error(), k+":") {
+				return Policy{}, fmt.Errorf("%s: %s: %s", SettingsPath(home), field, strings.TrimPrefix(err.Error(), k+": "))
+			}
+		}
+		return Policy{}, err
+	}
+	p.Settings = s
+	for _, k := range EnvVars {
+		if getenv(k) != "" {
+			p.FromEnv = append(p.FromEnv, k)
+		}
+	}
+	sort.Strings(p.FromEnv)
+	p.HTTPPort = s.HTTP.Port
+	if p.HTTPPort == 0 {
+		p.HTTPPort = DefaultHTTPPort
+	}
+	p.HTTPEnabled = !s.HTTP.Disabled
+	return p, nil
+}
+
+// EnvVars lists every variable the conductor reads.
+var EnvVars = []string{EnvHome, EnvWorkspace, EnvRunArgs, EnvAllowedPackages, EnvDefaultTimeout, EnvMaxTimeout,
+	EnvMCPConfig, EnvDeno, EnvAllowAll, EnvMaxMemoryMB, EnvMaxOutputBytes, EnvMaxConcurrency, EnvConfinement,
+	EnvPoolSize, EnvPoolMaxIdleMB, EnvPoolIdleTimeout}
+
