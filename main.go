@@ -52,6 +52,12 @@ func run(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "--stdio", "stdio":
 		return serveStdio(ctx)
+	case "--http", "http":
+		addr := ""
+		if len(args) > 1 {
+			addr = args[1]
+		}
+		return serveHTTP(ctx, addr)
 	case "--help", "-h", "help":
 		printHelp()
 		return nil
@@ -70,7 +76,11 @@ func printHelp() {
 	fmt.Print(`mcp-conductor — run AI-written TypeScript/JavaScript in a Deno sandbox, over MCP.
 
 Usage:
+  mcp-conductor              start the desktop app (window and tray icon)
   mcp-conductor --stdio      serve MCP over stdin/stdout (what MCP clients launch)
+  mcp-conductor --http [ADDR]
+                             serve MCP over streamable HTTP on loopback (default
+                             127.0.0.1:47813), bearer token in ~/.mcp-conductor/http-token
   mcp-conductor --version    print the version
   mcp-conductor --help       print this help
 `)

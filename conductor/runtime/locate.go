@@ -43,12 +43,19 @@ type NotFoundError struct {
 
 func (e *NotFoundError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "deno %s or newer not found; tried", e.MinVersion)
-	for i, c := range e.Tried {
-		if i > 0 {
-			b.WriteByte(',')
+	fmt.Fprintf(&b, "deno %s or newer not found", e.MinVersion)
+	var places []string
+	seen := map[string]bool{}
+	for _, c := range e.Tried {
+		if c.Err != errMissing {
+			fmt.Fprintf(&b, "; %s (%s) is unusable: %v", c.Path, c.Source, c.Err)
+		} else if !seen[c.Source] {
+			seen[c.Source] = true
+			places = append(places, c.Source)
 		}
-		fmt.Fprintf(&b, " %s (%s: %v)", c.Path, c.Source, c.Err)
+	}
+	if len(places) > 0 {
+		fmt.Fprintf(&b, "; looked in %s", strings.Join(places, ", "))
 	}
 	b.WriteString("; run `mcp-conductor deno install`, or set " + EnvDeno + " to a deno binary")
 	return b.String()

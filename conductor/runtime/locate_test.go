@@ -102,7 +102,7 @@ func TestLocateNotFound(t *testing.T) {
 		t.Fatalf("err = %v, want *NotFoundError", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"deno 99.0.0 or newer not found", old + " (PATH: version 1.46.3 is older than 99.0.0)", "did not answer within 300ms", "/usr/local/bin/deno", "run `mcp-conductor deno install`"} {
+	for _, want := range []string{"deno 99.0.0 or newer not found", old + " (PATH) is unusable: version 1.46.3 is older than 99.0.0", "did not answer within 300ms", "looked in ~/.deno/bin, /usr/local/bin", "run `mcp-conductor deno install`"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -32,30 +33,44 @@ type Options struct {
 	OnExecution func(audit.Record)
 }
 
-// Server is the conductor's MCP server.
+// Server is the conductor's MCP server. One Server serves any number of
+// sessions, over any transports.
 type Server struct {
-	mcp    *mcp.Server
+	mcp  *mcp.Server
+	opts Options
+
+	mu     sync.RWMutex
 	policy config.Policy
-	opts   Options
 	runner *sandbox.Runner
 }
 
 // New builds the MCP server for policy, running code with opts.Runner.
 func New(policy config.Policy, opts Options) *Server {
-	s := &Server{policy: policy, runner: opts.Runner, opts: opts}
+	s := &Server{opts: opts}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: Name, Title: "MCP Conductor", Version: opts.Version}, &mcp.ServerOptions{
 		Instructions: `Call "run_deno_code" to execute TypeScript/JavaScript in a fresh Deno sandbox; the value of the last expression is returned.`,
 	})
+	s.SetPolicy(policy, opts.Runner)
+	if opts.Proxy != nil {
+		s.addProxyTools()
+	}
+	return s
+}
+
+// SetPolicy switches to a new policy and the runner built for it. The tool's
+// description (which tells the model its permissions) is updated, and
+// connected clients are told the tool list changed. Executions already
+// running finish under the runner they started with.
+func (s *Server) SetPolicy(policy config.Policy, runner *sandbox.Runner) {
+	s.mu.Lock()
+	s.policy, s.runner = policy, runner
+	s.mu.Unlock()
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name:        "run_deno_code",
 		Title:       "Run Deno Code",
 		Description: runDescription(policy),
 		Annotations: &mcp.ToolAnnotations{OpenWorldHint: ptr(config.GrantsOf(policy.Flags).Net)},
 	}, s.runDenoCode)
-	if opts.Proxy != nil {
-		s.addProxyTools()
-	}
-	return s
 }
 
 // MCP returns the underlying go-sdk server, to serve over any transport.
@@ -70,8 +85,18 @@ type RunInput struct {
 }
 
 func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest, in RunInput) (*mcp.CallToolResult, *sandbox.Result, error) {
+	res, err := s.Execute(ctx, clientName(req), in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &mcp.CallToolResult{IsError: res.Status != "success"}, res, nil
+}
+
+// Execute runs code exactly as run_deno_code does, recording it in the audit
+// log under the given client name. The tray app's Playground uses it.
+func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sandbox.Result, error) {
 	if in.Timeout < 0 {
-		return nil, nil, fmt.Errorf("timeout must be a positive number of milliseconds, got %d", in.Timeout)
+		return nil, fmt.Errorf("timeout must be a positive number of milliseconds, got %d", in.Timeout)
 	}
 	job := sandbox.Job{
 		Code:         in.DenoCode,
@@ -83,20 +108,23 @@ func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest, in R
 		job.Servers = s.opts.Proxy.Names()
 		job.Calls = s.opts.Proxy.Handle
 	}
+	s.mu.RLock()
+	runner := s.runner
+	s.mu.RUnlock()
 	started := time.Now()
-	res, err := s.runner.Run(ctx, job)
+	res, err := runner.Run(ctx, job)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	s.record(req, in.DenoCode, started, res)
-	return &mcp.CallToolResult{IsError: res.Status != "success"}, res, nil
+	s.record(client, in.DenoCode, started, res)
+	return res, nil
 }
 
 // record writes the execution and its tool calls to the audit log.
-func (s *Server) record(req *mcp.CallToolRequest, code string, started time.Time, res *sandbox.Result) {
+func (s *Server) record(client, code string, started time.Time, res *sandbox.Result) {
 	id := newID()
 	exec := audit.Record{
-		Time: started.UTC(), Kind: "execution", ExecutionID: id, Client: clientName(req),
+		Time: started.UTC(), Kind: "execution", ExecutionID: id, Client: client,
 		Status: res.Status, DurationMs: res.ExecutionTimeMs, Code: code,
 		Stdout: res.Stdout, Stderr: res.Stderr, ToolCalls: len(res.ToolCalls),
 	}

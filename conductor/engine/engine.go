@@ -1,0 +1,201 @@
+// Package engine assembles the conductor's services under one Policy: the
+// sandbox runner, the MCP proxy, the audit log and the MCP server. Both
+// faces use it: the headless modes (--stdio, --http) and the tray app.
+package engine
+
+import (
+	"context"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
+	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
+	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
+	"github.com/mcp-conductor/mcp-conductor/conductor/server"
+)
+
+// Options configure an Engine.
+type Options struct {
+	Version string
+	// Getenv reads the environment; nil means os.Getenv.
+	Getenv func(string) string
+	// Logf receives operational messages (never on stdout); nil discards.
+	Logf func(format string, args ...any)
+	// OnExecution is called after every execution, for live displays.
+	OnExecution func(audit.Record)
+	// WatchSettings re-reads the settings file when it changes (checked every
+	// few seconds) and switches to the new policy.
+	WatchSettings bool
+}
+
+// Engine owns the services. It is safe for concurrent use.
+type Engine struct {
+	opts   Options
+	proxy  *proxy.Manager
+	audit  *audit.Log
+	server *server.Server
+
+	mu     sync.Mutex
+	policy config.Policy
+	runner *sandbox.Runner
+	deno   *runtime.Runtime
+	stamp  time.Time
+	stop   context.CancelFunc
+}
+
+// New loads the policy (settings file, then environment), finds Deno and
+// starts the services.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	if opts.Logf == nil {
+		opts.Logf = func(string, ...any) {}
+	}
+	policy, err := config.Load(opts.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{opts: opts, policy: policy}
+	e.stamp = settingsStamp(policy.Home)
+	runner, deno, err := e.newRunner(ctx, policy)
+	if err != nil {
+		return nil, err
+	}
+	e.runner, e.deno = runner, deno
+	e.proxy = proxy.NewManager(policy.MCPConfig, proxy.Options{Version: opts.Version, Logf: opts.Logf, Getenv: opts.Getenv})
+	if err := e.proxy.ConfigError(); err != nil {
+		opts.Logf("warning: %v", err)
+	}
+	e.audit = audit.Open(policy.AuditLog())
+	e.server = server.New(policy, server.Options{
+		Version: opts.Version, Runner: runner, Proxy: e.proxy, Audit: e.audit, OnExecution: opts.OnExecution,
+	})
+	wctx, cancel := context.WithCancel(context.Background())
+	e.stop = cancel
+	if opts.WatchSettings {
+		go e.watch(wctx)
+	}
+	return e, nil
+}
+
+func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runner, *runtime.Runtime, error) {
+	// The policy's Deno is the variable or, failing it, the settings file.
+	getenv := func(k string) string {
+		if k == runtime.EnvDeno {
+			return p.Deno
+		}
+		return e.opts.Getenv(k)
+	}
+	rt, err := runtime.Locate(ctx, runtime.LocateOptions{Home: p.Home, Getenv: getenv})
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Warn: func(s string) { e.opts.Logf("warning: %s", s) }})
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, rt, nil
+}
+
+// Reload re-reads the settings file and environment and switches every
+// service to the new policy: the pool of waiting processes is drained and
+// refilled under the new permissions. On error the current policy stays.
+func (e *Engine) Reload(ctx context.Context) error {
+	policy, err := config.Load(e.opts.Getenv)
+	if err != nil {
+		return err
+	}
+	runner, deno, err := e.newRunner(ctx, policy)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	old := e.runner
+	e.policy, e.runner, e.deno = policy, runner, deno
+	e.stamp = settingsStamp(policy.Home)
+	e.mu.Unlock()
+	e.server.SetPolicy(policy, runner)
+	old.Close()
+	if policy.MCPConfig != e.proxy.Path() {
+		e.opts.Logf("the MCP servers file moved to %s; restart to use it", policy.MCPConfig)
+	}
+	return nil
+}
+
+func (e *Engine) watch(ctx context.Context) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		e.mu.Lock()
+		home, stamp := e.policy.Home, e.stamp
+		e.mu.Unlock()
+		if now := settingsStamp(home); !now.Equal(stamp) {
+			if err := e.Reload(ctx); err != nil {
+				e.opts.Logf("settings changed but cannot be used (keeping the previous ones): %v", err)
+				e.mu.Lock()
+				e.stamp = now
+				e.mu.Unlock()
+			} else {
+				e.opts.Logf("settings reloaded")
+			}
+		}
+	}
+}
+
+func settingsStamp(home string) time.Time {
+	st, err := os.Stat(config.SettingsPath(home))
+	if err != nil {
+		return time.Time{}
+	}
+	return st.ModTime()
+}
+
+// Policy is the policy in force.
+func (e *Engine) Policy() config.Policy {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.policy
+}
+
+// Deno is the Deno runtime in use.
+func (e *Engine) Deno() runtime.Runtime {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return *e.deno
+}
+
+// Confinement describes the kernel confinement in force.
+func (e *Engine) Confinement() (bool, string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	env := e.runner.Env()
+	return env.Confined, env.Confinement
+}
+
+// Server is the MCP server; serve it over any transport.
+func (e *Engine) Server() *server.Server { return e.server }
+
+// Proxy is the upstream MCP servers' manager.
+func (e *Engine) Proxy() *proxy.Manager { return e.proxy }
+
+// Audit is the audit log.
+func (e *Engine) Audit() *audit.Log { return e.audit }
+
+// Close stops the pool, the upstream servers and the settings watcher.
+func (e *Engine) Close() {
+	e.stop()
+	e.mu.Lock()
+	r := e.runner
+	e.mu.Unlock()
+	r.Close()
+	e.proxy.Close()
+}

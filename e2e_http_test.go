@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
+)
+
+type bearer struct {
+	token string
+	base  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.base.RoundTrip(r)
+}
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestHTTPEndpoint(t *testing.T) {
+	home := t.TempDir()
+	chome := filepath.Join(home, ".mcp-conductor")
+	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	cmd := exec.Command(testenv.Binary(t), "--http", addr)
+	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "MCP_CONDUCTOR_HOME=" + chome, "MCP_CONDUCTOR_DENO=" + testenv.Deno(t)}
+	cmd.Stderr = &testLogWriter{t: t}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
+	var token string
+	deadline := time.Now().Add(20 * time.Second)
+	for token == "" && time.Now().Before(deadline) {
+		if b, err := os.ReadFile(filepath.Join(chome, "http-token")); err == nil {
+			if c, err := net.Dial("tcp", addr); err == nil {
+				c.Close()
+				token = strings.TrimSpace(string(b))
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if token == "" {
+		t.Fatal("the endpoint did not start")
+	}
+	if st, _ := os.Stat(filepath.Join(chome, "http-token")); st.Mode().Perm() != 0o600 {
+		t.Errorf("token file mode %v", st.Mode())
+	}
+	url := "http://" + addr + "/mcp"
+
+	client := mcp.NewClient(&mcp.Implementation{Name: "http-e2e", Version: "1"}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s, err := client.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: &http.Client{Transport: bearer{token, http.DefaultTransport}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.CallTool(ctx, &mcp.CallToolParams{Name: "run_deno_code", Arguments: map[string]any{"deno_code": "6 * 7"}})
+	if err != nil || res.IsError {
+		t.Fatalf("call over HTTP: %v %+v", err, res)
+	}
+	if !strings.Contains(res.Content[0].(*mcp.TextContent).Text, `"returnValue":42`) {
+		t.Errorf("result: %v", res.Content[0])
+	}
+
+	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`
+	for _, tt := range []struct {
+		name   string
+		header map[string]string
+		host   string
+		want   int
+	}{
+		{"no token", nil, "", 401},
+		{"wrong token", map[string]string{"Authorization": "Bearer " + strings.Repeat("0", 64)}, "", 401},
+		{"foreign origin", map[string]string{"Authorization": "Bearer " + token, "Origin": "https://evil.example"}, "", 403},
+		{"rebinding host", map[string]string{"Authorization": "Bearer " + token}, "evil.example:80", 403},
+		{"loopback origin", map[string]string{"Authorization": "Bearer " + token, "Origin": "http://localhost:3000"}, "", 200},
+	} {
+		req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		for k, v := range tt.header {
+			req.Header.Set(k, v)
+		}
+		if tt.host != "" {
+			req.Host = tt.host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.want)
+		}
+	}
+
+	out, err := exec.Command(testenv.Binary(t), "--http", "0.0.0.0:0").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "not loopback") {
+		t.Errorf("non-loopback address accepted: %v %s", err, out)
+	}
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/server"
+)
+
+// serveHTTP serves MCP over streamable HTTP on a loopback address, headless.
+// addr defaults to 127.0.0.1 and the port of the settings (47813).
+func serveHTTP(ctx context.Context, addr string) error {
+	if addr != "" {
+		if err := server.CheckLoopback(addr); err != nil {
+			return err
+		}
+	}
+	e, err := newEngine(ctx)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	p := e.Policy()
+	if addr == "" {
+		addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(p.HTTPPort))
+	}
+	token, err := server.LoadOrCreateToken(p.Home)
+	if err != nil {
+		return fmt.Errorf("endpoint token: %w", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another mcp-conductor running? pass another address: --http 127.0.0.1:PORT)", addr, err)
+	}
+	logger := log.New(os.Stderr, "mcp-conductor: ", 0)
+	logger.Printf("serving MCP at http://%s/mcp (bearer token in %s)", ln.Addr(), server.TokenPath(p.Home))
+	srv := &http.Server{Handler: e.Server().HTTPHandler(server.HTTPOptions{Token: token}), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
