@@ -228,4 +228,3 @@ func build(home string, s Settings, getenv func(string) string) (Policy, error) 
 var EnvVars = []string{EnvHome, EnvWorkspace, EnvRunArgs, EnvAllowedPackages, EnvDefaultTimeout, EnvMaxTimeout,
 	EnvMCPConfig, EnvDeno, EnvAllowAll, EnvMaxMemoryMB, EnvMaxOutputBytes, EnvMaxConcurrency, EnvConfinement,
 	EnvPoolSize, EnvPoolMaxIdleMB, EnvPoolIdleTimeout}
-
