@@ -1,16 +1,20 @@
 # MCP Conductor — developer entry points.
 #
-#   make test    install the test dependencies, then vet and run every test
+#   make test    install what the tests need, vet, run every test (engine and desktop app)
 #   make run     serve MCP over stdio (what an MCP client launches)
+#   make app     build and start the desktop app (window + tray)
 #   make bench   print end-to-end performance figures
 #
-# Test dependencies (the real Deno binary and the upstream MCP servers the
-# tests drive) come from the npm registry into ./node_modules.
+# The real Deno binary and the upstream MCP servers the tests drive come from
+# the npm registry into ./node_modules. The desktop app needs GTK 3 and
+# WebKitGTK 4.1 headers, Xvfb, D-Bus and Chromium (Debian packages): as root,
+# `make test` installs them; otherwise run `sudo make system-deps` once.
 
 DENO := $(CURDIR)/node_modules/@deno/linux-x64-glibc/deno
 export MCP_CONDUCTOR_DENO ?= $(DENO)
+DESKTOP_TAGS := desktop,production,webkit2_41
 
-.PHONY: deps build run test vet bench
+.PHONY: deps system-deps build run app test test-engine test-gui vet bench
 
 deps: node_modules/.installed
 
@@ -19,18 +23,37 @@ node_modules/.installed: package.json package-lock.json
 	@test -x "$(DENO)" || { echo "deno binary missing at $(DENO) after npm ci" >&2; exit 1; }
 	touch $@
 
+# Debian packages for the desktop app (root).
+system-deps:
+	bash .ci/gui-deps.sh
+
+system-deps-check:
+	@if ! pkg-config --exists gtk+-3.0 webkit2gtk-4.1 2>/dev/null || ! command -v Xvfb >/dev/null || ! command -v chromium >/dev/null || ! command -v dbus-daemon >/dev/null || [ ! -d frontend/node_modules ]; then \
+		if [ "$$(id -u)" = 0 ]; then bash .ci/gui-deps.sh; \
+		else echo "the desktop app's system packages are missing: run 'sudo make system-deps' once" >&2; exit 1; fi; \
+	fi
+
 build:
 	go build -o mcp-conductor .
 
 run: deps
 	go run . --stdio
 
+app: deps system-deps-check
+	cd frontend && npm run build
+	go build -tags $(DESKTOP_TAGS) -o mcp-conductor . && ./mcp-conductor
+
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	go vet ./...
 
-test: deps vet
-	go test -count=1 ./...
+test: test-engine test-gui
+
+test-engine: deps vet
+	go test -count=1 -timeout 30m ./...
+
+test-gui: deps system-deps-check
+	bash .ci/gui-test.sh
 
 bench: deps
 	go run ./bench
