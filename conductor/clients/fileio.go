@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
 )
 
 // newFileMode is the mode of a configuration file we create: entries can
@@ -77,36 +79,9 @@ func readConfig(path string) (real string, data []byte, mode fs.FileMode, exists
 	return real, data, fi.Mode().Perm(), true, err
 }
 
-// writeAtomic replaces path with data: a temporary file in the same folder,
-// synced, given mode, then renamed over path. Readers see the old or the new
-// file, never a half-written one.
+// writeAtomic replaces path with data, atomically (see atomicfile.Write).
 func writeAtomic(path string, data []byte, mode fs.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, data, mode)
 }
 
 // checkWritable refuses files the user made read-only: renaming over them

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/tailscale/hujson"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
 )
 
 // Settings is the administrator's settings file, <home>/settings.json: what
@@ -103,35 +105,11 @@ func WriteSettings(home string, s Settings) error {
 		return err
 	}
 	if old, err := os.ReadFile(path); err == nil {
-		if err := writeAtomic(path+".bak", old); err != nil {
+		if err := atomicfile.Write(path+".bak", old, 0o600); err != nil {
 			return fmt.Errorf("back up %s: %w", path, err)
 		}
 	}
-	return writeAtomic(path, data)
-}
-
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.Write(path, data, 0o600)
 }
 
 // asEnv renders the settings as the environment variables they stand for.
