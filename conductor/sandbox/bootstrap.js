@@ -226,6 +226,9 @@
   });
 
   async function main() {
+    // Warm the module loader while no job is waiting, so the job's own
+    // import is quicker.
+    await dynamicImport("data:text/javascript,export%20default%200");
     writeAll(encode(READY));
     const job = await readMessage();
     if (job === null) exit(0); // host went away before sending work

@@ -124,12 +124,13 @@ func (p *pool) overMemory() bool {
 }
 
 // get returns a pre-started process, preferring one that has finished
-// booting; with none at all it starts one cold.
+// booting; with none at all it starts one cold. The caller calls done when
+// its job has finished: the replacement is started then, so that booting it
+// does not compete for the CPU with the job.
 func (p *pool) get() (*process, error) {
 	p.mu.Lock()
 	p.lastUsed, p.drained = time.Now(), false
 	p.mu.Unlock()
-	defer p.kick()
 	var booting []*process
 	defer func() {
 		for _, b := range booting { // hand back the ones not taken
@@ -162,6 +163,9 @@ func (p *pool) get() (*process, error) {
 		return p.spawn()
 	}
 }
+
+// done tells the pool a job has finished; it tops itself up.
+func (p *pool) done() { p.kick() }
 
 // stopWaiting stops every waiting process.
 func (p *pool) stopWaiting() {

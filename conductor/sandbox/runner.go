@@ -124,6 +124,7 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 		return fail(KindRuntime, "cancelled before it started: "+ctx.Err().Error())
 	}
 	p, err := r.pool.get()
+	defer r.pool.done()
 	if err != nil {
 		return nil, err
 	}
