@@ -39,6 +39,38 @@ func main() {
 	}
 }
 
+// gap separates paced calls: an agent's calls come seconds apart, so a pool
+// has refilled before the next one; back-to-back calls measure the worst case.
+const gap = 50 * time.Millisecond
+
+// series measures f n times back to back and n times paced.
+func series(n int, f func() error) (paced, b2b []time.Duration, err error) {
+	for i := 0; i < n; i++ {
+		time.Sleep(gap)
+		t := time.Now()
+		if err := f(); err != nil {
+			return nil, nil, err
+		}
+		paced = append(paced, time.Since(t))
+	}
+	time.Sleep(gap)
+	for i := 0; i < n; i++ {
+		t := time.Now()
+		if err := f(); err != nil {
+			return nil, nil, err
+		}
+		b2b = append(b2b, time.Since(t))
+	}
+	return paced, b2b, nil
+}
+
+type row struct {
+	name          string
+	paced, b2b    []time.Duration
+	tput          float64
+	rssKB, poolKB int
+}
+
 func run(n, conc int, deno string) error {
 	deno, _ = filepath.Abs(deno)
 	tmp, err := os.MkdirTemp("", "conductor-bench-")
@@ -51,32 +83,23 @@ func run(n, conc int, deno string) error {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		return fmt.Errorf("build: %v\n%s", err, out)
 	}
-	fmt.Printf("machine: %d CPUs; deno %s\n\n", numCPU(), denoVersion(deno))
+	fmt.Printf("machine: %d CPUs; deno %s; %d calls per series; paced = %v between calls\n\n", numCPU(), denoVersion(deno), n, gap)
 
 	script := filepath.Join(tmp, "one.js")
 	os.WriteFile(script, []byte("console.log(1+1)\n"), 0o644)
-	base := make([]time.Duration, 0, n)
-	for i := 0; i < n; i++ {
-		t := time.Now()
-		if err := exec.Command(deno, "run", "--no-prompt", script).Run(); err != nil {
-			return fmt.Errorf("bare deno run: %w", err)
-		}
-		base = append(base, time.Since(t))
+	bare := func() error { return exec.Command(deno, "run", "--no-prompt", script).Run() }
+	fmt.Fprintln(os.Stderr, "measuring bare deno run…")
+	bp, bb, err := series(n, bare)
+	if err != nil {
+		return fmt.Errorf("bare deno run: %w", err)
 	}
-	baseTput := throughput(conc, n*2, func() error { return exec.Command(deno, "run", "--no-prompt", script).Run() })
+	rows := []row{{name: "bare `deno run` (baseline)", paced: bp, b2b: bb, tput: throughput(conc, n*2, bare)}}
 
-	type row struct {
-		name       string
-		lat        []time.Duration
-		tput       float64
-		rssKB      int
-		childRSSKB int
-	}
-	var rows []row
-	for _, mode := range []struct {
-		name string
-		pool string
-	}{{"conductor, warm pool (default)", "2"}, {"conductor, cold start (pool 0)", "0"}} {
+	for _, mode := range []struct{ name, pool string }{
+		{"conductor, pool of 2 (default)", "2"},
+		{"conductor, cold start (pool 0)", "0"},
+	} {
+		fmt.Fprintf(os.Stderr, "measuring %s…\n", mode.name)
 		s, cmd, err := connect(bin, deno, tmp, mode.pool)
 		if err != nil {
 			return err
@@ -98,35 +121,39 @@ func run(n, conc int, deno string) error {
 				return err
 			}
 		}
-		var lat []time.Duration
-		for i := 0; i < n; i++ {
-			t := time.Now()
-			if err := call(); err != nil {
-				return err
-			}
-			lat = append(lat, time.Since(t))
+		paced, b2b, err := series(n, call)
+		if err != nil {
+			return err
 		}
 		tput := throughput(conc, n*2, call)
-		time.Sleep(500 * time.Millisecond) // let the pool refill before measuring idle memory
-		rss := rssKB(cmd.Process.Pid)
-		children := childrenRSSKB(cmd.Process.Pid)
+		time.Sleep(time.Second) // let the pool refill before measuring idle memory
+		r := row{name: mode.name, paced: paced, b2b: b2b, tput: tput, rssKB: rssKB(cmd.Process.Pid), poolKB: childrenRSSKB(cmd.Process.Pid)}
 		s.Close()
-		rows = append(rows, row{mode.name, lat, tput, rss, children})
+		rows = append(rows, r)
 	}
 
-	fmt.Printf("%-34s %9s %9s %12s %s\n", "1+1, end to end", "p50", "p95", "exec/s (x"+strconv.Itoa(conc)+")", "idle RSS")
-	fmt.Printf("%-34s %9s %9s %12.1f %s\n", "bare `deno run` (baseline)", ms(pct(base, 50)), ms(pct(base, 95)), baseTput, "-")
+	fmt.Printf("%-32s %21s %21s %12s  %s\n", "run_deno_code `1+1` over stdio", "paced p50 / p95", "back-to-back p50/p95", "exec/s (x"+strconv.Itoa(conc)+")", "idle RSS")
 	for _, r := range rows {
-		fmt.Printf("%-34s %9s %9s %12.1f server %d MB + pool %d MB\n", r.name, ms(pct(r.lat, 50)), ms(pct(r.lat, 95)), r.tput, r.rssKB/1024, r.childRSSKB/1024)
+		mem := "-"
+		if r.rssKB > 0 {
+			mem = fmt.Sprintf("server %d MB + pool %d MB", r.rssKB/1024, r.poolKB/1024)
+		}
+		fmt.Printf("%-32s %10s / %8s %10s / %8s %12.1f  %s\n", r.name, ms(pct(r.paced, 50)), ms(pct(r.paced, 95)),
+			ms(pct(r.b2b, 50)), ms(pct(r.b2b, 95)), r.tput, mem)
 	}
 	fmt.Println()
-	for _, r := range rows {
-		fmt.Printf("%s: p50 %.2fx the bare deno run baseline; %.1fx its throughput\n", r.name,
-			float64(pct(r.lat, 50))/float64(pct(base, 50)), r.tput/baseTput)
+	base := rows[0]
+	for _, r := range rows[1:] {
+		fmt.Printf("%s: paced p50 %.2fx the baseline's (%.1fx faster); back-to-back p50 %.2fx; throughput %.2fx\n", r.name,
+			ratio(pct(r.paced, 50), pct(base.paced, 50)), ratio(pct(base.paced, 50), pct(r.paced, 50)),
+			ratio(pct(r.b2b, 50), pct(base.b2b, 50)), r.tput/base.tput)
 	}
-	fmt.Println()
+	fmt.Printf("pool vs cold start: paced p50 %.1fx faster; throughput %.2fx\n\n",
+		ratio(pct(rows[2].paced, 50), pct(rows[1].paced, 50)), rows[1].tput/rows[2].tput)
 	return benchProxy(bin, deno, tmp, n)
 }
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
 
 // benchProxy compares an echo call to @modelcontextprotocol/server-everything
 // made directly by a go-sdk client with the same call made from sandboxed
