@@ -295,7 +295,16 @@ func TestProxyCrashRecoveryAndHotReload(t *testing.T) {
 	c.run(`await mcpFactory.load("off")`, nil).mustFail(t, "runtime")
 }
 
-func TestProxyStreamableHTTP(t *testing.T) {
+func TestProxyRemoteTransports(t *testing.T) {
+	for _, tt := range []struct{ mode, path, typ string }{
+		{"streamableHttp", "/mcp", ""},
+		{"sse", "/sse", "sse"},
+	} {
+		t.Run(tt.mode, func(t *testing.T) { testRemoteUpstream(t, tt.mode, tt.path, tt.typ) })
+	}
+}
+
+func testRemoteUpstream(t *testing.T, mode, path, typ string) {
 	node := testenv.Node(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -303,7 +312,7 @@ func TestProxyStreamableHTTP(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	srv := exec.Command(node, testenv.NodeModule(t, "@modelcontextprotocol/server-everything/dist/index.js"), "streamableHttp")
+	srv := exec.Command(node, testenv.NodeModule(t, "@modelcontextprotocol/server-everything/dist/index.js"), mode)
 	srv.Env = append(os.Environ(), "PORT="+strconv.Itoa(port))
 	srv.Stderr = &testLogWriter{t: t}
 	if err := srv.Start(); err != nil {
@@ -323,13 +332,15 @@ func TestProxyStreamableHTTP(t *testing.T) {
 	}
 	home := t.TempDir()
 	chome := filepath.Join(home, ".mcp-conductor")
-	writeMCPConfig(t, filepath.Join(chome, "mcp-config.json"), map[string]any{
-		"remote": map[string]any{"url": fmt.Sprintf("http://127.0.0.1:%d/mcp", port), "headers": map[string]string{"X-Api-Key": "${env:REMOTE_KEY}"}},
-	})
+	entry := map[string]any{"url": fmt.Sprintf("http://127.0.0.1:%d%s", port, path), "headers": map[string]string{"X-Api-Key": "${env:REMOTE_KEY}"}}
+	if typ != "" {
+		entry["type"] = typ
+	}
+	writeMCPConfig(t, filepath.Join(chome, "mcp-config.json"), map[string]any{"remote": entry})
 	c := startConductor(t, "MCP_CONDUCTOR_HOME="+chome, "REMOTE_KEY=k")
 	r := c.run(`const r = await mcpFactory.load("remote"); [await r.echo({ message: "over http" }), await r.callTool("get-structured-content", { location: "New York" })]`, nil).mustSucceed(t)
 	got, _ := json.Marshal(r.ReturnValue)
 	if !strings.Contains(string(got), "Echo: over http") || !strings.Contains(string(got), "temperature") {
-		t.Errorf("over streamable HTTP: %s", got)
+		t.Errorf("over %s: %s", mode, got)
 	}
 }

@@ -175,7 +175,8 @@ type upstream struct {
 
 	mu      sync.Mutex // held while connecting
 	session *mcp.ClientSession
-	tools   []*mcp.Tool // all tools, nil until listed
+	cancel  context.CancelFunc // ends the session's connection context
+	tools   []*mcp.Tool        // all tools, nil until listed
 	lastErr error
 	closed  bool
 }
@@ -199,8 +200,13 @@ func (u *upstream) connect(ctx context.Context) (*mcp.ClientSession, error) {
 	if u.session != nil {
 		return u.session, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, u.m.opts.ConnectTimeout)
-	defer cancel()
+	// The connection outlives this call (an SSE stream is a request that
+	// stays open), so its context is only cancelled if connecting takes too
+	// long, by the caller, or when the upstream is closed.
+	connCtx, connCancel := context.WithCancel(context.Background())
+	timer := time.AfterFunc(u.m.opts.ConnectTimeout, connCancel)
+	stopWatch := context.AfterFunc(ctx, connCancel)
+	defer stopWatch()
 	transport, err := u.transport()
 	if err != nil {
 		u.lastErr = err
@@ -213,21 +219,28 @@ func (u *upstream) connect(ctx context.Context) (*mcp.ClientSession, error) {
 			u.mu.Unlock()
 		},
 	})
-	s, err := client.Connect(ctx, transport, nil)
+	s, err := client.Connect(connCtx, transport, nil)
+	if !timer.Stop() && err == nil {
+		err = errors.New("connect timed out")
+		s.Close()
+	}
 	if err != nil {
-		if ctx.Err() != nil {
+		connCancel()
+		if connCtx.Err() != nil && ctx.Err() == nil {
 			err = fmt.Errorf("no answer within %v: %w", u.m.opts.ConnectTimeout, err)
 		}
 		u.lastErr = fmt.Errorf("connect to MCP server %q: %w", u.cfg.Name, err)
 		return nil, u.lastErr
 	}
-	u.session, u.tools, u.lastErr = s, nil, nil
+	stopWatch()
+	u.session, u.tools, u.lastErr, u.cancel = s, nil, nil, connCancel
 	go func() {
 		err := s.Wait()
 		u.mu.Lock()
 		defer u.mu.Unlock()
 		if u.session == s {
 			u.session, u.tools = nil, nil
+			u.cancel()
 			if err == nil {
 				err = errors.New("connection closed")
 			}
@@ -256,11 +269,14 @@ func (u *upstream) transport() (mcp.Transport, error) {
 
 func (u *upstream) close() {
 	u.mu.Lock()
-	s := u.session
+	s, cancel := u.session, u.cancel
 	u.session, u.closed = nil, true
 	u.mu.Unlock()
 	if s != nil {
 		s.Close()
+	}
+	if cancel != nil {
+		cancel()
 	}
 }
 
@@ -349,6 +365,7 @@ func (u *upstream) dropSession(s *mcp.ClientSession) {
 	u.mu.Lock()
 	if u.session == s {
 		u.session, u.tools = nil, nil
+		u.cancel()
 	}
 	u.mu.Unlock()
 	s.Close()
