@@ -137,3 +137,18 @@ func writeFile(t *testing.T, path, content string) {
 }
 
 func testBinary(t *testing.T) string { return testenv.Binary(t) }
+
+// toolDescription returns a tool's current description.
+func (c *conductor) toolDescription(name string) string {
+	c.t.Helper()
+	res, err := c.session.ListTools(context.Background(), nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, tool := range res.Tools {
+		if tool.Name == name {
+			return tool.Description
+		}
+	}
+	return ""
+}

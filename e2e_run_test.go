@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 func TestRunReturnsLastExpression(t *testing.T) {
@@ -98,4 +102,37 @@ func TestRunGlobals(t *testing.T) {
 		t.Errorf("global was replaced: %v", r.ReturnValue)
 	}
 	c.run("1", map[string]any{"globals": map[string]any{"my-var": 1}}).mustFail(t, "runtime")
+}
+
+func TestToolSchemas(t *testing.T) {
+	c := startConductor(t)
+	res, err := c.session.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*mcp.Tool{}
+	for _, tool := range res.Tools {
+		byName[tool.Name] = tool
+	}
+	for _, name := range []string{"run_deno_code", "list_mcp_servers", "get_tool_details"} {
+		if byName[name] == nil {
+			t.Fatalf("tool %s missing", name)
+		}
+	}
+	run := byName["run_deno_code"]
+	in, _ := json.Marshal(run.InputSchema)
+	out, _ := json.Marshal(run.OutputSchema)
+	for _, field := range []string{"deno_code", "timeout", "globals", "dependencies"} {
+		if !strings.Contains(string(in), `"`+field+`"`) {
+			t.Errorf("input schema lacks %s: %s", field, in)
+		}
+	}
+	for _, field := range []string{"status", "returnValue", "stdout", "stderr", "error", "executionTimeMs"} {
+		if !strings.Contains(string(out), `"`+field+`"`) {
+			t.Errorf("output schema lacks %s: %s", field, out)
+		}
+	}
+	if !strings.Contains(run.Description, "Permissions: none") {
+		t.Errorf("the description should tell the model it has no permissions:\n%s", run.Description)
+	}
 }
