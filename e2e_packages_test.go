@@ -1,8 +1,14 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -92,5 +98,50 @@ func TestHelpAndVersion(t *testing.T) {
 	out, err = exec.Command(bin, "--help").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--stdio") {
 		t.Errorf("--help: %v %q", err, out)
+	}
+}
+
+// jsrRegistry serves one JSR package, @demo/greet@1.0.0, the way jsr.io
+// lays packages out.
+func jsrRegistry(t *testing.T) (string, *atomic.Int64) {
+	mod := "export function greet(name: string): string { return `hello, ${name}` }\n"
+	sum := sha256.Sum256([]byte(mod))
+	hits := &atomic.Int64{}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/@demo/greet/meta.json", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"scope":"demo","name":"greet","latest":"1.0.0","versions":{"1.0.0":{}}}`)
+	})
+	mux.HandleFunc("/@demo/greet/1.0.0_meta.json", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"manifest":{"/mod.ts":{"size":%d,"checksum":"sha256-%s"}},"exports":{".":"./mod.ts"}}`, len(mod), hex.EncodeToString(sum[:]))
+	})
+	mux.HandleFunc("/@demo/greet/1.0.0/mod.ts", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/typescript")
+		fmt.Fprint(w, mod)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL + "/", hits
+}
+
+func TestJSRPackages(t *testing.T) {
+	registry, hits := jsrRegistry(t)
+	c := startConductor(t, "MCP_CONDUCTOR_ALLOWED_PACKAGES=jsr:@demo/greet@^1", "JSR_URL="+registry)
+	r := c.run("import { greet } from 'jsr:@demo/greet'\ngreet('jsr')", nil).mustSucceed(t)
+	if r.ReturnValue != "hello, jsr" {
+		t.Fatalf("%s", r.raw)
+	}
+	installed := hits.Load()
+	// Later runs read the cache; the sandbox itself never fetches.
+	c.run("(await import('jsr:@demo/greet')).greet('again')", nil).mustSucceed(t)
+	c.run("import { greet } from 'jsr:@demo/greet@2'\ngreet('x')", nil).mustFail(t, "dependency")
+	c.run("import { x } from 'jsr:@demo/other'\nx", nil).mustFail(t, "dependency")
+	c.run("const u = 'jsr:@demo/' + 'other@1';\n(await import(u)).x", nil).mustFail(t, "dependency")
+	if n := hits.Load(); n != installed {
+		t.Errorf("the sandbox reached the registry: %d requests after the install step's %d", n, installed)
 	}
 }

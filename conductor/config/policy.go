@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,6 +32,9 @@ const (
 	EnvPoolSize        = "MCP_CONDUCTOR_POOL_SIZE"
 	EnvPoolMaxIdleMB   = "MCP_CONDUCTOR_POOL_MAX_IDLE_MB"
 	EnvPoolIdleTimeout = "MCP_CONDUCTOR_POOL_IDLE_TIMEOUT"
+	// EnvJSRURL is Deno's own variable for a JSR registry mirror; the
+	// install step and the sandbox must agree on it.
+	EnvJSRURL = "JSR_URL"
 )
 
 // Confinement says how the kernel layer (Landlock on Linux) is applied.
@@ -64,6 +68,8 @@ type Policy struct {
 	PoolMaxIdleMB   int           // memory the waiting processes may hold
 	PoolIdleTimeout time.Duration // drain the pool after this long unused
 	Confinement     Confinement
+
+	JSRURL string // JSR registry (Deno's JSR_URL); "" = https://jsr.io/
 
 	HTTPPort    int  // the tray app's local endpoint
 	HTTPEnabled bool // whether the tray app serves it
@@ -172,6 +178,11 @@ func load(getenv func(string) string) (Policy, error) {
 		return Policy{}, err
 	}
 	p.PoolIdleTimeout = time.Duration(idleSec) * time.Second
+	if p.JSRURL = getenv(EnvJSRURL); p.JSRURL != "" {
+		if u, err := url.Parse(p.JSRURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return Policy{}, fmt.Errorf("%s: %q is not an http(s) URL", EnvJSRURL, p.JSRURL)
+		}
+	}
 	switch c := Confinement(strings.ToLower(getenv(EnvConfinement))); c {
 	case "":
 		p.Confinement = ConfineAuto

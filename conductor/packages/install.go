@@ -20,15 +20,16 @@ const InstallTimeout = 5 * time.Minute
 // resolves but executes no package code (no lifecycle scripts either); the
 // sandbox later reads the cache with --cached-only.
 type Installer struct {
-	deno, cacheDir, workDir string
+	deno, cacheDir, workDir, jsrURL string
 
 	mu   sync.Mutex
 	done map[string]bool
 }
 
-// NewInstaller returns an Installer that caches into cacheDir.
-func NewInstaller(deno, cacheDir, workDir string) *Installer {
-	return &Installer{deno: deno, cacheDir: cacheDir, workDir: workDir, done: map[string]bool{}}
+// NewInstaller returns an Installer that caches into cacheDir, fetching JSR
+// packages from jsrURL ("" = https://jsr.io/).
+func NewInstaller(deno, cacheDir, workDir, jsrURL string) *Installer {
+	return &Installer{deno: deno, cacheDir: cacheDir, workDir: workDir, jsrURL: jsrURL, done: map[string]bool{}}
 }
 
 // Ensure makes sure every spec is in the cache.
@@ -63,6 +64,9 @@ func (in *Installer) Ensure(ctx context.Context, specs []Spec) error {
 	cmd := exec.CommandContext(ctx, in.deno, "cache", "--quiet", "--no-config", "--no-lock", "--node-modules-dir=none", entry)
 	cmd.Dir = dir
 	cmd.Env = installEnv(in.cacheDir)
+	if in.jsrURL != "" {
+		cmd.Env = append(cmd.Env, "JSR_URL="+in.jsrURL)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr
@@ -84,7 +88,7 @@ func (in *Installer) Ensure(ctx context.Context, specs []Spec) error {
 func installEnv(cacheDir string) []string {
 	env := []string{"DENO_DIR=" + cacheDir, "DENO_NO_UPDATE_CHECK=1", "DENO_NO_PACKAGE_JSON=1", "NO_COLOR=1"}
 	for _, k := range []string{"HOME", "PATH", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
-		"NPM_CONFIG_REGISTRY", "npm_config_registry", "DENO_CERT", "DENO_TLS_CA_STORE", "JSR_URL", "DENO_AUTH_TOKENS", "SSL_CERT_FILE", "SSL_CERT_DIR"} {
+		"NPM_CONFIG_REGISTRY", "npm_config_registry", "DENO_CERT", "DENO_TLS_CA_STORE", "DENO_AUTH_TOKENS", "SSL_CERT_FILE", "SSL_CERT_DIR"} {
 		if v, ok := os.LookupEnv(k); ok {
 			env = append(env, k+"="+v)
 		}

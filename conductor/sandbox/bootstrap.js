@@ -186,9 +186,12 @@
   }
 
   const selfURL = import.meta.url;
+  // V8 shortens long URLs in stack traces ("data:text/javascript,abc......xyz").
+  const shortURL = /data:text\/javascript,[^\s()]*?(?=:\d+:\d+)/g;
   function cleanText(s) {
     s = String(s).split(selfURL).join("conductor:bootstrap");
-    return moduleURL ? s.split(moduleURL).join("code.ts") : s;
+    if (moduleURL) s = s.split(moduleURL).join("code.ts");
+    return s.replace(shortURL, "code.ts");
   }
 
   function classify(e) {

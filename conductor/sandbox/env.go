@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,7 +101,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	r := &Runner{
 		policy:    p,
 		env:       env,
-		installer: packages.NewInstaller(opts.Deno, denoDir, p.Workspace),
+		installer: packages.NewInstaller(opts.Deno, denoDir, p.Workspace, p.JSRURL),
 		slots:     make(chan struct{}, p.MaxConcurrency),
 	}
 	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn)
@@ -204,7 +205,14 @@ func buildEnv(p config.Policy, deno, launcher, boot, importMap, denoDir string) 
 		flags = append(flags, f.Arg())
 		hasImport = hasImport || f.Name == "allow-import"
 	}
-	if !hasImport {
+	switch {
+	case hasImport:
+	case hasJSR(p.Packages):
+		// JSR modules are remote modules: they need import permission for
+		// the registry's host, even from the cache. --cached-only keeps
+		// anything not installed by the conductor out.
+		flags = append(flags, "--allow-import="+jsrHost(p.JSRURL))
+	default:
 		flags = append(flags, "--deny-import")
 	}
 	flags = append(flags, "--deny-read="+strings.Join(denyRead, ","), "--deny-write="+strings.Join(protected, ","))
@@ -275,6 +283,33 @@ func fillRules(spec *LaunchSpec, p config.Policy, g config.Grants, protected []s
 	spec.NoNet = !g.Net && !g.All
 }
 
+func hasJSR(al packages.Allowlist) bool {
+	for _, s := range al.Entries() {
+		if s.Registry == packages.JSR {
+			return true
+		}
+	}
+	return false
+}
+
+// jsrHost is the host:port Deno loads JSR modules from.
+func jsrHost(jsrURL string) string {
+	if jsrURL == "" {
+		return "jsr.io:443"
+	}
+	u, err := url.Parse(jsrURL)
+	if err != nil {
+		return "jsr.io:443"
+	}
+	if u.Port() != "" {
+		return u.Host
+	}
+	if u.Scheme == "http" {
+		return u.Hostname() + ":80"
+	}
+	return u.Hostname() + ":443"
+}
+
 // childEnv is the sandbox's entire environment: nothing of the server's,
 // except variables the administrator granted by name with allow-env.
 func childEnv(p config.Policy, denoDir string) []string {
@@ -284,6 +319,9 @@ func childEnv(p config.Policy, denoDir string) []string {
 		"DENO_NO_PACKAGE_JSON=1",
 		"NO_COLOR=1",
 		"PATH=/usr/local/bin:/usr/bin:/bin",
+	}
+	if p.JSRURL != "" {
+		vars = append(vars, config.EnvJSRURL+"="+p.JSRURL)
 	}
 	for _, f := range p.Flags {
 		if f.Name != "allow-env" {
