@@ -36,6 +36,10 @@ type EndpointStatus struct {
 	Running bool `json:"running"`
 	// Detail is a short human sentence, e.g. why the endpoint is stopped.
 	Detail string `json:"detail"`
+	// Enabled reports whether the settings turn the endpoint on.
+	Enabled bool `json:"enabled"`
+	// Port is the loopback port the settings give it.
+	Port int `json:"port"`
 }
 
 // Endpoint is implemented by the engine's local server.
@@ -53,6 +57,13 @@ type RuntimeStatus struct {
 	Version string `json:"version"`
 	// Detail is a short human sentence, e.g. how to install Deno.
 	Detail string `json:"detail"`
+	// Source says where it was found, e.g. "installed by mcp-conductor",
+	// "PATH", "MCP_CONDUCTOR_DENO".
+	Source string `json:"source"`
+	// Pinned names the setting that picks the binary (the variable
+	// MCP_CONDUCTOR_DENO or the settings file's "deno"), "" when Deno is
+	// looked for; an install then does not change which Deno runs.
+	Pinned string `json:"pinned"`
 }
 
 // Runtime is implemented by the runtime manager.
@@ -75,6 +86,12 @@ type ClientStatus struct {
 	ConfigPath string `json:"configPath"`
 	// Detail is a short human sentence, e.g. "restart Cursor to apply".
 	Detail string `json:"detail"`
+	// State is "not installed", "installed", "registered",
+	// "registered-but-different" or "unreadable".
+	State string `json:"state"`
+	// Differs names the fields of the entry someone changed, comma
+	// separated, when State is registered-but-different.
+	Differs string `json:"differs"`
 }
 
 // Clients is implemented by the clients manager.
