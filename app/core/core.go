@@ -56,13 +56,13 @@ type Core struct {
 
 	op sync.Mutex // serialises starting, reloading and installing
 
-	mu      sync.Mutex
-	eng     *engine.Engine
-	engErr  error
-	tried   time.Time
-	ep      *endpoint
-	epErr   error
-	closed  bool
+	mu         sync.Mutex
+	eng        *engine.Engine
+	engErr     error
+	tried      time.Time
+	ep         *endpoint
+	epErr      error
+	closed     bool
 	installing bool
 }
 
