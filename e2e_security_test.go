@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
 
 // The adversarial suite: sandboxed code tries to escape, and each attempt
@@ -169,6 +171,29 @@ func TestEscapeConductorFiles(t *testing.T) {
 		if strings.Contains(string(r.raw), "ghp_secret") {
 			t.Fatalf("token leaked: %s", r.raw)
 		}
+	}
+}
+
+// Even with read and write granted everywhere, the Deno binary and the
+// conductor's own files stay out of reach.
+func TestEscapeWithBroadGrants(t *testing.T) {
+	home := t.TempDir()
+	chome := filepath.Join(home, ".mcp-conductor")
+	writeFile(t, filepath.Join(chome, "mcp-config.json"), `{"mcpServers":{}}`)
+	c := startConductor(t, "MCP_CONDUCTOR_HOME="+chome, "MCP_CONDUCTOR_RUN_ARGS=allow-read;allow-write")
+	deno := testenv.Deno(t)
+	for _, code := range []string{
+		fmt.Sprintf("Deno.readFileSync(%q).length", deno),
+		fmt.Sprintf("Deno.writeFileSync(%q, new Uint8Array(1))", deno),
+		fmt.Sprintf("Deno.readTextFileSync(%q)", filepath.Join(chome, "mcp-config.json")),
+		"Deno.readTextFileSync('/proc/self/environ')",
+		"Deno.readTextFileSync('/proc/' + Deno.ppid + '/cmdline')",
+	} {
+		c.run(code, nil).mustFail(t, "permission")
+	}
+	r := c.run(fmt.Sprintf("Deno.readTextFileSync(%q).length > 0", "/etc/hostname"), nil).mustSucceed(t)
+	if r.ReturnValue != true {
+		t.Errorf("a granted read failed: %s", r.raw)
 	}
 }
 

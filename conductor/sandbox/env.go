@@ -44,13 +44,30 @@ type Env struct {
 	PrivateTmp bool
 }
 
+// withPath grants path through the flag named name ("--allow-read"). Deno
+// keeps only the last occurrence of a flag, so the path joins an existing
+// list; a flag granting everything already covers it.
+func withPath(flags []string, name, path string) []string {
+	out := append([]string(nil), flags...)
+	for i, f := range out {
+		switch {
+		case f == name:
+			return out
+		case strings.HasPrefix(f, name+"="):
+			out[i] = f + "," + path
+			return out
+		}
+	}
+	return append(out, name+"="+path)
+}
+
 // argv is the command line of one sandbox process; tmp, if set, is its
 // private temporary folder.
 func (e Env) argv(tmp string) ([]string, []string, error) {
 	spec, flags, vars := e.Spec, e.Flags, e.Vars
 	if tmp != "" {
 		spec.RWDirs = append(append([]string(nil), spec.RWDirs...), tmp)
-		flags = append(append([]string(nil), flags...), "--allow-read="+tmp, "--allow-write="+tmp)
+		flags = withPath(withPath(flags, "--allow-read", tmp), "--allow-write", tmp)
 		vars = append(append([]string(nil), vars...), "TMPDIR="+tmp)
 	}
 	specJSON, err := json.Marshal(spec)
@@ -167,7 +184,8 @@ func writeOnce(dir, prefix, ext string, content []byte) (string, error) {
 
 func buildEnv(p config.Policy, deno, launcher, boot, importMap, denoDir string) (Env, error) {
 	grants := config.GrantsOf(p.Flags)
-	protected := p.ProtectedPaths()
+	// The conductor's files, and the Deno binary wherever it was found.
+	protected := append(p.ProtectedPaths(), deno)
 	// The package cache is conductor-owned: readable by Deno's module loader,
 	// never writable by code.
 	var denyRead []string
