@@ -343,3 +343,20 @@ func TestCancellationKillsTheProcess(t *testing.T) {
 	waitGone(t, pid)
 	c.run("1", nil).mustSucceed(t)
 }
+
+// Granted hosts are reachable, and only those.
+func TestNetGrant(t *testing.T) {
+	url, hits := canary(t)
+	other, otherHits := canary(t)
+	c := startConductor(t, "MCP_CONDUCTOR_RUN_ARGS=allow-net=127.0.0.1:"+portOf(url))
+	r := c.run(fmt.Sprintf("(await fetch(%q)).status", url+"/x.js"), nil).mustSucceed(t)
+	if r.ReturnValue != 200.0 || hits.Load() != 1 {
+		t.Fatalf("granted host: %s (hits %d)", r.raw, hits.Load())
+	}
+	c.run(fmt.Sprintf("await fetch(%q)", other), nil).mustFail(t, "permission")
+	// A granted host is still no source of code.
+	c.run(fmt.Sprintf("const u = %q + '/m.js';\n(await import(u)).default", url), nil).mustFail(t, "dependency")
+	if otherHits.Load() != 0 || hits.Load() != 1 {
+		t.Errorf("hits: granted %d, other %d", hits.Load(), otherHits.Load())
+	}
+}
