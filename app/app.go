@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/mcp-conductor/mcp-conductor/app/autostart"
+	"github.com/mcp-conductor/mcp-conductor/app/core"
 	"github.com/mcp-conductor/mcp-conductor/app/services"
 	"github.com/mcp-conductor/mcp-conductor/app/tray"
 )
@@ -64,6 +65,19 @@ type Config struct {
 	OpenFolder func(path string) error
 	// TrayVisible reports whether a tray host draws the icon.
 	TrayVisible func(ctx context.Context) (bool, string)
+	// Core is the engine behind the pages (settings, MCP servers, clients,
+	// activity, playground); nil makes them "not available yet".
+	Core *core.Core
+	// Events carries backend events (executions, install progress) to the
+	// window; nil drops them.
+	Events *Events
+	// PickFolder asks the user for a folder (the native dialog); "" means
+	// cancelled. Nil where there is no window.
+	PickFolder func(ctx context.Context, title, start string) (string, error)
+	// Setup, if set, runs once Run knows this process is the only instance,
+	// before the window opens: it plugs the engine in (Core, Services) and
+	// returns what to do at exit.
+	Setup func(ctx context.Context, cfg *Config) (stop func())
 }
 
 // App is bound to the window: each exported method is callable from the
@@ -85,6 +99,9 @@ func New(cfg Config) *App {
 	}
 	if cfg.TrayVisible == nil {
 		cfg.TrayVisible = tray.Visible
+	}
+	if cfg.Events == nil {
+		cfg.Events = &Events{}
 	}
 	return &App{cfg: cfg, ctx: context.Background()}
 }

@@ -55,7 +55,7 @@ func DefaultConfig(version string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	cfg := Config{Version: version, Paths: p}
+	cfg := Config{Version: version, Paths: p, Events: &Events{}}
 	exe, err := os.Executable()
 	if err != nil {
 		return Config{}, fmt.Errorf("finding this program: %w", err)

@@ -49,6 +49,20 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Events == nil {
+		cfg.Events = &Events{}
+	}
+	if cfg.PickFolder == nil {
+		cfg.PickFolder = func(wctx context.Context, title, start string) (string, error) {
+			return wruntime.OpenDirectoryDialog(wctx, wruntime.OpenDialogOptions{
+				Title: title, DefaultDirectory: start, CanCreateDirectories: true})
+		}
+	}
+	if cfg.Setup != nil {
+		if stop := cfg.Setup(ctx, &cfg); stop != nil {
+			defer stop()
+		}
+	}
 
 	d := &desktop{app: New(cfg), ready: make(chan struct{}), loaded: make(chan struct{}), exited: make(chan struct{})}
 	d.tray = tray.New(d, d.app.trayState(ctx))
@@ -130,6 +144,7 @@ type desktop struct {
 
 func (d *desktop) startup(ctx, wctx context.Context) {
 	d.app.startup(wctx)
+	d.app.cfg.Events.Attach(func(name string, data ...any) { wruntime.EventsEmit(wctx, name, data...) })
 	pctx, stop := context.WithCancel(wctx)
 	d.wctx, d.stop = wctx, stop
 	close(d.ready)
@@ -189,7 +204,7 @@ func (d *desktop) OpenWindow() {
 func (d *desktop) OpenClients() {
 	d.OpenWindow()
 	if w, ok := d.window(); ok {
-		wruntime.EventsEmit(w, "navigate", "clients")
+		wruntime.EventsEmit(w, EventNavigate, "clients")
 	}
 }
 
@@ -220,7 +235,7 @@ func (d *desktop) OpenLogs() {
 func (d *desktop) SetAutostart(on bool) (bool, error) {
 	st, err := d.app.SetAutostart(on)
 	if w, ok := d.window(); ok {
-		wruntime.EventsEmit(w, "autostart", st.Enabled)
+		wruntime.EventsEmit(w, EventAutostart, st.Enabled)
 	}
 	return st.Enabled, err
 }

@@ -23,6 +23,18 @@ func (c *Core) Entry() clients.Entry {
 	return clients.StdioEntry(clients.LauncherPath(c.home), clients.ConductorEnv(c.opts.Environ))
 }
 
+// EnsureLauncher puts the current program at the launcher path client
+// entries run, when the Core knows the program (Options.Executable).
+func (c *Core) EnsureLauncher() error {
+	if c.opts.Executable == "" {
+		return nil
+	}
+	if _, err := clients.InstallLauncher(c.home, c.opts.Executable); err != nil {
+		return fmt.Errorf("installing the launcher that client entries run: %w", err)
+	}
+	return nil
+}
+
 // ListClients reports every supported client (services.Clients).
 func (c *Core) ListClients(ctx context.Context) ([]services.ClientStatus, error) {
 	want, opts := c.Entry(), c.ClientOptions()

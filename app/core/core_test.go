@@ -1,19 +1,12 @@
 package core
 
 import (
-	"archive/zip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +15,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcp-conductor/mcp-conductor/app/internal/testmirror"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
@@ -222,7 +216,7 @@ func TestWithoutDenoThenInstall(t *testing.T) {
 		t.Errorf("SaveSettings without an engine: %v", err)
 	}
 
-	mirror := denoMirror(t, deno)
+	mirror := testmirror.Deno(t, deno)
 	var phases []string
 	got, err := c.InstallDeno(ctx, runtime.InstallOptions{BaseURL: mirror, Progress: func(p runtime.Progress) {
 		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
@@ -245,42 +239,4 @@ func TestWithoutDenoThenInstall(t *testing.T) {
 	if ep, _ := c.EndpointStatus(ctx); !ep.Running {
 		t.Errorf("EndpointStatus after the install = %+v", ep)
 	}
-}
-
-// denoMirror serves deno as the only release of a dl.deno.land-like mirror.
-func denoMirror(t *testing.T, deno string) string {
-	t.Helper()
-	out, err := exec.Command(deno, "--version").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	version := "v" + strings.Fields(string(out))[1]
-	zipPath := filepath.Join(t.TempDir(), "deno.zip")
-	f, _ := os.Create(zipPath)
-	zw := zip.NewWriter(f)
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: "deno", Method: zip.Store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, _ := os.Open(deno)
-	io.Copy(w, src)
-	src.Close()
-	zw.Close()
-	f.Close()
-	data, _ := os.ReadFile(zipPath)
-	sum := sha256.Sum256(data)
-	target := "x86_64-unknown-linux-gnu"
-	if goruntime.GOARCH == "arm64" {
-		target = "aarch64-unknown-linux-gnu"
-	}
-	asset := "/release/" + version + "/deno-" + target + ".zip"
-	mux := http.NewServeMux()
-	mux.HandleFunc("/release-latest.txt", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, version+"\n") })
-	mux.HandleFunc(asset, func(w http.ResponseWriter, _ *http.Request) { w.Write(data) })
-	mux.HandleFunc(asset+".sha256sum", func(w http.ResponseWriter, _ *http.Request) {
-		io.WriteString(w, hex.EncodeToString(sum[:])+"  deno-"+target+".zip\n")
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv.URL
 }

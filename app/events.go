@@ -1,0 +1,68 @@
+package app
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/mcp-conductor/mcp-conductor/app/core"
+	"github.com/mcp-conductor/mcp-conductor/app/services"
+)
+
+// The events the backend sends the window (runtime.EventsOn in the
+// frontend).
+const (
+	// EventExecution carries an Execution after any client's code ran.
+	EventExecution = "execution"
+	// EventDenoProgress carries an InstallProgress while Deno installs.
+	EventDenoProgress = "deno:progress"
+	// EventNavigate carries a page id the window should show.
+	EventNavigate = "navigate"
+	// EventAutostart carries the start-on-login state after the tray changed it.
+	EventAutostart = "autostart"
+)
+
+// Events forwards events to the window once it exists; until then, and
+// without a window, they are dropped. It is safe for concurrent use.
+type Events struct {
+	mu   sync.Mutex
+	emit func(name string, data ...any)
+}
+
+// Emit sends an event to the window.
+func (e *Events) Emit(name string, data ...any) {
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	f := e.emit
+	e.mu.Unlock()
+	if f != nil {
+		f(name, data...)
+	}
+}
+
+// Attach makes Emit call f (the window's event function).
+func (e *Events) Attach(f func(name string, data ...any)) {
+	e.mu.Lock()
+	e.emit = f
+	e.mu.Unlock()
+}
+
+// UseCore plugs c in: the pages use it, and it provides the endpoint,
+// runtime and clients services.
+func (cfg *Config) UseCore(c *core.Core) {
+	cfg.Core = c
+	cfg.Services = services.Services{Endpoint: c, Runtime: c, Clients: c}
+}
+
+// coreOrErr returns the Core, or an error wrapping services.ErrNotAvailable.
+func (a *App) coreOrErr(what string) (*core.Core, error) {
+	if a.cfg.Core == nil {
+		return nil, notAvailable(what)
+	}
+	return a.cfg.Core, nil
+}
+
+func notAvailable(what string) error {
+	return fmt.Errorf("%s: %w", what, services.ErrNotAvailable)
+}
