@@ -61,7 +61,7 @@ type Secret struct {
 
 var (
 	placeholder   = regexp.MustCompile(`\$\{env:[A-Za-z_][A-Za-z0-9_]*\}`)
-	notSecretRest = regexp.MustCompile(`^(?i:(Bearer|Basic|Token)\s+)?$`)
+	notSecretRest = regexp.MustCompile(`^(?i:bearer|basic|token)?$`)
 )
 
 func masked(v string) bool {

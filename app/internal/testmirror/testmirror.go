@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -43,7 +44,10 @@ func Deno(t testing.TB, deno string) string {
 	asset := "/release/" + version + "/deno-" + target + ".zip"
 	mux := http.NewServeMux()
 	mux.HandleFunc("/release-latest.txt", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, version+"\n") })
-	mux.HandleFunc(asset, func(w http.ResponseWriter, _ *http.Request) { w.Write(data) })
+	mux.HandleFunc(asset, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(data))) // as the real servers do: progress has a total
+		w.Write(data)
+	})
 	mux.HandleFunc(asset+".sha256sum", func(w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, hex.EncodeToString(sum[:])+"  deno-"+target+".zip\n")
 	})

@@ -1,0 +1,204 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
+)
+
+func TestMaskedValues(t *testing.T) {
+	tests := []struct {
+		value  string
+		masked bool
+	}{
+		{"s3cret", true},
+		{"production", true},
+		{"${env:GH_TOKEN}", false},
+		{"Bearer ${env:GH_TOKEN}", false},
+		{"${env:A}:${env:B}", true}, // text between references may be anything
+		{"abc${env:A}", true},
+		{"", true},
+	}
+	for _, tt := range tests {
+		if got := masked(tt.value); got != tt.masked {
+			t.Errorf("masked(%q) = %v, want %v", tt.value, got, tt.masked)
+		}
+	}
+}
+
+func TestServerBindings(t *testing.T) {
+	f := withDeno(t)
+	path := filepath.Join(f.home, "mcp-config.json")
+	everything := ServerForm{Name: "demo", Command: "node", Args: []string{"index.js", "stdio"},
+		Env: []Secret{{Name: "API_KEY", Value: "k-123"}, {Name: "TOKEN_REF", Value: "${env:MY_TOKEN}"}}}
+
+	tests := []struct {
+		name    string
+		do      func() (ServersView, error)
+		wantErr string
+		// file holds substrings the file must have afterwards.
+		file  []string
+		check func(t *testing.T, v ServersView)
+	}{
+		{name: "add a stdio server",
+			do:   func() (ServersView, error) { return f.app.SaveMCPServer("", everything) },
+			file: []string{`"API_KEY": "k-123"`, `"TOKEN_REF": "${env:MY_TOKEN}"`},
+			check: func(t *testing.T, v ServersView) {
+				s := v.Servers[0]
+				want := []Secret{{Name: "API_KEY", Stored: true}, {Name: "TOKEN_REF", Value: "${env:MY_TOKEN}"}}
+				if s.Name != "demo" || s.Transport != "stdio" || !reflect.DeepEqual(s.Env, want) {
+					t.Errorf("view %+v", s)
+				}
+			}},
+		{name: "edit keeps a stored secret sent back masked",
+			do: func() (ServersView, error) {
+				e := everything
+				e.Env = []Secret{{Name: "API_KEY", Stored: true}}
+				e.Description = "demo server"
+				return f.app.SaveMCPServer("demo", e)
+			},
+			file: []string{`"API_KEY": "k-123"`, `"description": "demo server"`}},
+		{name: "a new value replaces the secret",
+			do: func() (ServersView, error) {
+				e := everything
+				e.Env = []Secret{{Name: "API_KEY", Value: "k-456", Stored: true}}
+				return f.app.SaveMCPServer("demo", e)
+			},
+			file: []string{`"API_KEY": "k-456"`}},
+		{name: "a masked value with no stored one is refused",
+			do: func() (ServersView, error) {
+				e := everything
+				e.Env = []Secret{{Name: "OTHER", Stored: true}}
+				return f.app.SaveMCPServer("demo", e)
+			},
+			wantErr: "OTHER has no stored value"},
+		{name: "an http server; stdio fields are dropped",
+			do: func() (ServersView, error) {
+				return f.app.SaveMCPServer("", ServerForm{Name: "remote", URL: "https://example.com/mcp", Args: []string{"x"},
+					Headers: []Secret{{Name: "Authorization", Value: "Bearer ${env:GH}"}}})
+			},
+			file: []string{`"remote": {`, `"Authorization": "Bearer ${env:GH}"`},
+			check: func(t *testing.T, v ServersView) {
+				s := v.Servers[1]
+				if s.Transport != "http" || len(s.Args) != 0 || s.Headers[0].Value != "Bearer ${env:GH}" {
+					t.Errorf("view %+v", s)
+				}
+			}},
+		{name: "rename", do: func() (ServersView, error) {
+			return f.app.SaveMCPServer("remote", ServerForm{Name: "far", URL: "https://example.com/mcp"})
+		}, file: []string{`"far": {`}},
+		{name: "duplicate name", do: func() (ServersView, error) { return f.app.SaveMCPServer("", ServerForm{Name: "far", Command: "x"}) },
+			wantErr: "already exists"},
+		{name: "neither command nor url", do: func() (ServersView, error) { return f.app.SaveMCPServer("", ServerForm{Name: "x"}) },
+			wantErr: `needs "command"`},
+		{name: "an env row without a name", do: func() (ServersView, error) {
+			return f.app.SaveMCPServer("", ServerForm{Name: "x", Command: "y", Env: []Secret{{Value: "v"}}})
+		}, wantErr: "a value has no name"},
+		{name: "disable", do: func() (ServersView, error) { return f.app.SetMCPServerDisabled("far", true) },
+			file: []string{`"disabled": true`},
+			check: func(t *testing.T, v ServersView) {
+				if !v.Servers[1].Disabled {
+					t.Errorf("far not disabled: %+v", v.Servers)
+				}
+			}},
+		{name: "remove", do: func() (ServersView, error) { return f.app.RemoveMCPServer("far") },
+			check: func(t *testing.T, v ServersView) {
+				if len(v.Servers) != 1 {
+					t.Errorf("servers %+v", v.Servers)
+				}
+			}},
+		{name: "remove a missing one", do: func() (ServersView, error) { return f.app.RemoveMCPServer("nope") }, wantErr: `no server named "nope"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := os.ReadFile(path)
+			v, err := tt.do()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if after, _ := os.ReadFile(path); string(after) != string(before) {
+					t.Error("a refused edit changed the file")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Path != path || v.Error != "" {
+				t.Errorf("view path %s error %q", v.Path, v.Error)
+			}
+			b, _ := os.ReadFile(path)
+			for _, w := range tt.file {
+				if !strings.Contains(string(b), w) {
+					t.Errorf("file lacks %q:\n%s", w, b)
+				}
+			}
+			if tt.check != nil {
+				tt.check(t, v)
+			}
+			got, _ := f.app.MCPServers()
+			if !reflect.DeepEqual(got, v) {
+				t.Errorf("MCPServers() = %+v, differs from the view returned %+v", got, v)
+			}
+		})
+	}
+	backups, _ := filepath.Glob(filepath.Join(f.home, "backups", "mcp-config", "*_mcp-config.json"))
+	if len(backups) < 5 {
+		t.Errorf("%d backups, want one per write", len(backups))
+	}
+}
+
+func TestInvalidServersFileIsShownNotWritten(t *testing.T) {
+	f := withDeno(t)
+	path := filepath.Join(f.home, "mcp-config.json")
+	bad := "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\",, }\n  }\n}\n"
+	os.WriteFile(path, []byte(bad), 0o600)
+	v, err := f.app.MCPServers()
+	if err != nil || !strings.Contains(v.Error, "line 3, column") {
+		t.Fatalf("MCPServers() = %+v, %v; want the error with its position", v, err)
+	}
+	if _, err := f.app.SaveMCPServer("", ServerForm{Name: "b", Command: "y"}); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("save into an invalid file: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != bad {
+		t.Errorf("the invalid file was changed")
+	}
+}
+
+func TestTestMCPServer(t *testing.T) {
+	f := withDeno(t)
+	node := testenv.Node(t)
+	index := testenv.NodeModule(t, "@modelcontextprotocol/server-everything/dist/index.js")
+	form := ServerForm{Name: "everything", Command: node, Args: []string{index, "stdio"}, DenyTools: []string{"echo"}}
+
+	// Unsaved: it is tested as the form says.
+	p, err := f.app.TestMCPServer("", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tools := map[string]bool{}
+	for _, tool := range p.Tools {
+		tools[tool.Name] = tool.Allowed
+	}
+	if allowed, ok := tools["echo"]; !ok || allowed || len(tools) < 5 {
+		t.Errorf("tools %v: want many, with echo listed but denied", tools)
+	}
+	// Saved with a secret, then tested with the secret sent back masked.
+	form.Env = []Secret{{Name: "K", Value: "v"}}
+	if _, err := f.app.SaveMCPServer("", form); err != nil {
+		t.Fatal(err)
+	}
+	form.Env = []Secret{{Name: "K", Stored: true}}
+	if _, err := f.app.TestMCPServer("everything", form); err != nil {
+		t.Errorf("test of the saved entry: %v", err)
+	}
+	form.Command = filepath.Join(f.user, "missing-program")
+	if _, err := f.app.TestMCPServer("everything", form); err == nil {
+		t.Error("a missing program tested fine")
+	}
+}
