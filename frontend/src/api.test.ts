@@ -55,12 +55,32 @@ describe('call', () => {
 });
 
 describe('api', () => {
-  it('reports unbuilt services as unavailable, never as data', async () => {
+  it('reports unbound services as unavailable, never as data', async () => {
     bind({ Version: async () => 'x' });
-    for (const r of [await api.policy(), await api.mcpServers(), await api.activity(), await api.runCode('1')]) {
+    for (const r of [await api.settings(), await api.mcpServers(), await api.activity(), await api.runCode('1')]) {
       expect(r.kind).toBe('unavailable');
       if (r.kind === 'unavailable') expect(r.reason).toContain(NOT_AVAILABLE);
     }
+  });
+  it('passes the Go methods their argument shapes', async () => {
+    const seen: unknown[][] = [];
+    const rec = (...a: unknown[]) => {
+      seen.push(a);
+      return Promise.resolve(null);
+    };
+    bind({ RunCode: rec, Activity: rec, RegisterClient: rec, InstallDeno: rec, SetEndpoint: rec });
+    await api.runCode('1 + 1', 500);
+    await api.activity('error', 5);
+    await api.registerClient('cursor', false, true);
+    await api.installDeno();
+    await api.setEndpoint(true, 47813);
+    expect(seen).toEqual([
+      [{ code: '1 + 1', timeoutMs: 500 }],
+      [{ status: 'error', limit: 5 }],
+      ['cursor', { apply: false, force: true }],
+      [{ source: '', baseUrl: '' }],
+      [true, 47813],
+    ]);
   });
   it('knows which methods are bound', () => {
     expect(bound('Version')).toBe(false);

@@ -39,6 +39,8 @@ export interface EndpointStatus {
   url: string;
   running: boolean;
   detail: string;
+  enabled: boolean;
+  port: number;
 }
 
 /** The Deno runtime (Go: services.RuntimeStatus). */
@@ -47,6 +49,25 @@ export interface RuntimeStatus {
   path: string;
   version: string;
   detail: string;
+  source: string;
+  pinned: string;
+}
+
+/** Whether code can run (Go: app.EngineStatus). */
+export interface EngineStatus {
+  running: boolean;
+  error: string;
+  confined: boolean;
+  confinement: string;
+}
+
+/** One step of a Deno install (Go: app.InstallProgress), event "deno:progress". */
+export interface InstallProgress {
+  phase: string;
+  done: number;
+  total: number;
+  percent: number;
+  bytesPerSecond: number;
 }
 
 /** One AI client (Go: services.ClientStatus). */
@@ -57,43 +78,170 @@ export interface ClientStatus {
   configured: boolean;
   configPath: string;
   detail: string;
+  state: string;
+  differs: string;
 }
 
-// The shapes below belong to services the backend does not bind yet; the
-// pages only render them once the matching method exists.
+/** A register/unregister/repair, previewed or done (Go: app.ClientChange). */
+export interface ClientChange {
+  path: string;
+  diff: string;
+  changed: boolean;
+  written: boolean;
+  backup: string;
+  status: ClientStatus;
+}
 
-/** What sandboxed code may do (expected from App.Policy). */
-export interface PolicySummary {
-  permissions: string[];
-  packages: string[];
+/** An install link or command (Go: app.ClientLink). */
+export interface ClientLink {
+  client: string;
+  label: string;
+  value: string;
+}
+
+/** One Deno permission (Go: config.Grant): everything, a list, or nothing. */
+export interface Grant {
+  all?: boolean;
+  list?: string[] | null;
+}
+
+/** The permission names, in display order (Go: config.Permissions). */
+export const permissionNames = ['read', 'write', 'net', 'env', 'run', 'ffi', 'sys'] as const;
+export type PermissionName = (typeof permissionNames)[number];
+
+/** The settings file (Go: config.Settings); zero fields mean the default. */
+export interface Settings {
+  workspace?: string;
+  permissions: Record<PermissionName, Grant>;
+  allowedPackages?: string[] | null;
+  defaultTimeoutMs?: number;
+  maxTimeoutMs?: number;
+  maxMemoryMB?: number;
+  maxOutputBytes?: number;
+  maxConcurrency?: number;
+  poolSize?: number | null;
+  mcpConfig?: string;
+  deno?: string;
+  http: { disabled?: boolean; port?: number };
+}
+
+/** The policy in force (Go: app.Effective). */
+export interface Effective {
   workspace: string;
-  limits: Record<string, string | number>;
+  flags: string[];
+  packages: string[];
+  defaultTimeoutMs: number;
+  maxTimeoutMs: number;
+  maxMemoryMB: number;
+  maxOutputBytes: number;
+  maxConcurrency: number;
+  poolSize: number;
+  httpEnabled: boolean;
+  httpPort: number;
 }
 
-/** One upstream MCP server (expected from App.MCPServers). */
-export interface MCPServer {
+/** The Permissions & packages page (Go: app.SettingsView). */
+export interface SettingsView {
+  path: string;
+  settings: Settings;
+  effective: Effective;
+  /** settings field → the environment variable that overrides it */
+  overrides: Record<string, string>;
+  error: string;
+}
+
+/** An env variable or header; a stored secret comes as value "" and stored true (Go: app.Secret). */
+export interface Secret {
+  name: string;
+  value: string;
+  stored: boolean;
+}
+
+/** An MCP server entry as edited (Go: app.ServerForm). */
+export interface ServerForm {
   name: string;
   command: string;
-  status: string;
-  tools: number;
+  args: string[];
+  cwd: string;
+  env: Secret[];
+  url: string;
+  type: string;
+  headers: Secret[];
+  disabled: boolean;
+  description: string;
+  allowTools: string[];
+  denyTools: string[];
 }
 
-/** One past run or call (expected from App.Activity). */
-export interface ActivityEntry {
-  time: string;
-  client: string;
-  summary: string;
-  ok: boolean;
+/** An entry as listed (Go: app.ServerView). */
+export interface ServerView extends ServerForm {
+  transport: string;
+  error: string;
+}
+
+/** mcp-config.json (Go: app.ServersView). */
+export interface ServersView {
+  path: string;
+  error: string;
+  servers: ServerView[];
+}
+
+/** What a test connection found (Go: proxy.Probe). */
+export interface Probe {
+  serverName: string;
+  serverVersion: string;
+  instructions?: string;
+  tools: { name: string; description?: string; allowed: boolean }[];
   durationMs: number;
 }
 
-/** A playground run's outcome (expected from App.RunCode). */
-export interface RunResult {
+/** A server configured in an AI client (Go: app.ImportCandidate). */
+export interface ImportCandidate {
+  client: string;
+  clientName: string;
+  path: string;
+  name: string;
+  transport: string;
+  summary: string;
+  exists: boolean;
+  error: string;
+  dropped: string[];
+}
+
+/** One MCP tool call made by sandboxed code (Go: app.ToolCall). */
+export interface ToolCall {
+  server: string;
+  tool: string;
   ok: boolean;
-  output: string;
-  logs: string[];
   error: string;
   durationMs: number;
+}
+
+/** One execution from the audit log (Go: app.Execution), also event "execution". */
+export interface Execution {
+  id: string;
+  time: string;
+  client: string;
+  status: string;
+  errorType: string;
+  error: string;
+  durationMs: number;
+  code: string;
+  stdout: string;
+  stderr: string;
+  toolCalls: number;
+  calls: ToolCall[];
+}
+
+/** run_deno_code's structured result (Go: sandbox.Result). */
+export interface RunResult {
+  status: 'success' | 'error';
+  returnValue: unknown;
+  stdout: string;
+  stderr: string;
+  error?: { type: string; message: string };
+  executionTimeMs: number;
+  toolCalls?: { server: string; tool: string; durationMs: number; ok: boolean; error?: string }[];
 }
 
 /** The marker Go's services.ErrNotAvailable puts in error messages. */
@@ -181,11 +329,27 @@ export const api = {
   setAutostart: (on: boolean) => call<AutostartStatus>('SetAutostart', on),
   trayStatus: () => call<TrayStatus>('TrayStatus'),
   endpoint: () => call<EndpointStatus>('Endpoint'),
+  endpointToken: () => call<string>('EndpointToken'),
+  setEndpoint: (on: boolean, port: number) => call<EndpointStatus>('SetEndpoint', on, port),
   runtime: () => call<RuntimeStatus>('Runtime'),
+  engine: () => call<EngineStatus>('Engine'),
+  installDeno: (source = '', baseUrl = '') => call<RuntimeStatus>('InstallDeno', { source, baseUrl }),
   clients: () => call<ClientStatus[]>('Clients'),
-  // Not bound by the backend yet: these report `unavailable` until they are.
-  policy: () => call<PolicySummary>('Policy'),
-  mcpServers: () => call<MCPServer[]>('MCPServers'),
-  activity: () => call<ActivityEntry[]>('Activity'),
-  runCode: (code: string) => call<RunResult>('RunCode', code),
+  registerClient: (id: string, apply: boolean, force = false) =>
+    call<ClientChange>('RegisterClient', id, { apply, force }),
+  repairClient: (id: string, apply: boolean) => call<ClientChange>('RepairClient', id, { apply, force: false }),
+  unregisterClient: (id: string, apply: boolean) => call<ClientChange>('UnregisterClient', id, { apply, force: false }),
+  clientLinks: () => call<ClientLink[]>('ClientLinks'),
+  settings: () => call<SettingsView>('Settings'),
+  saveSettings: (s: Settings) => call<SettingsView>('SaveSettings', s),
+  chooseFolder: (title: string, start: string) => call<string>('ChooseFolder', title, start),
+  mcpServers: () => call<ServersView>('MCPServers'),
+  saveMCPServer: (original: string, form: ServerForm) => call<ServersView>('SaveMCPServer', original, form),
+  removeMCPServer: (name: string) => call<ServersView>('RemoveMCPServer', name),
+  setMCPServerDisabled: (name: string, disabled: boolean) => call<ServersView>('SetMCPServerDisabled', name, disabled),
+  testMCPServer: (original: string, form: ServerForm) => call<Probe>('TestMCPServer', original, form),
+  importableServers: () => call<ImportCandidate[]>('ImportableServers'),
+  importServers: (picks: { client: string; name: string }[]) => call<ServersView>('ImportServers', picks),
+  activity: (status = '', limit = 200) => call<Execution[]>('Activity', { status, limit }),
+  runCode: (code: string, timeoutMs = 0) => call<RunResult>('RunCode', { code, timeoutMs }),
 };

@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { Result } from './api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { onEvent, type Result } from './api';
 
-/** Loads a backend result on mount; reload() fetches it again. */
-export function useResult<T>(load: () => Promise<Result<T>>): {
+/** Loads a backend result on mount and when deps change; reload() fetches it again. */
+export function useResult<T>(
+  load: () => Promise<Result<T>>,
+  deps: unknown[] = [],
+): {
   result: Result<T> | undefined;
   reload: () => void;
 } {
@@ -16,9 +19,16 @@ export function useResult<T>(load: () => Promise<Result<T>>): {
     return () => {
       live = false;
     };
-    // load is a stable api function; tick forces a reload.
+    // load changes only with deps; tick forces a reload.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tick]);
+  }, [tick, ...deps]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { result, reload };
+}
+
+/** Calls cb on each backend event `name` while the component is mounted. */
+export function useEvent(name: string, cb: (...data: unknown[]) => void) {
+  const ref = useRef(cb);
+  ref.current = cb;
+  useEffect(() => onEvent(name, (...d) => ref.current(...d)), [name]);
 }

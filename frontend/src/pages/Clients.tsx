@@ -1,10 +1,54 @@
-import { api } from '../api';
+import { useState } from 'react';
+import { api, type ClientChange, type ClientStatus, type Result } from '../api';
+import { Banner, CopyButton, Modal } from '../components/forms';
 import { Card, PageHeader, Pill, ResultView } from '../components/ui';
 import { useResult } from '../hooks';
 
-/** The AI clients on this machine and whether MCP Conductor is set up in each. */
+type Action = 'register' | 'repair' | 'unregister';
+
+const verbs: Record<Action, string> = { register: 'Set up', repair: 'Repair', unregister: 'Remove' };
+
+function run(action: Action, c: ClientStatus, apply: boolean): Promise<Result<ClientChange>> {
+  switch (action) {
+    case 'register':
+      return api.registerClient(c.id, apply, !c.installed);
+    case 'repair':
+      return api.repairClient(c.id, apply);
+    default:
+      return api.unregisterClient(c.id, apply);
+  }
+}
+
+/** The AI clients on this machine: set MCP Conductor up in each, with a preview. */
 export function Clients() {
   const { result, reload } = useResult(api.clients);
+  const links = useResult(api.clientLinks);
+  const [preview, setPreview] = useState<{ action: Action; client: ClientStatus; change: ClientChange }>();
+  const [done, setDone] = useState<{ tone: 'ok' | 'bad'; text: string }>();
+
+  const ask = async (action: Action, c: ClientStatus) => {
+    setDone(undefined);
+    const r = await run(action, c, false);
+    if (r.kind !== 'ok') return setDone({ tone: 'bad', text: r.kind === 'error' ? r.message : r.reason });
+    if (!r.value.changed) return setDone({ tone: 'ok', text: `${c.name}: nothing to change in ${r.value.path}.` });
+    setPreview({ action, client: c, change: r.value });
+  };
+  const confirmWrite = async () => {
+    if (!preview) return;
+    const { action, client } = preview;
+    setPreview(undefined);
+    const r = await run(action, client, true);
+    if (r.kind === 'ok') {
+      setDone({
+        tone: 'ok',
+        text: `${client.name}: ${r.value.path} updated${r.value.backup ? ` (backup: ${r.value.backup})` : ''}. Restart ${client.name} to apply it.`,
+      });
+    } else {
+      setDone({ tone: 'bad', text: r.kind === 'error' ? r.message : r.reason });
+    }
+    reload();
+  };
+
   return (
     <>
       <PageHeader
@@ -16,45 +60,116 @@ export function Clients() {
           </button>
         }
       />
+      {done && <Banner tone={done.tone}>{done.text}</Banner>}
       <Card>
         <ResultView what="The AI clients on this machine" result={result} onRetry={reload}>
-          {(clients) =>
-            clients.length === 0 ? (
-              <p className="muted">No AI clients were found on this machine.</p>
-            ) : (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>Client</th>
-                    <th>Status</th>
-                    <th>Configuration</th>
+          {(clients) => (
+            <table className="table" data-testid="clients">
+              <thead>
+                <tr>
+                  <th>Client</th>
+                  <th>Status</th>
+                  <th>Configuration</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {clients.map((c) => (
+                  <tr key={c.id} data-client={c.id}>
+                    <td>
+                      <div className="strong">{c.name || c.id}</div>
+                      {c.detail && <div className="muted small">{c.detail}</div>}
+                    </td>
+                    <td>
+                      <StatePill c={c} />
+                    </td>
+                    <td className="mono small">{c.configPath}</td>
+                    <td className="actions">
+                      {c.state === 'registered-but-different' && (
+                        <button className="btn btn-small btn-primary" onClick={() => ask('repair', c)}>
+                          Repair
+                        </button>
+                      )}
+                      {!c.configured && c.state !== 'unreadable' && (
+                        <button
+                          className={`btn btn-small ${c.installed ? 'btn-primary' : ''}`}
+                          title={c.installed ? undefined : `${c.name} was not found; its file is written all the same`}
+                          onClick={() => ask('register', c)}
+                        >
+                          {c.installed ? 'Set up' : 'Set up anyway'}
+                        </button>
+                      )}
+                      {c.configured && (
+                        <button className="btn btn-small" onClick={() => ask('unregister', c)}>
+                          Remove
+                        </button>
+                      )}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {clients.map((c) => (
-                    <tr key={c.id}>
-                      <td>
-                        <div className="strong">{c.name || c.id}</div>
-                        {c.detail && <div className="muted small">{c.detail}</div>}
-                      </td>
-                      <td>
-                        {c.configured ? (
-                          <Pill tone="ok">Connected</Pill>
-                        ) : c.installed ? (
-                          <Pill tone="warn">Not connected</Pill>
-                        ) : (
-                          <Pill tone="muted">Not installed</Pill>
-                        )}
-                      </td>
-                      <td className="mono small">{c.configPath}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
+                ))}
+              </tbody>
+            </table>
+          )}
         </ResultView>
       </Card>
+      <Card title="Other ways to set up">
+        <ResultView what="Install links and commands" result={links.result} onRetry={links.reload}>
+          {(ls) => (
+            <dl className="kv kv-wide">
+              {ls.map((l) => (
+                <div key={l.client} className="kv-row">
+                  <dt>{l.label}</dt>
+                  <dd>
+                    <span className="mono small ellipsis" title={l.value}>
+                      {l.value}
+                    </span>
+                    <CopyButton label="Copy" text={l.value} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </ResultView>
+      </Card>
+      {preview && (
+        <Modal
+          title={`${verbs[preview.action]} MCP Conductor in ${preview.client.name}`}
+          onClose={() => setPreview(undefined)}
+          actions={
+            <>
+              <button className="btn" onClick={() => setPreview(undefined)}>
+                Cancel
+              </button>
+              <button className="btn btn-primary" onClick={confirmWrite}>
+                Write {preview.change.path.split('/').pop()}
+              </button>
+            </>
+          }
+        >
+          <p className="muted small mono">{preview.change.path}</p>
+          <pre className="diff" data-testid="diff">
+            {preview.change.diff.split('\n').map((line, i) => (
+              <span key={i} className={line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''}>
+                {line + '\n'}
+              </span>
+            ))}
+          </pre>
+        </Modal>
+      )}
     </>
   );
+}
+
+function StatePill(props: { c: ClientStatus }) {
+  switch (props.c.state) {
+    case 'registered':
+      return <Pill tone="ok">Connected</Pill>;
+    case 'registered-but-different':
+      return <Pill tone="warn">Changed ({props.c.differs})</Pill>;
+    case 'installed':
+      return <Pill tone="warn">Not connected</Pill>;
+    case 'unreadable':
+      return <Pill tone="bad">Unreadable</Pill>;
+  }
+  return <Pill tone="muted">Not installed</Pill>;
 }

@@ -1,79 +1,28 @@
 import { useEffect, useState } from 'react';
-import { api, copyText, onEvent, type AutostartStatus, type Result } from '../api';
+import { api, onEvent, type AutostartStatus, type InstallProgress, type Result } from '../api';
+import { Banner, CopyButton } from '../components/forms';
 import { Card, PageHeader, Pill, ResultView, Switch } from '../components/ui';
-import { useResult } from '../hooks';
+import { useEvent, useResult } from '../hooks';
 
-/** Status at a glance, start on login, and the app's folders. */
+/** Status at a glance: Deno, the endpoint, clients, recent runs, folders. */
 export function Overview() {
-  const runtime = useResult(api.runtime);
-  const endpoint = useResult(api.endpoint);
-  const tray = useResult(api.trayStatus);
   const paths = useResult(api.paths);
-
   return (
     <>
       <PageHeader
         title="Overview"
         subtitle="MCP Conductor runs the TypeScript your AI agents write in a locked-down Deno sandbox."
       />
-      <div className="grid grid-3">
-        <Card title="Deno runtime">
-          <ResultView what="Deno's status" result={runtime.result} onRetry={runtime.reload}>
-            {(rt) =>
-              rt.found ? (
-                <div className="stat">
-                  <Pill tone="ok">Ready</Pill>
-                  <div className="stat-main">Deno {rt.version}</div>
-                  <div className="mono muted">{rt.path}</div>
-                </div>
-              ) : (
-                <div className="stat">
-                  <Pill tone="warn">Missing</Pill>
-                  <div className="stat-main">Deno is not installed</div>
-                  <div className="muted">{rt.detail}</div>
-                </div>
-              )
-            }
-          </ResultView>
-        </Card>
-        <Card title="Local endpoint">
-          <ResultView what="The endpoint's address" result={endpoint.result} onRetry={endpoint.reload}>
-            {(ep) =>
-              ep.running ? (
-                <div className="stat">
-                  <Pill tone="ok">Serving</Pill>
-                  <div className="stat-main mono">{ep.url}</div>
-                  <CopyButton text={ep.url} />
-                </div>
-              ) : (
-                <div className="stat">
-                  <Pill tone="bad">Stopped</Pill>
-                  <div className="muted">{ep.detail || 'The local MCP endpoint is not serving.'}</div>
-                </div>
-              )
-            }
-          </ResultView>
-        </Card>
-        <Card title="Tray icon">
-          <ResultView what="The tray icon's status" result={tray.result} onRetry={tray.reload}>
-            {(t) => (
-              <div className="stat">
-                {t.running && t.visible && <Pill tone="ok">In the tray</Pill>}
-                {t.running && !t.visible && <Pill tone="warn">Not shown</Pill>}
-                {!t.running && <Pill tone="muted">Off</Pill>}
-                <div className="muted">
-                  {t.running && t.visible
-                    ? 'Closing this window keeps MCP Conductor running in the tray.'
-                    : t.detail}
-                </div>
-              </div>
-            )}
-          </ResultView>
-        </Card>
+      <div className="grid grid-2">
+        <RuntimeCard />
+        <EndpointCard />
       </div>
-
+      <div className="grid grid-2">
+        <ClientsCard />
+        <TrayCard />
+      </div>
+      <RecentCard />
       <AutostartCard />
-
       <Card title="Folders">
         <ResultView what="The folders" result={paths.result} onRetry={paths.reload}>
           {(p) => (
@@ -95,6 +44,214 @@ export function Overview() {
         </ResultView>
       </Card>
     </>
+  );
+}
+
+function RuntimeCard() {
+  const runtime = useResult(api.runtime);
+  const engine = useResult(api.engine);
+  const [progress, setProgress] = useState<InstallProgress>();
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<string>();
+  useEvent('deno:progress', (p) => setProgress(p as InstallProgress));
+  const install = async () => {
+    setBusy(true);
+    setErr(undefined);
+    setProgress({ phase: 'resolve', done: 0, total: -1, percent: -1, bytesPerSecond: 0 });
+    const r = await api.installDeno();
+    setBusy(false);
+    if (r.kind !== 'ok') setErr(r.kind === 'error' ? r.message : r.reason);
+    runtime.reload();
+    engine.reload();
+  };
+  return (
+    <Card title="Deno runtime">
+      <ResultView what="Deno's status" result={runtime.result} onRetry={runtime.reload}>
+        {(rt) => (
+          <div className="stat" data-testid="runtime">
+            {rt.found ? <Pill tone="ok">Ready</Pill> : <Pill tone="warn">Missing</Pill>}
+            <div className="stat-main">{rt.found ? `Deno ${rt.version}` : 'Deno is not installed'}</div>
+            {rt.found ? (
+              <div className="mono muted small">
+                {rt.path} <span className="muted">({rt.source})</span>
+              </div>
+            ) : (
+              <div className="muted">{rt.detail}</div>
+            )}
+            {engine.result?.kind === 'ok' && !engine.result.value.running && rt.found && (
+              <Banner tone="bad">Code cannot run: {engine.result.value.error}</Banner>
+            )}
+            {engine.result?.kind === 'ok' && engine.result.value.running && (
+              <div className="muted small">
+                {engine.result.value.confined ? 'Kernel confinement: ' : 'No kernel confinement: '}
+                {engine.result.value.confinement}
+              </div>
+            )}
+            <div className="row-tight">
+              <button className="btn btn-primary btn-small" onClick={install} disabled={busy}>
+                {busy ? 'Installing…' : rt.found ? 'Update Deno' : 'Install Deno'}
+              </button>
+              {rt.pinned && <span className="muted small">{rt.pinned} chooses the Deno in use.</span>}
+            </div>
+            {busy && progress && <ProgressBar p={progress} />}
+            {err && <Banner tone="bad">{err}</Banner>}
+          </div>
+        )}
+      </ResultView>
+    </Card>
+  );
+}
+
+function ProgressBar(props: { p: InstallProgress }) {
+  const { p } = props;
+  const known = p.percent >= 0;
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  return (
+    <div className="progress-wrap">
+      <div
+        className={`progress ${known ? '' : 'progress-unknown'}`}
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={known ? Math.round(p.percent) : undefined}
+      >
+        <div className="progress-fill" style={{ width: known ? `${p.percent}%` : '30%' }} />
+      </div>
+      <div className="muted small">
+        {p.phase === 'download'
+          ? `Downloading ${mb(p.done)}${p.total > 0 ? ` of ${mb(p.total)}` : ''} MB`
+          : { resolve: 'Finding the latest release…', verify: 'Verifying…', extract: 'Unpacking…', done: 'Done' }[
+              p.phase
+            ] ?? p.phase}
+      </div>
+    </div>
+  );
+}
+
+function EndpointCard() {
+  const endpoint = useResult(api.endpoint);
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<string>();
+  const toggle = async (on: boolean, port: number) => {
+    setBusy(true);
+    const r = await api.setEndpoint(on, port);
+    setErr(r.kind === 'error' ? r.message : undefined);
+    setBusy(false);
+    endpoint.reload();
+  };
+  return (
+    <Card title="Local endpoint">
+      <ResultView what="The endpoint's address" result={endpoint.result} onRetry={endpoint.reload}>
+        {(ep) => (
+          <div className="stat" data-testid="endpoint">
+            {ep.running ? <Pill tone="ok">Serving</Pill> : <Pill tone={ep.enabled ? 'bad' : 'muted'}>Stopped</Pill>}
+            {ep.running ? (
+              <div className="stat-main mono">{ep.url}</div>
+            ) : (
+              <div className="muted">{ep.detail || 'The local MCP endpoint is not serving.'}</div>
+            )}
+            <Switch
+              checked={ep.enabled}
+              disabled={busy}
+              label={`Serve MCP on 127.0.0.1:${ep.port}`}
+              onChange={(on) => toggle(on, ep.port)}
+            />
+            {ep.running && (
+              <div className="row-tight">
+                <CopyButton label="Copy URL" text={ep.url} />
+                <CopyButton
+                  label="Copy token"
+                  get={async () => {
+                    const t = await api.endpointToken();
+                    return t.kind === 'ok' ? t.value : undefined;
+                  }}
+                />
+              </div>
+            )}
+            <div className="muted small">Clients send the token as “Authorization: Bearer &lt;token&gt;”.</div>
+            {err && <Banner tone="bad">{err}</Banner>}
+          </div>
+        )}
+      </ResultView>
+    </Card>
+  );
+}
+
+function ClientsCard() {
+  const clients = useResult(api.clients);
+  return (
+    <Card title="Clients" aside={<a href="#/clients">Manage</a>}>
+      <ResultView what="The AI clients" result={clients.result} onRetry={clients.reload}>
+        {(cs) => {
+          const shown = cs.filter((c) => c.installed || c.configured);
+          return shown.length === 0 ? (
+            <p className="muted">No AI clients were found on this machine.</p>
+          ) : (
+            <ul className="plain-list">
+              {shown.map((c) => (
+                <li key={c.id}>
+                  <span>{c.name}</span>
+                  {c.state === 'registered' ? (
+                    <Pill tone="ok">Connected</Pill>
+                  ) : c.state === 'registered-but-different' ? (
+                    <Pill tone="warn">Changed</Pill>
+                  ) : (
+                    <Pill tone="muted">Not connected</Pill>
+                  )}
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </ResultView>
+    </Card>
+  );
+}
+
+function TrayCard() {
+  const tray = useResult(api.trayStatus);
+  return (
+    <Card title="Tray icon">
+      <ResultView what="The tray icon's status" result={tray.result} onRetry={tray.reload}>
+        {(t) => (
+          <div className="stat">
+            {t.running && t.visible && <Pill tone="ok">In the tray</Pill>}
+            {t.running && !t.visible && <Pill tone="warn">Not shown</Pill>}
+            {!t.running && <Pill tone="muted">Off</Pill>}
+            <div className="muted">
+              {t.running && t.visible ? 'Closing this window keeps MCP Conductor running in the tray.' : t.detail}
+            </div>
+          </div>
+        )}
+      </ResultView>
+    </Card>
+  );
+}
+
+function RecentCard() {
+  const recent = useResult(() => api.activity('', 5));
+  useEvent('execution', recent.reload);
+  return (
+    <Card title="Recent executions" aside={<a href="#/activity">All activity</a>}>
+      <ResultView what="Recent executions" result={recent.result} onRetry={recent.reload}>
+        {(es) =>
+          es.length === 0 ? (
+            <p className="muted">Nothing has run yet.</p>
+          ) : (
+            <ul className="plain-list" data-testid="recent">
+              {es.map((e) => (
+                <li key={e.id}>
+                  <span className="small">{new Date(e.time).toLocaleTimeString()}</span>
+                  <span>{e.client || 'unknown client'}</span>
+                  <span className="mono small ellipsis">{e.code.split('\n')[0]}</span>
+                  {e.status === 'success' ? <Pill tone="ok">OK</Pill> : <Pill tone="bad">{e.errorType || 'Failed'}</Pill>}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </ResultView>
+    </Card>
   );
 }
 
@@ -153,20 +310,5 @@ function OpenButton(props: { label: string; open: () => Promise<Result<void>> })
         {props.label}
       </button>
     </span>
-  );
-}
-
-function CopyButton(props: { text: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <button
-      className="btn btn-small"
-      onClick={async () => {
-        setCopied(await copyText(props.text));
-        setTimeout(() => setCopied(false), 1500);
-      }}
-    >
-      {copied ? 'Copied' : 'Copy URL'}
-    </button>
   );
 }

@@ -1,54 +1,256 @@
-import { Fragment } from 'react';
-import { api } from '../api';
+import { useEffect, useState } from 'react';
+import { api, permissionNames, type Grant, type PermissionName, type Settings, type SettingsView } from '../api';
+import { Banner, Field, ListEditor } from '../components/forms';
 import { Card, PageHeader, ResultView } from '../components/ui';
 import { useResult } from '../hooks';
 
-/** What sandboxed code may touch, and which packages it may import. */
+const permissionInfo: Record<PermissionName, { title: string; what: string; placeholder: string; paths?: boolean }> = {
+  read: { title: 'Read files', what: 'folders or files', placeholder: '/path/to/folder', paths: true },
+  write: { title: 'Write files', what: 'folders or files', placeholder: '/path/to/folder', paths: true },
+  net: { title: 'Network', what: 'hosts', placeholder: 'api.example.com or host:port' },
+  env: { title: 'Environment variables', what: 'variable names', placeholder: 'API_URL' },
+  run: { title: 'Run programs', what: 'programs', placeholder: 'git' },
+  ffi: { title: 'Native libraries (FFI)', what: 'libraries', placeholder: '/usr/lib/libfoo.so', paths: true },
+  sys: { title: 'System information', what: 'APIs', placeholder: 'hostname, osRelease, …' },
+};
+
+const limits: { key: keyof Settings; label: string; unit: string; effective: keyof SettingsView['effective'] }[] = [
+  { key: 'defaultTimeoutMs', label: 'Default time limit', unit: 'ms', effective: 'defaultTimeoutMs' },
+  { key: 'maxTimeoutMs', label: 'Longest time limit', unit: 'ms', effective: 'maxTimeoutMs' },
+  { key: 'maxMemoryMB', label: 'Memory (heap)', unit: 'MB', effective: 'maxMemoryMB' },
+  { key: 'maxOutputBytes', label: 'Output per stream', unit: 'bytes', effective: 'maxOutputBytes' },
+  { key: 'maxConcurrency', label: 'Runs at once', unit: '', effective: 'maxConcurrency' },
+];
+
+/** What sandboxed code may touch, its limits, and which packages it may import. */
 export function Permissions() {
-  const { result, reload } = useResult(api.policy);
+  const { result, reload } = useResult(api.settings);
   return (
     <>
       <PageHeader
         title="Permissions & packages"
-        subtitle="The administrator's limits on sandboxed code. The code's author, the model, cannot widen them."
+        subtitle="Your limits on sandboxed code. The code's author, the model, cannot widen them."
       />
       <ResultView what="The sandbox's permissions and allowed packages" result={result} onRetry={reload}>
-        {(p) => (
-          <div className="grid grid-2">
-            <Card title="Deno permissions">
-              <List items={p.permissions} empty="No permissions granted: code can compute, nothing more." />
-            </Card>
-            <Card title="Allowed packages">
-              <List items={p.packages} empty="No packages allowed." />
-            </Card>
-            <Card title="Limits">
-              <dl className="kv">
-                <dt>Workspace</dt>
-                <dd className="mono">{p.workspace}</dd>
-                {Object.entries(p.limits).map(([k, v]) => (
-                  <Fragment key={k}>
-                    <dt>{k}</dt>
-                    <dd>{String(v)}</dd>
-                  </Fragment>
-                ))}
-              </dl>
-            </Card>
-          </div>
-        )}
+        {(v) => <SettingsForm view={v} />}
       </ResultView>
     </>
   );
 }
 
-function List(props: { items: string[]; empty: string }) {
-  if (props.items.length === 0) return <p className="muted">{props.empty}</p>;
+function SettingsForm(props: { view: SettingsView }) {
+  const [view, setView] = useState(props.view);
+  const [s, setS] = useState<Settings>(props.view.settings);
+  const [saving, setSaving] = useState(false);
+  const [msg, setMsg] = useState<{ tone: 'ok' | 'bad'; text: string }>();
+  useEffect(() => setS(view.settings), [view]);
+  const locked = (field: string) => view.overrides[field];
+  const dirty = JSON.stringify(s) !== JSON.stringify(view.settings);
+
+  const save = async () => {
+    setSaving(true);
+    const r = await api.saveSettings(s);
+    setSaving(false);
+    if (r.kind === 'ok') {
+      setView(r.value);
+      setMsg({ tone: 'ok', text: 'Saved. The next run uses these settings.' });
+    } else {
+      // Keep what the user typed; say what is wrong.
+      setMsg({ tone: 'bad', text: r.kind === 'error' ? r.message : r.reason });
+    }
+  };
+  const setGrant = (name: PermissionName, g: Grant) => setS({ ...s, permissions: { ...s.permissions, [name]: g } });
+  const pick = async (title: string, start: string) => {
+    const r = await api.chooseFolder(title, start);
+    if (r.kind === 'ok') return r.value || undefined;
+    setMsg({ tone: 'bad', text: r.kind === 'error' ? r.message : 'The folder dialog is not available here; type the path.' });
+    return undefined;
+  };
+
   return (
-    <ul className="tags">
-      {props.items.map((i) => (
-        <li key={i} className="mono">
-          {i}
-        </li>
-      ))}
-    </ul>
+    <div className="settings">
+      {view.error && <Banner tone="bad">The settings in force are invalid: {view.error}</Banner>}
+      <Card title="Workspace">
+        <Field
+          label="Working folder of the sandbox"
+          hint={`Relative paths in the grants below are resolved against it. In force: ${view.effective.workspace}`}
+          locked={locked('workspace')}
+        >
+          <div className="row-tight">
+            <input
+              className="input mono grow"
+              aria-label="Workspace folder"
+              value={s.workspace ?? ''}
+              placeholder={view.effective.workspace}
+              disabled={!!locked('workspace')}
+              onChange={(e) => setS({ ...s, workspace: e.target.value })}
+            />
+            <button
+              className="btn btn-small"
+              disabled={!!locked('workspace')}
+              onClick={async () => {
+                const d = await pick('Workspace folder', s.workspace || view.effective.workspace);
+                if (d) setS({ ...s, workspace: d });
+              }}
+            >
+              Choose…
+            </button>
+          </div>
+        </Field>
+      </Card>
+
+      <Card title="Deno permissions">
+        {locked('permissions') && (
+          <Banner tone="info">
+            {locked('permissions')} sets the permissions; change it where MCP Conductor is started. In force:{' '}
+            <span className="mono">{view.effective.flags.join(' ') || 'none'}</span>
+          </Banner>
+        )}
+        <div className="perm-grid">
+          {permissionNames.map((name) => (
+            <PermissionRow
+              key={name}
+              name={name}
+              grant={s.permissions[name] ?? {}}
+              disabled={!!locked('permissions')}
+              onChange={(g) => setGrant(name, g)}
+              pick={pick}
+            />
+          ))}
+        </div>
+      </Card>
+
+      <Card title="Allowed packages">
+        <Field
+          label="npm: and jsr: packages code may import, each with a version"
+          hint="For example npm:zod@^3 or jsr:@std/path@^1. Code imports them without a version and gets yours."
+          locked={locked('allowedPackages')}
+        >
+          <ListEditor
+            label="Add a package"
+            items={(locked('allowedPackages') ? view.effective.packages : s.allowedPackages) ?? []}
+            placeholder="npm:zod@^3"
+            disabled={!!locked('allowedPackages')}
+            onChange={(items) => setS({ ...s, allowedPackages: items })}
+          />
+        </Field>
+      </Card>
+
+      <Card title="Limits">
+        <div className="limits">
+          {limits.map((l) => (
+            <Field key={l.key} label={`${l.label}${l.unit ? ` (${l.unit})` : ''}`} locked={locked(l.key)}>
+              <input
+                className="input"
+                type="number"
+                min={0}
+                aria-label={l.label}
+                placeholder={String(view.effective[l.effective])}
+                value={locked(l.key) ? String(view.effective[l.effective]) : (s[l.key] as number | undefined) || ''}
+                disabled={!!locked(l.key)}
+                onChange={(e) => setS({ ...s, [l.key]: e.target.value === '' ? 0 : Number(e.target.value) })}
+              />
+            </Field>
+          ))}
+          <Field label="Processes kept ready" locked={locked('poolSize')}>
+            <input
+              className="input"
+              type="number"
+              min={0}
+              aria-label="Processes kept ready"
+              placeholder={String(view.effective.poolSize)}
+              value={locked('poolSize') ? String(view.effective.poolSize) : s.poolSize ?? ''}
+              disabled={!!locked('poolSize')}
+              onChange={(e) => setS({ ...s, poolSize: e.target.value === '' ? null : Number(e.target.value) })}
+            />
+          </Field>
+          <Field label="Local endpoint port">
+            <input
+              className="input"
+              type="number"
+              min={1024}
+              max={65535}
+              aria-label="Local endpoint port"
+              placeholder={String(view.effective.httpPort)}
+              value={s.http?.port || ''}
+              onChange={(e) => setS({ ...s, http: { ...s.http, port: e.target.value === '' ? 0 : Number(e.target.value) } })}
+            />
+          </Field>
+        </div>
+        <p className="muted small">Empty fields use the default shown.</p>
+      </Card>
+
+      <div className="save-bar">
+        {msg && <Banner tone={msg.tone}>{msg.text}</Banner>}
+        <div className="row-tight">
+          <span className="muted small mono">{view.path}</span>
+          <button className="btn" disabled={!dirty || saving} onClick={() => setS(view.settings)}>
+            Discard changes
+          </button>
+          <button className="btn btn-primary" disabled={!dirty || saving} onClick={save}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function PermissionRow(props: {
+  name: PermissionName;
+  grant: Grant;
+  disabled: boolean;
+  onChange: (g: Grant) => void;
+  pick: (title: string, start: string) => Promise<string | undefined>;
+}) {
+  const info = permissionInfo[props.name];
+  const g = props.grant;
+  const list = g.list ?? [];
+  const mode = g.all ? 'all' : list.length > 0 ? 'list' : 'none';
+  const [listMode, setListMode] = useState(mode === 'list');
+  const shown = listMode || mode === 'list' ? (g.all ? 'all' : 'list') : mode;
+  return (
+    <div className="perm-row" data-permission={props.name}>
+      <div className="perm-head">
+        <strong>{info.title}</strong>
+        <select
+          className="input"
+          aria-label={`${info.title} permission`}
+          value={shown}
+          disabled={props.disabled}
+          onChange={(e) => {
+            const m = e.target.value;
+            setListMode(m === 'list');
+            props.onChange(m === 'all' ? { all: true } : m === 'list' ? { list } : {});
+          }}
+        >
+          <option value="none">Not allowed</option>
+          <option value="list">Only these {info.what}</option>
+          <option value="all">All {info.what}</option>
+        </select>
+      </div>
+      {shown === 'list' && (
+        <ListEditor
+          label={`Add to ${info.title}`}
+          items={list}
+          placeholder={info.placeholder}
+          disabled={props.disabled}
+          onChange={(items) => props.onChange({ list: items })}
+          extra={
+            info.paths && (
+              <button
+                className="btn btn-small"
+                onClick={async () => {
+                  const d = await props.pick(info.title, list[list.length - 1] ?? '');
+                  if (d && !list.includes(d)) props.onChange({ list: [...list, d] });
+                }}
+              >
+                Choose folder…
+              </button>
+            )
+          }
+        />
+      )}
+    </div>
   );
 }

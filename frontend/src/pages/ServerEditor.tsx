@@ -1,0 +1,178 @@
+import { useState } from 'react';
+import { api, type Probe, type Secret, type ServerForm, type ServersView, type ServerView } from '../api';
+import { Banner, Field, splitList } from '../components/forms';
+import { Card, Pill } from '../components/ui';
+
+const empty: ServerForm = {
+  name: '',
+  command: '',
+  args: [],
+  cwd: '',
+  env: [],
+  url: '',
+  type: '',
+  headers: [],
+  disabled: false,
+  description: '',
+  allowTools: [],
+  denyTools: [],
+};
+
+/** Adds or edits one entry of mcp-config.json, with a test connection. */
+export function ServerEditor(props: {
+  original?: ServerView;
+  onCancel: () => void;
+  onSaved: (v: ServersView) => void;
+}) {
+  const orig = props.original;
+  const [f, setF] = useState<ServerForm>(orig ? { ...empty, ...orig } : empty);
+  const [kind, setKind] = useState<'stdio' | 'http' | 'sse'>(
+    orig ? (orig.transport as 'stdio' | 'http' | 'sse') : 'stdio',
+  );
+  const [argsText, setArgsText] = useState((orig?.args ?? []).join('\n'));
+  const [busy, setBusy] = useState<'save' | 'test'>();
+  const [err, setErr] = useState<string>();
+  const [probe, setProbe] = useState<Probe>();
+
+  // The form as the backend takes it: only the chosen kind's fields.
+  const form = (): ServerForm =>
+    kind === 'stdio'
+      ? { ...f, url: '', type: '', headers: [], args: argsText.split('\n').filter((a) => a.trim() !== '') }
+      : { ...f, command: '', args: [], cwd: '', env: [], type: kind === 'sse' ? 'sse' : '' };
+
+  const save = async () => {
+    setBusy('save');
+    const r = await api.saveMCPServer(orig?.name ?? '', form());
+    setBusy(undefined);
+    if (r.kind === 'ok') props.onSaved(r.value);
+    else setErr(r.kind === 'error' ? r.message : r.reason);
+  };
+  const test = async () => {
+    setBusy('test');
+    setProbe(undefined);
+    setErr(undefined);
+    const r = await api.testMCPServer(orig?.name ?? '', form());
+    setBusy(undefined);
+    if (r.kind === 'ok') setProbe(r.value);
+    else setErr(r.kind === 'error' ? r.message : r.reason);
+  };
+
+  return (
+    <Card title={orig ? `Edit ${orig.name}` : 'Add an MCP server'} className="editor">
+      <div className="form-grid">
+        <Field label="Name" hint="Letters, digits, '_', '-', '.'; code loads it with mcpFactory.load(name).">
+          <input className="input mono" aria-label="Server name" value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
+        </Field>
+        <Field label="Kind">
+          <div className="segmented" role="radiogroup" aria-label="Kind">
+            {(['stdio', 'http', 'sse'] as const).map((k) => (
+              <label key={k} className={kind === k ? 'on' : ''}>
+                <input type="radio" name="kind" checked={kind === k} onChange={() => setKind(k)} />
+                {{ stdio: 'Program (stdio)', http: 'URL (streamable HTTP)', sse: 'URL (SSE, legacy)' }[k]}
+              </label>
+            ))}
+          </div>
+        </Field>
+        {kind === 'stdio' ? (
+          <>
+            <Field label="Command" hint="The program to start, e.g. npx, node, uvx, or an absolute path.">
+              <input className="input mono" aria-label="Command" value={f.command} onChange={(e) => setF({ ...f, command: e.target.value })} />
+            </Field>
+            <Field label="Arguments" hint="One per line.">
+              <textarea className="input mono" rows={3} aria-label="Arguments" value={argsText} onChange={(e) => setArgsText(e.target.value)} />
+            </Field>
+            <Field label="Working folder">
+              <input className="input mono" aria-label="Working folder" value={f.cwd} onChange={(e) => setF({ ...f, cwd: e.target.value })} />
+            </Field>
+            <Field label="Environment" hint="${env:NAME} takes the value from MCP Conductor's own environment.">
+              <SecretRows label="variable" rows={f.env} onChange={(env) => setF({ ...f, env })} />
+            </Field>
+          </>
+        ) : (
+          <>
+            <Field label="URL">
+              <input className="input mono" aria-label="URL" value={f.url} placeholder="https://…" onChange={(e) => setF({ ...f, url: e.target.value })} />
+            </Field>
+            <Field label="Headers" hint="For example Authorization: Bearer ${env:MY_TOKEN}.">
+              <SecretRows label="header" rows={f.headers} onChange={(headers) => setF({ ...f, headers })} />
+            </Field>
+          </>
+        )}
+        <Field label="Description">
+          <input className="input" aria-label="Description" value={f.description} onChange={(e) => setF({ ...f, description: e.target.value })} />
+        </Field>
+        <Field label="Only these tools" hint="Names or globs, comma separated; empty allows all.">
+          <input className="input mono" aria-label="Allowed tools" value={f.allowTools.join(', ')} onChange={(e) => setF({ ...f, allowTools: splitList(e.target.value) })} />
+        </Field>
+        <Field label="Never these tools" hint="Applied after the list above.">
+          <input className="input mono" aria-label="Denied tools" value={f.denyTools.join(', ')} onChange={(e) => setF({ ...f, denyTools: splitList(e.target.value) })} />
+        </Field>
+        <label className="check">
+          <input type="checkbox" checked={f.disabled} onChange={(e) => setF({ ...f, disabled: e.target.checked })} />
+          Disabled (sandboxed code cannot reach it)
+        </label>
+      </div>
+      {err && <Banner tone="bad">{err}</Banner>}
+      {probe && <ProbeResult probe={probe} />}
+      <div className="row-tight editor-actions">
+        <button className="btn" onClick={test} disabled={!!busy}>
+          {busy === 'test' ? 'Connecting…' : 'Test connection'}
+        </button>
+        <span className="grow" />
+        <button className="btn" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button className="btn btn-primary" onClick={save} disabled={!!busy}>
+          {busy === 'save' ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </Card>
+  );
+}
+
+function SecretRows(props: { label: string; rows: Secret[]; onChange: (rows: Secret[]) => void }) {
+  const set = (i: number, r: Secret) => props.onChange(props.rows.map((x, j) => (j === i ? r : x)));
+  return (
+    <div className="secret-rows">
+      {props.rows.map((r, i) => (
+        <div className="row-tight" key={i}>
+          <input className="input mono" aria-label={`${props.label} name`} placeholder="NAME" value={r.name} onChange={(e) => set(i, { ...r, name: e.target.value })} />
+          <input
+            className="input mono grow"
+            aria-label={`${props.label} value`}
+            placeholder={r.stored ? '•••••• stored — type to replace' : 'value'}
+            value={r.value}
+            onChange={(e) => set(i, { ...r, value: e.target.value })}
+          />
+          <button className="btn btn-small" aria-label={`Remove ${props.label}`} onClick={() => props.onChange(props.rows.filter((_, j) => j !== i))}>
+            ×
+          </button>
+        </div>
+      ))}
+      <button className="btn btn-small" onClick={() => props.onChange([...props.rows, { name: '', value: '', stored: false }])}>
+        Add {props.label}
+      </button>
+    </div>
+  );
+}
+
+function ProbeResult(props: { probe: Probe }) {
+  const p = props.probe;
+  return (
+    <div className="probe" data-testid="probe">
+      <Banner tone="ok">
+        Connected to {p.serverName || 'the server'} {p.serverVersion} in {Math.round(p.durationMs)} ms: {p.tools.length}{' '}
+        tools.
+      </Banner>
+      <ul className="tool-list">
+        {p.tools.map((t) => (
+          <li key={t.name}>
+            <span className="mono strong">{t.name}</span>
+            {!t.allowed && <Pill tone="muted">blocked by the tool lists</Pill>}
+            {t.description && <span className="muted small">{t.description}</span>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
