@@ -3,6 +3,7 @@
 package guitest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,18 +17,21 @@ import (
 
 // TestBrowserDrivesBackendInDevMode builds the app in Wails' dev mode, which
 // serves the frontend and the Go bindings over HTTP beside the window, and
-// runs the frontend's end-to-end smoke test in headless Chromium against it.
+// runs the frontend's end-to-end tests (frontend/e2e) in headless Chromium
+// against it: the real engine with the real Deno, a real upstream MCP
+// server, and the AI clients' files in the session's home.
 func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatalf("node is missing: %v", err)
 	}
-	frontend, err := filepath.Abs("../../frontend")
-	if err != nil {
-		t.Fatal(err)
-	}
+	frontend := filepath.Join(repoRoot, "frontend")
 	if _, err := os.Stat(filepath.Join(frontend, "node_modules", "playwright-core")); err != nil {
 		t.Fatalf("playwright-core is missing (cd frontend && npm ci): %v", err)
+	}
+	everything := filepath.Join(repoRoot, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js")
+	if _, err := os.Stat(everything); err != nil {
+		t.Fatalf("the upstream test server is missing (npm ci at the repository root): %v", err)
 	}
 
 	dev := os.Getenv("CONDUCTOR_GUI_DEV_BINARY")
@@ -49,6 +53,10 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	l.Close()
 
 	s := newSession(t)
+	// Cursor is installed (its folder exists) but knows no MCP Conductor yet.
+	if err := os.MkdirAll(filepath.Join(s.home, ".cursor"), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	a := s.startBinary(dev, "dev-mode", "devserver="+addr, "loglevel=Warning")
 	url := "http://" + addr + "/"
 	if !waitFor(45*time.Second, func() bool {
@@ -62,17 +70,50 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 		t.Fatalf("the dev server did not answer on %s\napp log:\n%s", url, a.log)
 	}
 
-	cmd := exec.Command(node, "--test", "--test-reporter=spec", "e2e/")
+	cmd := exec.Command(node, "--test", "--test-reporter=spec", "--test-concurrency=1", "e2e/")
 	cmd.Dir = frontend
-	cmd.Env = append(os.Environ(), "CONDUCTOR_E2E_URL="+url, "CONDUCTOR_ARTIFACTS="+artifacts)
+	cmd.Env = append(os.Environ(), "CONDUCTOR_E2E_URL="+url, "CONDUCTOR_ARTIFACTS="+artifacts,
+		"E2E_HOME="+s.home, "E2E_CONDUCTOR_HOME="+s.conductorHome(), "E2E_NODE="+node,
+		"E2E_EVERYTHING="+everything, fmt.Sprintf("E2E_PORT=%d", s.port))
 	out, err := cmd.CombinedOutput()
 	fmt.Printf("%s", out)
 	if err != nil {
 		t.Fatalf("the browser end-to-end test failed: %v\napp log:\n%s", err, a.log)
 	}
 
+	// What the browser did is on disk: Cursor's file runs the launcher in
+	// this home, with this home's settings.
+	checkCursorEntry(t, s)
+
 	a.cmd.Process.Signal(syscall.SIGTERM)
 	if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
 		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	}
+}
+
+func checkCursorEntry(t *testing.T, s *session) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(s.home, ".cursor", "mcp.json"))
+	if err != nil {
+		t.Fatalf("Cursor's file: %v", err)
+	}
+	var cfg struct {
+		MCPServers map[string]struct {
+			Command string            `json:"command"`
+			Args    []string          `json:"args"`
+			Env     map[string]string `json:"env"`
+		} `json:"mcpServers"`
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		t.Fatalf("Cursor's file is not JSON: %v\n%s", err, b)
+	}
+	e, ok := cfg.MCPServers["mcp-conductor"]
+	launcher := filepath.Join(s.conductorHome(), "bin", "mcp-conductor")
+	if !ok || e.Command != launcher || len(e.Args) != 1 || e.Args[0] != "--stdio" ||
+		e.Env["MCP_CONDUCTOR_HOME"] != s.conductorHome() || e.Env["MCP_CONDUCTOR_DENO"] != deno {
+		t.Errorf("Cursor's entry:\n%s\nwant command %s --stdio with this home's variables", b, launcher)
+	}
+	if fi, err := os.Stat(launcher); err != nil || fi.Mode()&0o100 == 0 {
+		t.Errorf("the launcher the entry runs: %v", err)
 	}
 }

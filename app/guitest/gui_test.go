@@ -3,6 +3,7 @@
 package guitest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"github.com/mcp-conductor/mcp-conductor/app/tray"
+	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 )
 
 // startWithTray starts the app in s with a watcher on the bus and returns a
@@ -64,24 +66,29 @@ func TestTrayMenuOverDBus(t *testing.T) {
 		}
 	}
 
-	// The menu, as the first launch builds it: nothing of the engine is
-	// plugged in, so its entries say "not available yet".
+	// The menu, from the engine running inside the app: Deno is there, the
+	// endpoint serves on the session's port, no AI client is installed in
+	// this fresh home.
 	var root menuNode
 	want := []string{
-		"Status not available yet [disabled]",
+		"Ready [disabled]",
 		tray.TitleOpen,
 		"---",
-		"Local endpoint: not available yet [disabled]",
-		tray.TitleCopyURL + " [disabled]",
+		fmt.Sprintf("Local endpoint: http://127.0.0.1:%d/mcp [disabled]", s.port),
+		tray.TitleCopyURL,
 		tray.TitleClients + " [submenu]",
-		"  Not available yet [disabled]",
+	}
+	for _, c := range clients.All() {
+		want = append(want, "  "+c.Name+" — not installed")
+	}
+	want = append(want,
 		"---",
 		tray.TitleOpenWorkspace,
 		tray.TitleOpenLogs,
-		tray.TitleAutostart + " [check=0]",
+		tray.TitleAutostart+" [check=0]",
 		"---",
 		tray.TitleQuit,
-	}
+	)
 	ok := waitFor(20*time.Second, func() bool {
 		var err error
 		root, err = tc.layout(c)

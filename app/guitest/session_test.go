@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +28,8 @@ const windowTitle = "MCP Conductor"
 var (
 	binary    string // the desktop build under test
 	artifacts string // where screenshots and logs go
+	deno      string // the real Deno the engine runs
+	repoRoot  string
 )
 
 func TestMain(m *testing.M) {
@@ -61,6 +64,17 @@ func setup() (int, error) {
 	}
 	fmt.Printf("guitest: screenshots and logs go to %s\n", artifacts)
 
+	if repoRoot, err = filepath.Abs("../.."); err != nil {
+		return 1, err
+	}
+	deno = os.Getenv("MCP_CONDUCTOR_DENO")
+	if deno == "" {
+		deno = filepath.Join(repoRoot, "node_modules", "@deno", "linux-x64-glibc", "deno")
+	}
+	if _, err := os.Stat(deno); err != nil {
+		return 1, fmt.Errorf("deno is missing (npm ci at the repository root, or set MCP_CONDUCTOR_DENO): %w", err)
+	}
+
 	for _, tool := range []string{"Xvfb", "dbus-daemon"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return 1, fmt.Errorf("%s is missing (apt-get install xvfb dbus): %w", tool, err)
@@ -85,20 +99,36 @@ func setup() (int, error) {
 }
 
 // session is a private desktop: an Xvfb display and a D-Bus session bus,
-// with a home folder of its own.
+// with a home folder of its own, whose MCP Conductor settings put the local
+// endpoint on a free port.
 type session struct {
 	t       *testing.T
 	display string
 	busAddr string
 	home    string
+	port    int // the local endpoint's port
 	bus     *dbus.Conn
 	x       *display
 }
+
+// conductorHome is MCP_CONDUCTOR_HOME of the session's app.
+func (s *session) conductorHome() string { return filepath.Join(s.home, ".mcp-conductor") }
 
 // newSession starts Xvfb and dbus-daemon; both stop when the test ends.
 func newSession(t *testing.T) *session {
 	t.Helper()
 	s := &session{t: t, home: t.TempDir()}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.port = l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	os.MkdirAll(s.conductorHome(), 0o700)
+	settings := fmt.Sprintf(`{"permissions": {}, "http": {"port": %d}}`, s.port)
+	if err := os.WriteFile(filepath.Join(s.conductorHome(), "settings.json"), []byte(settings), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	num, err := startWithFD(t, "Xvfb", "-displayfd", "3", "-screen", "0", "1280x860x24", "-nolisten", "tcp")
 	if err != nil {
@@ -176,7 +206,8 @@ func (s *session) env(extra ...string) []string {
 		"XDG_CONFIG_HOME=" + filepath.Join(s.home, ".config"),
 		"XDG_DATA_HOME=" + filepath.Join(s.home, ".local", "share"),
 		"XDG_CACHE_HOME=" + filepath.Join(s.home, ".cache"),
-		"MCP_CONDUCTOR_HOME=" + filepath.Join(s.home, ".mcp-conductor"),
+		"MCP_CONDUCTOR_HOME=" + s.conductorHome(),
+		"MCP_CONDUCTOR_DENO=" + deno,
 		"NO_AT_BRIDGE=1", // no accessibility bus in this session
 		"LIBGL_ALWAYS_SOFTWARE=1",
 	}

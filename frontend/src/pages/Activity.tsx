@@ -46,7 +46,7 @@ export function Activity() {
                       <tr onClick={() => setOpen(open === e.id ? undefined : e.id)} aria-expanded={open === e.id}>
                         <td className="small">{new Date(e.time).toLocaleString()}</td>
                         <td>{e.client || '—'}</td>
-                        <td className="mono small ellipsis">{e.code.split('\n')[0]}</td>
+                        <td className="mono small"><span className="ellipsis">{e.code.split("\n")[0]}</span></td>
                         <td>{e.status === 'success' ? <Pill tone="ok">OK</Pill> : <Pill tone="bad">{e.errorType || 'Failed'}</Pill>}</td>
                         <td className="num">{e.toolCalls}</td>
                         <td className="num">{Math.round(e.durationMs)} ms</td>

@@ -149,7 +149,7 @@ export function Clients() {
           <p className="muted small mono">{preview.change.path}</p>
           <pre className="diff" data-testid="diff">
             {preview.change.diff.split('\n').map((line, i) => (
-              <span key={i} className={line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''}>
+              <span key={i} className={diffClass(line)}>
                 {line + '\n'}
               </span>
             ))}
@@ -158,6 +158,11 @@ export function Clients() {
       )}
     </>
   );
+}
+
+function diffClass(line: string): string {
+  if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('@@')) return 'head';
+  return line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : '';
 }
 
 function StatePill(props: { c: ClientStatus }) {
