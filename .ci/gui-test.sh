@@ -1,15 +1,31 @@
 #!/usr/bin/env bash
-# Builds the frontend, runs its unit tests, then the desktop GUI tests: the
-# real app (go build -tags desktop,production,webkit2_41) under Xvfb and a
-# private D-Bus session bus, and a headless-Chromium test through Wails' dev
-# server. Screenshots and app logs go to $CONDUCTOR_ARTIFACTS (default
-# .ci/artifacts/gui). Run .ci/gui-deps.sh first on a fresh machine.
+# Runs everything the desktop app has: the frontend's build and unit tests,
+# the Go tests of app/... (its bindings on the real engine), then the GUI
+# tests: the real app (go build -tags desktop,production,webkit2_41) under
+# Xvfb and a private D-Bus session bus, and the browser end-to-end test
+# through Wails' dev server (real Deno, real upstream MCP server).
+# Screenshots and app logs go to $CONDUCTOR_ARTIFACTS (default
+# .ci/artifacts/gui). Run .ci/gui-deps.sh first on a fresh machine. Nothing
+# is skipped: a missing tool, library or package fails the run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export CI="${CI:-true}"
+# The real Deno and the upstream MCP servers the tests drive (npm packages).
+if [ ! -x node_modules/@deno/linux-x64-glibc/deno ] || [ ! -f node_modules/@modelcontextprotocol/server-everything/dist/index.js ]; then
+  npm ci --no-audit --no-fund
+fi
+if [ ! -d frontend/node_modules ]; then
+  echo "frontend/node_modules is missing: run .ci/gui-deps.sh (or cd frontend && npm ci)" >&2
+  exit 1
+fi
 cd "$root/frontend"
 npm run build
 npx vitest run
 cd "$root"
+export MCP_CONDUCTOR_DENO="${MCP_CONDUCTOR_DENO:-$root/node_modules/@deno/linux-x64-glibc/deno}"
+go test -count=1 ./app/... ./conductor/proxy/ ./conductor/clients/
 export CONDUCTOR_ARTIFACTS="${CONDUCTOR_ARTIFACTS:-$root/.ci/artifacts/gui}"
 mkdir -p "$CONDUCTOR_ARTIFACTS"
+echo "== GUI tests; screenshots and logs go to $CONDUCTOR_ARTIFACTS"
 go test -tags gui -count=1 -timeout 25m -v ./app/guitest/

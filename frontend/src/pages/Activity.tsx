@@ -44,8 +44,8 @@ export function Activity() {
                   {entries.map((e) => (
                     <Fragment key={e.id}>
                       <tr onClick={() => setOpen(open === e.id ? undefined : e.id)} aria-expanded={open === e.id}>
-                        <td className="small">{new Date(e.time).toLocaleString()}</td>
-                        <td>{e.client || '—'}</td>
+                        <td className="small nowrap">{new Date(e.time).toLocaleString()}</td>
+                        <td className="nowrap">{e.client || '—'}</td>
                         <td className="mono small"><span className="ellipsis">{e.code.split("\n")[0]}</span></td>
                         <td>{e.status === 'success' ? <Pill tone="ok">OK</Pill> : <Pill tone="bad">{e.errorType || 'Failed'}</Pill>}</td>
                         <td className="num">{e.toolCalls}</td>
