@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs everything the desktop app has: the frontend's build and unit tests,
-# the Go tests of app/... (its bindings on the real engine), then the GUI
-# tests: the real app (go build -tags desktop,production,webkit2_41) under
+# Runs the desktop app's own tests: the frontend's build and unit tests, then
+# the GUI tests (the Go tests of app/..., its bindings on the real engine, run
+# with every other package in `make test-engine`): the real app (go build -tags desktop,production,webkit2_41) under
 # Xvfb and a private D-Bus session bus, and the browser end-to-end test
 # through Wails' dev server (real Deno, real upstream MCP server).
 # Screenshots and app logs go to $CONDUCTOR_ARTIFACTS (default
@@ -24,7 +24,6 @@ npm run build
 npx vitest run
 cd "$root"
 export MCP_CONDUCTOR_DENO="${MCP_CONDUCTOR_DENO:-$root/node_modules/@deno/linux-x64-glibc/deno}"
-go test -count=1 ./app/... ./conductor/proxy/ ./conductor/clients/
 export CONDUCTOR_ARTIFACTS="${CONDUCTOR_ARTIFACTS:-$root/.ci/artifacts/gui}"
 mkdir -p "$CONDUCTOR_ARTIFACTS"
 echo "== GUI tests; screenshots and logs go to $CONDUCTOR_ARTIFACTS"
