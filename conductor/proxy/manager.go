@@ -53,22 +53,7 @@ type fileStamp struct {
 // NewManager returns a Manager for the mcp-config.json at path. Nothing is
 // started until a server is used.
 func NewManager(path string, opts Options) *Manager {
-	if opts.ConnectTimeout == 0 {
-		opts.ConnectTimeout = 30 * time.Second
-	}
-	if opts.CallTimeout == 0 {
-		opts.CallTimeout = 60 * time.Second
-	}
-	if opts.Getenv == nil {
-		opts.Getenv = os.Getenv
-	}
-	if opts.BaseEnv == nil {
-		opts.BaseEnv = defaultBaseEnv()
-	}
-	if opts.Logf == nil {
-		opts.Logf = func(string, ...any) {}
-	}
-	m := &Manager{opts: opts, path: path, servers: map[string]*upstream{}}
+	m := &Manager{opts: withDefaults(opts), path: path, servers: map[string]*upstream{}}
 	m.reload()
 	return m
 }
