@@ -69,6 +69,8 @@ type row struct {
 	paced, b2b    []time.Duration
 	tput          float64
 	rssKB, poolKB int
+	// CPU milliseconds per execution during the throughput run.
+	serverCPU, sandboxCPU float64
 }
 
 func run(n, conc int, deno string) error {
@@ -125,9 +127,12 @@ func run(n, conc int, deno string) error {
 		if err != nil {
 			return err
 		}
+		u0, c0 := cpuTimes(cmd.Process.Pid)
 		tput := throughput(conc, n*2, call)
+		u1, c1 := cpuTimes(cmd.Process.Pid)
 		time.Sleep(time.Second) // let the pool refill before measuring idle memory
-		r := row{name: mode.name, paced: paced, b2b: b2b, tput: tput, rssKB: rssKB(cmd.Process.Pid), poolKB: childrenRSSKB(cmd.Process.Pid)}
+		r := row{name: mode.name, paced: paced, b2b: b2b, tput: tput, rssKB: rssKB(cmd.Process.Pid), poolKB: childrenRSSKB(cmd.Process.Pid),
+			serverCPU: float64(u1-u0) * 10 / float64(n*2), sandboxCPU: float64(c1-c0) * 10 / float64(n*2)}
 		s.Close()
 		rows = append(rows, r)
 	}
@@ -148,8 +153,12 @@ func run(n, conc int, deno string) error {
 			ratio(pct(r.paced, 50), pct(base.paced, 50)), ratio(pct(base.paced, 50), pct(r.paced, 50)),
 			ratio(pct(r.b2b, 50), pct(base.b2b, 50)), r.tput/base.tput)
 	}
-	fmt.Printf("pool vs cold start: paced p50 %.1fx faster; throughput %.2fx\n\n",
+	fmt.Printf("pool vs cold start: paced p50 %.1fx faster; throughput %.2fx\n",
 		ratio(pct(rows[2].paced, 50), pct(rows[1].paced, 50)), rows[1].tput/rows[2].tput)
+	for _, r := range rows[1:] {
+		fmt.Printf("%s: CPU per execution: server %.1f ms, sandbox processes (launcher + deno) %.1f ms\n", r.name, r.serverCPU, r.sandboxCPU)
+	}
+	fmt.Println()
 	return benchProxy(bin, deno, tmp, n)
 }
 
@@ -303,6 +312,18 @@ func childrenRSSKB(pid int) int {
 		}
 	}
 	return total
+}
+
+// cpuTimes returns a process's own CPU time and its reaped children's, in
+// clock ticks (1/100 s).
+func cpuTimes(pid int) (self, children int) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	return atoi(f[11]) + atoi(f[12]), atoi(f[13]) + atoi(f[14])
 }
 
 func numCPU() int {
