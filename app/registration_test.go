@@ -60,7 +60,7 @@ func TestClientBindings(t *testing.T) {
 				b, _ := os.ReadFile(cursorFile)
 				os.WriteFile(cursorFile, []byte(strings.Replace(string(b), "--stdio", "--http", 1)), 0o600)
 				st, _ := f.app.Clients()
-				if st[0].State != "registered-but-different" || st[0].Differs != "args" {
+				if st[0].State != "registered-but-different" || st[0].Differs != "args" || !st[0].Drifted || !st[0].Configured {
 					t.Errorf("after the drift: %+v", st[0])
 				}
 				return f.app.RepairClient("cursor", ClientAction{Apply: true})

@@ -65,6 +65,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 
 	d := &desktop{app: New(cfg), ready: make(chan struct{}), loaded: make(chan struct{}), exited: make(chan struct{})}
+	d.trayClients = trayClients{d.app}
 	d.tray = tray.New(d, d.app.trayState(ctx))
 	go inst.Serve(func(cmd string) error {
 		if cmd != instance.CmdShow {
@@ -129,8 +130,9 @@ func Run(ctx context.Context, cfg Config) error {
 // desktop joins the window, the tray and the API, and does what tray clicks
 // and other instances ask.
 type desktop struct {
-	app  *App
-	tray *tray.Tray
+	trayClients // the Clients submenu's actions
+	app         *App
+	tray        *tray.Tray
 
 	once       sync.Once
 	ready      chan struct{} // closed once the window's context exists

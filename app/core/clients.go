@@ -54,6 +54,7 @@ func ClientStatus(st clients.Status) services.ClientStatus {
 		ID: st.Client.ID, Name: st.Client.Name, ConfigPath: st.Path, State: st.State.String(),
 		Installed:  st.State != clients.NotInstalled,
 		Configured: st.State == clients.Registered || st.State == clients.Drifted,
+		Drifted:    st.State == clients.Drifted,
 		Differs:    strings.Join(st.Differs, ", "),
 	}
 	switch st.State {

@@ -253,3 +253,25 @@ func (c *trayClient) clickLabel(ctx context.Context, prefix string) error {
 	}
 	return c.click(ctx, n.ID)
 }
+
+// clickIn clicks the enabled item labelled label inside the submenu whose
+// label starts with parent.
+func (c *trayClient) clickIn(ctx context.Context, parent, label string) error {
+	root, err := c.layout(ctx)
+	if err != nil {
+		return err
+	}
+	p, ok := root.find(parent)
+	if !ok {
+		return fmt.Errorf("no submenu %q in\n%s", parent, strings.Join(root.outline(0), "\n"))
+	}
+	for _, n := range p.Children {
+		if n.visible() && n.label() == label {
+			if !n.enabled() {
+				return fmt.Errorf("%q in %q is disabled", label, p.label())
+			}
+			return c.click(ctx, n.ID)
+		}
+	}
+	return fmt.Errorf("no %q in %q:\n%s", label, p.label(), strings.Join(p.outline(0), "\n"))
+}

@@ -3,7 +3,6 @@
 package guitest
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"github.com/mcp-conductor/mcp-conductor/app/tray"
-	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 )
 
 // startWithTray starts the app in s with a watcher on the bus and returns a
@@ -37,8 +35,12 @@ func startWithTray(t *testing.T, s *session, name string, env ...string) (*app, 
 // would, toggles "Start on login" and quits through the menu.
 func TestTrayMenuOverDBus(t *testing.T) {
 	s := newSession(t)
+	// Cursor counts as installed: its folder exists.
+	if err := os.MkdirAll(filepath.Join(s.home, ".cursor"), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	a, tc := startWithTray(t, s, "tray-menu")
-	c := ctx(t, 60*time.Second)
+	c := ctx(t, 2*time.Minute)
 
 	// The item itself: title, tooltip, icon, menu.
 	for name, check := range map[string]func(dbus.Variant) bool{
@@ -67,28 +69,10 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	}
 
 	// The menu, from the engine running inside the app: Deno is there, the
-	// endpoint serves on the session's port, no AI client is installed in
-	// this fresh home.
+	// endpoint serves on the session's port, Cursor is the only AI client
+	// installed in this fresh home, and is not connected.
 	var root menuNode
-	want := []string{
-		"Ready [disabled]",
-		tray.TitleOpen,
-		"---",
-		fmt.Sprintf("Local endpoint: http://127.0.0.1:%d/mcp [disabled]", s.port),
-		tray.TitleCopyURL,
-		tray.TitleClients + " [submenu]",
-	}
-	for _, c := range clients.All() {
-		want = append(want, "  "+c.Name+" — not installed")
-	}
-	want = append(want,
-		"---",
-		tray.TitleOpenWorkspace,
-		tray.TitleOpenLogs,
-		tray.TitleAutostart+" [check=0]",
-		"---",
-		tray.TitleQuit,
-	)
+	want := wantMenu(s, cursorSubmenu("not connected", tray.TitleRegister))
 	ok := waitFor(20*time.Second, func() bool {
 		var err error
 		root, err = tc.layout(c)
@@ -97,6 +81,8 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	if !ok {
 		t.Fatalf("tray menu:\n%s\nwant:\n%s", strings.Join(root.outline(0), "\n"), strings.Join(want, "\n"))
 	}
+
+	checkClientActions(t, s, tc, a)
 
 	// Start on login writes the XDG autostart entry and ticks the item.
 	if err := tc.clickLabel(c, tray.TitleAutostart); err != nil {

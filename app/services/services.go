@@ -80,8 +80,12 @@ type ClientStatus struct {
 	// Installed reports whether the client was found on this machine.
 	Installed bool `json:"installed"`
 	// Configured reports whether MCP Conductor is registered in the client's
-	// MCP configuration.
+	// MCP configuration, as written or since changed by someone else.
 	Configured bool `json:"configured"`
+	// Drifted reports that the entry is there but someone edited it (a
+	// changed command, args or env): Repair rewrites it. Drifted implies
+	// Configured.
+	Drifted bool `json:"drifted"`
 	// ConfigPath is the client's MCP configuration file, when known.
 	ConfigPath string `json:"configPath"`
 	// Detail is a short human sentence, e.g. "restart Cursor to apply".

@@ -1,7 +1,6 @@
 package tray
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -17,6 +16,11 @@ const (
 	ActOpenLogs      Action = "open-logs"
 	ActAutostart     Action = "autostart"
 	ActQuit          Action = "quit"
+	// ActRegister, ActRepair and ActUnregister act on the client named by
+	// the item's Client.
+	ActRegister   Action = "register"
+	ActRepair     Action = "repair"
+	ActUnregister Action = "unregister"
 )
 
 // Item is one menu entry. Separator items have no other field set.
@@ -29,6 +33,8 @@ type Item struct {
 	Checked   bool
 	Separator bool
 	Children  []Item
+	// Client is the ID of the AI client a client action applies to.
+	Client string
 }
 
 // The fixed titles, shared with the tests that drive the menu over D-Bus.
@@ -40,6 +46,12 @@ const (
 	TitleOpenLogs      = "Open logs"
 	TitleAutostart     = "Start on login"
 	TitleQuit          = "Quit"
+
+	// The actions in each client's submenu.
+	TitleRegister    = "Register"
+	TitleRepair      = "Repair"
+	TitleUnregister  = "Remove"
+	TitleClientsPage = "Open Clients page"
 )
 
 // maxClientTitle keeps long client names from widening the menu.
@@ -80,39 +92,6 @@ func endpointItem(s State) Item {
 		title += "stopped"
 	}
 	return Item{Title: title, Disabled: true}
-}
-
-func clientItems(s State) []Item {
-	switch {
-	case !s.ClientsAvailable:
-		return []Item{{Title: "Not available yet", Disabled: true}}
-	case s.ClientsErr != "":
-		return []Item{{Title: "Could not list clients: " + truncate(s.ClientsErr), Disabled: true}}
-	case len(s.Clients) == 0:
-		return []Item{{Title: "No AI clients found", Disabled: true}}
-	}
-	var items []Item
-	for _, c := range s.Clients {
-		var st string
-		switch {
-		case c.Configured:
-			st = "connected"
-		case c.Installed:
-			st = "not connected"
-		default:
-			st = "not installed"
-		}
-		name := c.Name
-		if name == "" {
-			name = c.ID
-		}
-		items = append(items, Item{
-			Title:   truncate(fmt.Sprintf("%s — %s", name, st)),
-			Tooltip: c.Detail,
-			Action:  ActOpenClients,
-		})
-	}
-	return items
 }
 
 func truncate(s string) string {

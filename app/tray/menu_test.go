@@ -174,6 +174,7 @@ func TestStateEqual(t *testing.T) {
 		"endpoint url": func(s *State) { s.Endpoint = &services.EndpointStatus{URL: "v", Running: true} },
 		"clients":      func(s *State) { s.Clients = append([]services.ClientStatus{}, services.ClientStatus{ID: "zed"}) },
 		"autostart":    func(s *State) { s.Autostart = true },
+		"client error": func(s *State) { s.ClientError = "Could not register" },
 		"health":       func(s *State) { s.Health = HealthError },
 	} {
 		c := a

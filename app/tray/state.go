@@ -59,6 +59,10 @@ type State struct {
 	Clients []services.ClientStatus
 	// ClientsErr is set when listing the clients failed.
 	ClientsErr string
+	// ClientError says why the last client action taken from the menu
+	// (Register, Repair, Remove) failed; "" once one succeeds. It is the
+	// tray's own: SetState keeps it.
+	ClientError string
 
 	// AutostartSupported reports whether "Start on login" can be toggled here.
 	AutostartSupported bool
@@ -72,7 +76,8 @@ func (s State) Equal(o State) bool {
 		(s.Endpoint == nil || *s.Endpoint == *o.Endpoint)
 	return s.Health == o.Health && s.Detail == o.Detail && endpointEq &&
 		s.ClientsAvailable == o.ClientsAvailable && slices.Equal(s.Clients, o.Clients) &&
-		s.ClientsErr == o.ClientsErr && s.AutostartSupported == o.AutostartSupported &&
+		s.ClientsErr == o.ClientsErr && s.ClientError == o.ClientError &&
+		s.AutostartSupported == o.AutostartSupported &&
 		s.Autostart == o.Autostart
 }
 
@@ -94,6 +99,9 @@ func (s State) Tooltip() string {
 	t := "MCP Conductor — " + s.Health.String()
 	if s.Detail != "" {
 		t += ": " + s.Detail
+	}
+	if s.ClientError != "" {
+		t += ". " + s.ClientError
 	}
 	return t
 }

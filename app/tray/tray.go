@@ -12,6 +12,7 @@ import (
 	"fyne.io/systray"
 
 	"github.com/mcp-conductor/mcp-conductor/app/icon"
+	"github.com/mcp-conductor/mcp-conductor/app/services"
 )
 
 // Handler does what the menu items ask. Its methods run on the tray's event
@@ -29,6 +30,15 @@ type Handler interface {
 	OpenLogs()
 	// SetAutostart turns start-on-login on or off and returns the new value.
 	SetAutostart(on bool) (bool, error)
+	// RegisterClient adds MCP Conductor to the AI client id's configuration
+	// and returns the client's status afterwards.
+	RegisterClient(id string) (services.ClientStatus, error)
+	// RepairClient rewrites MCP Conductor's entry in the client id after
+	// someone changed it, and returns the client's status afterwards.
+	RepairClient(id string) (services.ClientStatus, error)
+	// UnregisterClient removes MCP Conductor from the client id and returns
+	// the client's status afterwards.
+	UnregisterClient(id string) (services.ClientStatus, error)
 	// Quit ends the app.
 	Quit()
 }
@@ -37,10 +47,17 @@ type Handler interface {
 // tray icon (on Linux: no D-Bus session bus).
 var ErrNoTrayHost = errors.New("no tray host")
 
+// click is one activated menu item: its action and, for client actions,
+// the client.
+type click struct {
+	action Action
+	client string
+}
+
 // Tray is the notification-area icon and menu.
 type Tray struct {
 	h      Handler
-	clicks chan Action
+	clicks chan click
 
 	mu       sync.Mutex // guards everything below
 	state    State
@@ -55,7 +72,7 @@ type Tray struct {
 
 // New returns a tray that will call h. Call Start to show it.
 func New(h Handler, initial State) *Tray {
-	return &Tray{h: h, clicks: make(chan Action, 8), state: initial, done: make(chan struct{})}
+	return &Tray{h: h, clicks: make(chan click, 8), state: initial, done: make(chan struct{})}
 }
 
 // Start registers the tray icon alongside another toolkit's main loop (the
@@ -96,8 +113,12 @@ func (t *Tray) State() State {
 }
 
 // SetState changes what the tray shows, rebuilding the menu if it changed.
+// It keeps the tray's own ClientError.
 func (t *Tray) SetState(s State) {
-	t.Update(func(st *State) { *st = s })
+	t.Update(func(st *State) {
+		s.ClientError = st.ClientError
+		*st = s
+	})
 }
 
 // Update changes the state with fn under the tray's lock and rebuilds the
@@ -183,20 +204,20 @@ func (t *Tray) add(ctx context.Context, parent *systray.MenuItem, it Item) {
 		return
 	}
 	// forward this item's clicks to the one event loop until the next rebuild
-	go func(ch <-chan struct{}, a Action) {
+	go func(ch <-chan struct{}, c click) {
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-ch:
 				select {
-				case t.clicks <- a:
+				case t.clicks <- c:
 				case <-ctx.Done():
 					return
 				}
 			}
 		}
-	}(mi.ClickedCh, it.Action)
+	}(mi.ClickedCh, click{it.Action, it.Client})
 }
 
 // eventLoop handles every click, one at a time, until ctx ends.
@@ -206,14 +227,14 @@ func (t *Tray) eventLoop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case a := <-t.clicks:
-			t.handle(a)
+		case c := <-t.clicks:
+			t.handle(c)
 		}
 	}
 }
 
-func (t *Tray) handle(a Action) {
-	switch a {
+func (t *Tray) handle(c click) {
+	switch c.action {
 	case ActOpen:
 		t.h.OpenWindow()
 	case ActOpenClients:
@@ -232,6 +253,8 @@ func (t *Tray) handle(a Action) {
 			log.Printf("tray: start on login: %v", err)
 		}
 		t.Update(func(s *State) { s.Autostart = on })
+	case ActRegister, ActRepair, ActUnregister:
+		t.changeClient(c.action, c.client)
 	case ActQuit:
 		t.h.Quit()
 	}

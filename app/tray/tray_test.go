@@ -8,9 +8,34 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/app/services"
 )
 
+// fakeHandler records the calls the tray makes: the real handler is the
+// desktop window, which needs GTK.
 type fakeHandler struct {
 	calls        []string
 	autostartErr error
+	// clients answers the client actions by ID; a missing ID fails.
+	clients map[string]services.ClientStatus
+}
+
+func (f *fakeHandler) client(verb, id string) (services.ClientStatus, error) {
+	f.calls = append(f.calls, verb+" "+id)
+	st, ok := f.clients[id]
+	if !ok {
+		return services.ClientStatus{}, errors.New("file is read-only")
+	}
+	return st, nil
+}
+
+func (f *fakeHandler) RegisterClient(id string) (services.ClientStatus, error) {
+	return f.client("register", id)
+}
+
+func (f *fakeHandler) RepairClient(id string) (services.ClientStatus, error) {
+	return f.client("repair", id)
+}
+
+func (f *fakeHandler) UnregisterClient(id string) (services.ClientStatus, error) {
+	return f.client("unregister", id)
 }
 
 func (f *fakeHandler) OpenWindow()       { f.calls = append(f.calls, "open") }
@@ -60,7 +85,7 @@ func TestHandleActions(t *testing.T) {
 			h := &fakeHandler{autostartErr: tt.autostartErr}
 			tr := New(h, tt.state)
 			for _, a := range tt.actions {
-				tr.handle(a)
+				tr.handle(click{action: a})
 			}
 			if strings.Join(h.calls, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("calls %q, want %q", h.calls, tt.want)

@@ -76,6 +76,8 @@ export interface ClientStatus {
   name: string;
   installed: boolean;
   configured: boolean;
+  /** Our entry is there but someone changed it: Repair rewrites it. */
+  drifted: boolean;
   configPath: string;
   detail: string;
   state: string;
