@@ -47,17 +47,34 @@ type process struct {
 	waitErr  error
 	started  time.Time
 	badFrame bool
+
+	cleanupOnce sync.Once
+	cleanup     func()
+}
+
+// release runs the process's cleanup (removing its private temporary
+// folder) once. The runner calls it when the job is done, before answering,
+// so nothing of the execution outlives its result; the process goroutine
+// calls it too, for processes that never got a job.
+func (p *process) release() {
+	p.cleanupOnce.Do(func() {
+		if p.cleanup != nil {
+			p.cleanup()
+		}
+	})
 }
 
 // startProcess starts the launcher, which confines itself and execs Deno.
-// cleanup runs once the process has exited.
+// cleanup runs once, when the process has exited or when its job is done,
+// whichever comes first (see release).
 func startProcess(argv []string, dir string, env []string, maxOutput int, cleanup func()) (*process, error) {
 	p := &process{
-		stdout: &cappedBuffer{max: maxOutput},
-		stderr: &cappedBuffer{max: maxOutput},
-		frames: make(chan frame, 64),
-		exited: make(chan struct{}),
-		ready:  make(chan struct{}),
+		stdout:  &cappedBuffer{max: maxOutput},
+		stderr:  &cappedBuffer{max: maxOutput},
+		frames:  make(chan frame, 64),
+		exited:  make(chan struct{}),
+		ready:   make(chan struct{}),
+		cleanup: cleanup,
 	}
 	p.errSplit = newEndSplitter(p.stderr)
 	p.split = &frameSplitter{out: p.stdout, maxFrame: maxOutput + 64<<10, onFrame: p.onFrame, onReady: func() { close(p.ready) }}
@@ -112,9 +129,7 @@ func startProcess(argv []string, dir string, env []string, maxOutput int, cleanu
 		outR.Close()
 		errR.Close()
 		stdinW.Close()
-		if cleanup != nil {
-			cleanup()
-		}
+		p.release()
 		close(p.exited)
 	}()
 	return p, nil

@@ -193,6 +193,9 @@ loop:
 			p.stop()
 		}
 	}
+	// The code has finished: its private temporary folder goes now, not
+	// when the killed process is eventually reaped.
+	p.release()
 	// Frames written just before exit may still be queued.
 	for drained := false; !drained; {
 		select {
