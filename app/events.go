@@ -19,6 +19,9 @@ const (
 	EventNavigate = "navigate"
 	// EventAutostart carries the start-on-login state after the tray changed it.
 	EventAutostart = "autostart"
+	// EventClients carries a client id after its configuration was written,
+	// from the window or the tray.
+	EventClients = "clients"
 )
 
 // Events forwards events to the window once it exists; until then, and

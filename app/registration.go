@@ -73,6 +73,10 @@ func (a *App) clientChange(id string, act ClientAction, do func(*core.Core, clie
 	if err != nil {
 		return ClientChange{}, err
 	}
+	if ch.Written {
+		// The Clients page and the tray may both be showing this client.
+		a.cfg.Events.Emit(EventClients, cl.ID)
+	}
 	return ClientChange{
 		Path: ch.Path, Diff: ch.Diff(), Changed: ch.Changed(), Written: ch.Written, Backup: ch.Backup,
 		Status: core.ClientStatus(cl.Status(c.Entry(), c.ClientOptions())),

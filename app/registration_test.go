@@ -81,6 +81,7 @@ func TestClientBindings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before, _ := os.ReadFile(cursorFile)
+			eventsBefore := len(f.events.get(EventClients))
 			ch, err := tt.do()
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -103,6 +104,10 @@ func TestClientBindings(t *testing.T) {
 			}
 			if tt.file != nil {
 				tt.file(t, after)
+			}
+			// Every write tells the window, so a page open elsewhere refreshes.
+			if got := f.events.get(EventClients); (len(got) > eventsBefore) != tt.written || (tt.written && got[len(got)-1] != "cursor") {
+				t.Errorf("clients events after %q: %v", tt.name, got)
 			}
 		})
 	}

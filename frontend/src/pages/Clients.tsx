@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, type ClientChange, type ClientStatus, type Result } from '../api';
 import { Banner, CopyButton, Modal } from '../components/forms';
 import { Card, PageHeader, Pill, ResultView } from '../components/ui';
-import { useResult } from '../hooks';
+import { useEvent, useResult } from '../hooks';
 
 type Action = 'register' | 'repair' | 'unregister';
 
@@ -22,6 +22,8 @@ function run(action: Action, c: ClientStatus, apply: boolean): Promise<Result<Cl
 /** The AI clients on this machine: set MCP Conductor up in each, with a preview. */
 export function Clients() {
   const { result, reload } = useResult(api.clients);
+  // A change made from the tray shows here at once.
+  useEvent('clients', reload);
   const links = useResult(api.clientLinks);
   const [preview, setPreview] = useState<{ action: Action; client: ClientStatus; change: ClientChange }>();
   const [done, setDone] = useState<{ tone: 'ok' | 'bad'; text: string }>();
