@@ -53,12 +53,14 @@ function RuntimeCard() {
   const [progress, setProgress] = useState<InstallProgress>();
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string>();
+  // GitHub releases by default; the npm registry for machines behind an npm mirror.
+  const [source, setSource] = useState<'github' | 'npm'>('github');
   useEvent('deno:progress', (p) => setProgress(p as InstallProgress));
   const install = async () => {
     setBusy(true);
     setErr(undefined);
     setProgress({ phase: 'resolve', done: 0, total: -1, percent: -1, bytesPerSecond: 0 });
-    const r = await api.installDeno();
+    const r = await api.installDeno(source);
     setBusy(false);
     if (r.kind !== 'ok') setErr(r.kind === 'error' ? r.message : r.reason);
     runtime.reload();
@@ -91,6 +93,15 @@ function RuntimeCard() {
               <button className="btn btn-primary btn-small" onClick={install} disabled={busy}>
                 {busy ? 'Installing…' : rt.found ? 'Update Deno' : 'Install Deno'}
               </button>
+              <select
+                aria-label="Download from"
+                value={source}
+                disabled={busy}
+                onChange={(e) => setSource(e.target.value as 'github' | 'npm')}
+              >
+                <option value="github">from GitHub releases</option>
+                <option value="npm">from the npm registry</option>
+              </select>
               {rt.pinned && <span className="muted small">{rt.pinned} chooses the Deno in use.</span>}
             </div>
             {busy && progress && <ProgressBar p={progress} />}
@@ -119,7 +130,8 @@ function ProgressBar(props: { p: InstallProgress }) {
       </div>
       <div className="muted small">
         {p.phase === 'download'
-          ? `Downloading ${mb(p.done)}${p.total > 0 ? ` of ${mb(p.total)}` : ''} MB`
+          ? `Downloading ${mb(p.done)}${p.total > 0 ? ` of ${mb(p.total)}` : ''} MB` +
+            (p.bytesPerSecond > 0 ? ` at ${mb(p.bytesPerSecond)} MB/s` : '')
           : { resolve: 'Finding the latest release…', verify: 'Verifying…', extract: 'Unpacking…', done: 'Done' }[
               p.phase
             ] ?? p.phase}
