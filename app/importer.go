@@ -119,10 +119,10 @@ func (a *App) ImportServers(picks []ImportPick) (ServersView, error) {
 	}
 	for _, sc := range todo {
 		if err := proxy.SetServer(path, "", sc, a.editOpts(c)); err != nil {
-			return serversView(path), fmt.Errorf("importing %q: %w", sc.Name, err)
+			return a.liveView(c, path), fmt.Errorf("importing %q: %w", sc.Name, err)
 		}
 	}
-	return serversView(path), nil
+	return a.liveView(c, path), nil
 }
 
 func fromClient(opts clients.Options, p ImportPick) (proxy.ServerConfig, error) {

@@ -30,6 +30,10 @@ type ServerView struct {
 	Transport string `json:"transport"`
 	// Error says why the proxy refuses the entry, if it does.
 	Error string `json:"error"`
+	// Status is the running engine's view of the server: "connected",
+	// "not connected" (it starts on first use), "error" (with Error set) or
+	// "disabled"; "" without an engine. Nothing is started to find out.
+	Status string `json:"status"`
 }
 
 // ServerForm is an entry as the page edits it and sends it back.
@@ -189,11 +193,31 @@ func serversView(path string) ServersView {
 // MCPServers lists the entries of mcp-config.json. A file that does not
 // parse is reported in the view's Error (with its line and column).
 func (a *App) MCPServers() (ServersView, error) {
-	_, path, err := a.serversCore()
+	c, path, err := a.serversCore()
 	if err != nil {
 		return ServersView{}, err
 	}
-	return serversView(path), nil
+	return a.liveView(c, path), nil
+}
+
+// liveView is the file's entries with the running engine's status of each.
+func (a *App) liveView(c *core.Core, path string) ServersView {
+	v := serversView(path)
+	if e, err := c.Engine(); err == nil {
+		live := map[string]proxy.ServerInfo{}
+		for _, si := range e.Proxy().Servers(a.context(), false) {
+			live[si.Name] = si
+		}
+		for i := range v.Servers {
+			if si, ok := live[v.Servers[i].Name]; ok {
+				v.Servers[i].Status = si.Status
+				if v.Servers[i].Error == "" {
+					v.Servers[i].Error = si.Error
+				}
+			}
+		}
+	}
+	return v
 }
 
 func (a *App) editOpts(c *core.Core) proxy.EditOptions {
@@ -235,7 +259,7 @@ func (a *App) SaveMCPServer(original string, form ServerForm) (ServersView, erro
 	if err := proxy.SetServer(path, original, sc, a.editOpts(c)); err != nil {
 		return ServersView{}, err
 	}
-	return serversView(path), nil
+	return a.liveView(c, path), nil
 }
 
 // RemoveMCPServer deletes an entry.
@@ -247,7 +271,7 @@ func (a *App) RemoveMCPServer(name string) (ServersView, error) {
 	if err := proxy.RemoveServer(path, name, a.editOpts(c)); err != nil {
 		return ServersView{}, err
 	}
-	return serversView(path), nil
+	return a.liveView(c, path), nil
 }
 
 // SetMCPServerDisabled turns an entry off (sandboxed code cannot reach it)
@@ -260,7 +284,7 @@ func (a *App) SetMCPServerDisabled(name string, disabled bool) (ServersView, err
 	if err := proxy.SetDisabled(path, name, disabled, a.editOpts(c)); err != nil {
 		return ServersView{}, err
 	}
-	return serversView(path), nil
+	return a.liveView(c, path), nil
 }
 
 // probeTimeout bounds a test connection (npx may download a package first).

@@ -197,6 +197,25 @@ func TestTestMCPServer(t *testing.T) {
 	if _, err := f.app.TestMCPServer("everything", form); err != nil {
 		t.Errorf("test of the saved entry: %v", err)
 	}
+	// The list shows the engine's view: not started, then connected once
+	// code has used the server.
+	status := func() string {
+		v, err := f.app.MCPServers()
+		if err != nil || len(v.Servers) != 1 {
+			t.Fatalf("servers: %+v %v", v, err)
+		}
+		return v.Servers[0].Status
+	}
+	if st := status(); st != "not connected" {
+		t.Errorf("status before use = %q", st)
+	}
+	res, err := f.app.RunCode(RunRequest{Code: `(await (await mcpFactory.load("everything")).callTool("get-sum", { a: 1, b: 2 }))`})
+	if err != nil || res.Status != "success" {
+		t.Fatalf("run: %v %+v", err, res)
+	}
+	if st := status(); st != "connected" {
+		t.Errorf("status after use = %q", st)
+	}
 	form.Command = filepath.Join(f.user, "missing-program")
 	if _, err := f.app.TestMCPServer("everything", form); err == nil {
 		t.Error("a missing program tested fine")

@@ -179,6 +179,8 @@ export interface ServerForm {
 export interface ServerView extends ServerForm {
   transport: string;
   error: string;
+  /** The running engine's view: connected, not connected, error, disabled; '' without an engine. */
+  status: string;
 }
 
 /** mcp-config.json (Go: app.ServersView). */

@@ -81,12 +81,14 @@ export function Servers() {
                           {s.description && <div className="muted small">{s.description}</div>}
                         </td>
                         <td>
-                          {s.error ? (
-                            <Pill tone="bad">Invalid</Pill>
-                          ) : s.disabled ? (
+                          {s.disabled ? (
                             <Pill tone="muted">Disabled</Pill>
+                          ) : s.status === 'connected' ? (
+                            <Pill tone="ok">Connected</Pill>
+                          ) : s.error ? (
+                            <Pill tone="bad">{s.status === 'error' ? 'Error' : 'Invalid'}</Pill>
                           ) : (
-                            <Pill tone="ok">Enabled</Pill>
+                            <Pill tone="muted">Starts on first use</Pill>
                           )}
                           {s.error && <div className="inline-error">{s.error}</div>}
                         </td>
