@@ -34,3 +34,14 @@ func BenchmarkCheckImports(b *testing.B) {
 		checkImports("1+1", allowAll)
 	}
 }
+
+// A long script whose last statement is not an expression: every candidate
+// statement start is rejected, which must stay cheap.
+func BenchmarkCompileLongNoFinalExpression(b *testing.B) {
+	code := longCode(1000) + "function done() { return 1 }"
+	for i := 0; i < b.N; i++ {
+		if _, err := Compile(code, allowAll); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

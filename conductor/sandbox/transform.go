@@ -159,11 +159,18 @@ func dedupe(s []string) []string {
 // fold to constants (NaN, -1, void 0), whose value would then be lost.
 func splitLastExpression(code, whole string) (prefix, expr, exprJS string, ok bool) {
 	trimmed := strings.TrimRight(code, " \t\r\n;")
+	attempts, budget := 0, maxSplitBytes
 	for _, q := range candidateStarts(trimmed) {
 		suffix := strings.TrimSpace(trimmed[q:])
-		if suffix == "" || startsDeclaration(suffix) {
+		if suffix == "" || !mayStartExpression(suffix) || startsDeclaration(suffix) {
 			continue
 		}
+		// Each attempt compiles the suffix: bound the work for long code
+		// whose last statement is not an expression.
+		if attempts++; attempts > maxSplitAttempts || budget < len(suffix) {
+			break
+		}
+		budget -= len(suffix)
 		pre := trimmed[:q]
 		exprJS, ok := transform(exportDefault(suffix))
 		if !ok {
@@ -181,6 +188,28 @@ func splitLastExpression(code, whole string) (prefix, expr, exprJS string, ok bo
 		return pre, suffix, exprJS, true
 	}
 	return "", "", "", false
+}
+
+// maxSplitAttempts and maxSplitBytes bound the candidate statement starts
+// compiled while looking for the last expression (their count, and the
+// bytes of code compiled in all).
+const (
+	maxSplitAttempts = 64
+	maxSplitBytes    = 4 << 20
+)
+
+// mayStartExpression reports whether an expression statement can begin with
+// s's first character: closing brackets, separators and binary operators
+// cannot, so such candidates are skipped without compiling.
+func mayStartExpression(s string) bool {
+	switch c := s[0]; {
+	case c == '}' || c == ')' || c == ']' || c == ',' || c == ';' || c == ':' || c == '=' ||
+		c == '>' || c == '*' || c == '%' || c == '&' || c == '|' || c == '^' || c == '?':
+		return false
+	case c == '.':
+		return len(s) > 1 && s[1] >= '0' && s[1] <= '9' // .5
+	}
+	return true
 }
 
 // dropEmpty removes top-level empty statements from printed code.

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -53,6 +54,33 @@ func TestCompileCapturesLastExpression(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Long code is handled the same way: the capture is found, or rightly not.
+func TestCompileLongCode(t *testing.T) {
+	code := longCode(1000)
+	for tail, want := range map[string]bool{
+		"v999":                         true,
+		"function done() { return 1 }": false,
+		"if (v1) { console.log(v1) }":  false,
+		"({\n  a: v1,\n  b: v2,\n})":   true,
+	} {
+		p, err := Compile(code+tail, allowAll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(p.JS, "stdin_default ="); got != want {
+			t.Errorf("%q: captured = %v, want %v", tail, got, want)
+		}
+	}
+}
+
+func longCode(lines int) string {
+	var b strings.Builder
+	for i := 0; i < lines; i++ {
+		fmt.Fprintf(&b, "const v%d = [%d, %d].map((x) => { return x * 2; });\n", i, i, i+1)
+	}
+	return b.String()
 }
 
 func TestCompileErrors(t *testing.T) {
