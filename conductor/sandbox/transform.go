@@ -162,7 +162,7 @@ func splitLastExpression(code, whole string) (prefix, expr, exprJS string, ok bo
 	attempts, budget := 0, maxSplitBytes
 	for _, q := range candidateStarts(trimmed) {
 		suffix := strings.TrimSpace(trimmed[q:])
-		if suffix == "" || !mayStartExpression(suffix) || startsDeclaration(suffix) {
+		if suffix == "" || !mayStartExpression(suffix) || continues(trimmed[:q]) || startsDeclaration(suffix) {
 			continue
 		}
 		// Each attempt compiles the suffix: bound the work for long code
@@ -194,7 +194,7 @@ func splitLastExpression(code, whole string) (prefix, expr, exprJS string, ok bo
 // compiled while looking for the last expression (their count, and the
 // bytes of code compiled in all).
 const (
-	maxSplitAttempts = 64
+	maxSplitAttempts = 256
 	maxSplitBytes    = 4 << 20
 )
 
@@ -210,6 +210,24 @@ func mayStartExpression(s string) bool {
 		return len(s) > 1 && s[1] >= '0' && s[1] <= '9' // .5
 	}
 	return true
+}
+
+// continues reports whether code before a candidate ends in a way that
+// the next line must continue (a comma, an opening bracket, a binary
+// operator): no statement can start there, so the candidate is skipped.
+// Lines inside a long object or array literal are skipped this way.
+func continues(pre string) bool {
+	pre = strings.TrimRight(pre, " \t\r\n")
+	if pre == "" {
+		return false
+	}
+	switch c := pre[len(pre)-1]; c {
+	case ',', '(', '[', '{', ':', '=', '*', '%', '&', '|', '^', '!', '~', '?', '<', '>', '.':
+		return true
+	case '+', '-': // but not a ++ or -- that ends a statement
+		return len(pre) < 2 || pre[len(pre)-2] != c
+	}
+	return false
 }
 
 // dropEmpty removes top-level empty statements from printed code.
