@@ -33,7 +33,7 @@ func (e *CodeError) Error() string { return e.Message }
 // and turns the value of the final expression statement into the module's
 // default export. Syntax errors name line and column of the user's code.
 func Compile(code string, resolve ResolveFunc) (*Program, error) {
-	whole, ok := transform(code)
+	whole, ok := transformModule(code)
 	if !ok {
 		return nil, &CodeError{Kind: KindSyntax, Message: syntaxErrors(code)}
 	}
@@ -114,7 +114,7 @@ func checkImports(code string, resolve ResolveFunc) ([]string, error) {
 }
 
 func syntaxErrors(code string) string {
-	r := api.Transform(code, api.TransformOptions{Loader: api.LoaderTS, Format: api.FormatESModule, Target: api.ESNext, LogLevel: api.LogLevelSilent, Sourcefile: "code.ts"})
+	r := api.Transform(code+"\n;export {};", api.TransformOptions{Loader: api.LoaderTS, Format: api.FormatESModule, Target: api.ESNext, LogLevel: api.LogLevelSilent, Sourcefile: "code.ts"})
 	return formatMessages(r.Errors)
 }
 
@@ -179,10 +179,10 @@ func splitLastExpression(code, whole string) (prefix, expr, exprJS string, ok bo
 		if strings.TrimSpace(pre) == "" {
 			return "", suffix, exprJS, true
 		}
-		if _, ok := transform(pre); !ok {
+		if _, ok := transformModule(pre); !ok {
 			continue
 		}
-		if split, ok := transform(pre + "\n;" + suffix); !ok || dropEmpty(split) != dropEmpty(whole) {
+		if split, ok := transformModule(pre + "\n;" + suffix); !ok || dropEmpty(split) != dropEmpty(whole) {
 			continue
 		}
 		return pre, suffix, exprJS, true
@@ -232,7 +232,14 @@ func continues(pre string) bool {
 
 // dropEmpty removes top-level empty statements from printed code.
 func dropEmpty(s string) string {
-	return strings.ReplaceAll("\n"+s, "\n;\n", "\n")
+	lines := strings.Split(s, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if l != ";" {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
 }
 
 // candidateStarts lists positions where a statement could start, last first.
@@ -251,6 +258,13 @@ var declarationRe = regexp.MustCompile(`^(function\b|async\s+function\b|class\b|
 // startsDeclaration reports whether a statement starting with s cannot be an
 // expression statement (a declaration looks like an expression in parens).
 func startsDeclaration(s string) bool { return declarationRe.MatchString(s) }
+
+// transformModule compiles code as the ES module it runs as: strict mode,
+// so sloppy-only code (a variable named let, with, octal literals) is a
+// syntax error here rather than after the rewrite.
+func transformModule(code string) (string, bool) {
+	return transform(code + "\n;export {};")
+}
 
 // transform compiles TypeScript to JavaScript without resolving imports,
 // returning the canonical printed program.
