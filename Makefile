@@ -3,6 +3,7 @@
 #   make test    install what the tests need, vet, run every test (engine and desktop app)
 #   make run     serve MCP over stdio (what an MCP client launches)
 #   make app     build and start the desktop app (window + tray)
+#   make deb     build a Debian package of the desktop app (build/bin)
 #   make bench   print end-to-end performance figures
 #
 # The real Deno binary and the upstream MCP servers the tests drive come from
@@ -13,8 +14,9 @@
 DENO := $(CURDIR)/node_modules/@deno/linux-x64-glibc/deno
 export MCP_CONDUCTOR_DENO ?= $(DENO)
 DESKTOP_TAGS := desktop,production,webkit2_41
+VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | grep -E '^[0-9]' || echo 0.1.0-dev)
 
-.PHONY: deps system-deps build run app test test-engine test-gui vet bench
+.PHONY: deps system-deps build run app deb test test-engine test-gui test-deb vet bench
 
 deps: node_modules/.installed
 
@@ -43,17 +45,26 @@ app: deps system-deps-check
 	cd frontend && npm run build
 	go build -tags $(DESKTOP_TAGS) -o mcp-conductor . && ./mcp-conductor
 
+# A Debian package of the desktop app, in build/bin.
+deb: deps system-deps-check
+	cd frontend && npm run build
+	go build -tags $(DESKTOP_TAGS) -ldflags "-X main.version=$(VERSION)" -o build/bin/mcp-conductor .
+	bash build/linux/package-deb.sh build/bin/mcp-conductor $(VERSION) build/bin
+
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	go vet ./...
 
-test: test-engine test-gui
+test: test-engine test-gui test-deb
 
 test-engine: deps vet
 	go test -count=1 -timeout 30m ./...
 
 test-gui: deps system-deps-check
 	bash .ci/gui-test.sh
+
+test-deb: deps system-deps-check
+	bash .ci/deb-test.sh
 
 bench: deps
 	go run ./bench

@@ -7,6 +7,6 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb dbus chromium fonts-dejavu-core
+apt-get install -y libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb dbus chromium fonts-dejavu-core desktop-file-utils
 cd "$here/../frontend"
 npm ci --no-audit --no-fund
