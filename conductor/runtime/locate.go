@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	goruntime "runtime"
 	"sort"
@@ -132,7 +133,39 @@ func Locate(ctx context.Context, opts LocateOptions) (*Runtime, error) {
 			nf.Tried = append(nf.Tried, c)
 		}
 	}
+	// Apps started from a desktop menu or the Dock get a short PATH; the
+	// user's login shell knows the one their terminal has.
+	if p := loginShellDeno(ctx, getenv, timeout); p != "" && !seen[filepath.Clean(p)] {
+		c := Candidate{Path: p, Source: "login shell PATH"}
+		if rt := check(&c); rt != nil {
+			return rt, nil
+		}
+		nf.Tried = append(nf.Tried, c)
+	}
 	return nil, nf
+}
+
+// loginShellDeno asks the user's login shell ($SHELL -lc) where deno is,
+// within timeout; "" when it does not know or there is no such shell.
+func loginShellDeno(ctx context.Context, getenv func(string) string, timeout time.Duration) string {
+	shell := getenv("SHELL")
+	if shell == "" || goruntime.GOOS == "windows" || !filepath.IsAbs(shell) {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, shell, "-lc", "command -v deno")
+	cmd.Env = []string{"HOME=" + getenv("HOME"), "USER=" + getenv("USER"), "SHELL=" + shell}
+	cmd.Stdin = nil
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	p := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(p) || strings.ContainsAny(p, "\n") {
+		return ""
+	}
+	return p
 }
 
 // exeNames are the names a deno binary or shim may have here.

@@ -43,12 +43,17 @@ func TestLocate(t *testing.T) {
 	os.MkdirAll(filepath.Join(uh, ".deno", "bin"), 0o755)
 	os.Symlink(deno, filepath.Join(uh, ".deno", "bin", "deno"))
 
+	// A login shell whose profile puts deno on PATH, as a terminal would see it.
+	shellHome := t.TempDir()
+	os.WriteFile(filepath.Join(shellHome, ".profile"), []byte("PATH=\""+linked(t)+":$PATH\"\nexport PATH\n"), 0o644)
+
 	cases := []struct {
 		name       string
 		env        map[string]string
 		wantSource string
 		wantErr    string
 	}{
+		{"login shell PATH", map[string]string{"HOME": shellHome, "SHELL": "/bin/sh", "PATH": "/nonexistent"}, "login shell PATH", ""},
 		{"admin choice", map[string]string{EnvDeno: deno, "HOME": uh}, EnvDeno, ""},
 		{"admin choice broken: no fallback", map[string]string{EnvDeno: old, "HOME": uh}, "", "older than 2.0.0; fix or unset it"},
 		{"~/.deno/bin", map[string]string{"HOME": uh, "PATH": filepath.Dir(old)}, "~/.deno/bin", ""},
