@@ -115,7 +115,9 @@ func (l *Log) Recent(n int) ([]Record, error) {
 	return out, sc.Err()
 }
 
-var secretKey = regexp.MustCompile(`(?i)password|passwd|secret|token|api[_-]?key|apikey|authorization|auth|credential|private[_-]?key|bearer|cookie|session`)
+var secretKey = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)password|passwd|secret|token|api[_-]?key|apikey|authorization|auth|credential|private[_-]?key|bearer|cookie|session`)
+})
 
 // Redact returns args as JSON with the values of secret-looking keys
 // replaced by "[REDACTED]", capped at MaxArgs bytes.
@@ -139,7 +141,7 @@ func redact(v any, depth int) any {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, val := range x {
-			if secretKey.MatchString(k) {
+			if secretKey().MatchString(k) {
 				out[k] = "[REDACTED]"
 			} else {
 				out[k] = redact(val, depth+1)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Registry is where a package comes from.
@@ -43,9 +44,9 @@ func (s Spec) String() string {
 // Package names follow npm's rules (lower-case URL-safe names, optional
 // scope); JSR packages are always scoped. Versions are semver constraints.
 var (
-	nameRe    = regexp.MustCompile(`^(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$`)
-	versionRe = regexp.MustCompile(`^[0-9A-Za-z.^~<>=*|+ -]+$`)
-	subpathRe = regexp.MustCompile(`^(/[A-Za-z0-9._@-]+)*$`)
+	nameRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*$`) })
+	versionRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z.^~<>=*|+ -]+$`) })
+	subpathRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(/[A-Za-z0-9._@-]+)*$`) })
 )
 
 // ParseSpec parses "npm:name[@version][/subpath]" or "jsr:@scope/name[@version][/subpath]".
@@ -87,18 +88,18 @@ func ParseSpec(s string) (Spec, error) {
 			slash = len(rest)
 		}
 		sp.Version, rest = rest[:slash], rest[slash:]
-		if sp.Version == "" || !versionRe.MatchString(sp.Version) {
+		if sp.Version == "" || !versionRe().MatchString(sp.Version) {
 			return Spec{}, fmt.Errorf("%q: malformed version %q", orig, sp.Version)
 		}
 	}
 	sp.Subpath = rest
-	if !nameRe.MatchString(sp.Name) {
+	if !nameRe().MatchString(sp.Name) {
 		return Spec{}, fmt.Errorf("%q: malformed package name %q", orig, sp.Name)
 	}
 	if sp.Registry == JSR && !strings.HasPrefix(sp.Name, "@") {
 		return Spec{}, fmt.Errorf("%q: jsr packages are scoped (jsr:@scope/name)", orig)
 	}
-	if !subpathRe.MatchString(sp.Subpath) || strings.Contains(sp.Subpath, "/..") {
+	if !subpathRe().MatchString(sp.Subpath) || strings.Contains(sp.Subpath, "/..") {
 		return Spec{}, fmt.Errorf("%q: malformed subpath %q", orig, sp.Subpath)
 	}
 	return sp, nil

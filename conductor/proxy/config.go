@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tailscale/hujson"
 )
@@ -85,7 +86,7 @@ type ConfigError struct {
 func (e *ConfigError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-var nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+var nameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`) })
 
 // LoadConfig reads path. A missing file is an empty configuration. Comments
 // and trailing commas are accepted (JSONC). A file that does not parse is an
@@ -137,7 +138,7 @@ func ParseConfig(file string, data []byte, getenv func(string) string) (*Config,
 
 func validate(c ServerConfig) error {
 	switch {
-	case !nameRe.MatchString(c.Name):
+	case !nameRe().MatchString(c.Name):
 		return fmt.Errorf("server %q: names use letters, digits, '_', '-', '.' (at most 64)", c.Name)
 	case c.Command == "" && c.URL == "":
 		return fmt.Errorf("server %q: needs \"command\" (stdio) or \"url\" (HTTP)", c.Name)
@@ -156,7 +157,7 @@ func validate(c ServerConfig) error {
 	return nil
 }
 
-var placeholderRe = regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`)
+var placeholderRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`) })
 
 func expandAll(m map[string]string, getenv func(string) string, errp *error, server string) map[string]string {
 	if len(m) == 0 {
@@ -164,8 +165,8 @@ func expandAll(m map[string]string, getenv func(string) string, errp *error, ser
 	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {
-		out[k] = placeholderRe.ReplaceAllStringFunc(v, func(ph string) string {
-			name := placeholderRe.FindStringSubmatch(ph)[1]
+		out[k] = placeholderRe().ReplaceAllStringFunc(v, func(ph string) string {
+			name := placeholderRe().FindStringSubmatch(ph)[1]
 			val := getenv(name)
 			if val == "" && *errp == nil {
 				*errp = fmt.Errorf("server %q: %s refers to ${env:%s}, which is not set", server, k, name)

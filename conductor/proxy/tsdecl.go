@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -238,10 +239,10 @@ func literal(v any) string {
 	return string(b)
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+var identRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`) })
 
 func propName(n string) string {
-	if identRe.MatchString(n) {
+	if identRe().MatchString(n) {
 		return n
 	}
 	return literal(n)

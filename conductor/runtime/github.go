@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf16"
 )
 
@@ -120,7 +121,7 @@ func textLatest(ctx context.Context, d *downloader, url string) (string, error) 
 	return tag, nil
 }
 
-var hex64 = regexp.MustCompile(`(?i)\b[0-9a-f]{64}\b`)
+var hex64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b[0-9a-f]{64}\b`) })
 
 // parseSHA256Sum reads a published .sha256sum: either `<hex>  <file>`
 // (shasum, macOS/Linux builds) or PowerShell's Format-List of Get-FileHash
@@ -133,7 +134,7 @@ func parseSHA256Sum(b []byte) (string, error) {
 		}
 		b = []byte(string(utf16.Decode(u)))
 	}
-	m := hex64.Find(b)
+	m := hex64().Find(b)
 	if m == nil {
 		return "", errors.New("no SHA-256 in the checksum file")
 	}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
@@ -257,11 +258,11 @@ loop:
 	return out
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+var identRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`) })
 
 func validateGlobals(g map[string]any) error {
 	for name := range g {
-		if !identRe.MatchString(name) {
+		if !identRe().MatchString(name) {
 			return fmt.Errorf("globals: %q is not a valid JavaScript identifier", name)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/evanw/esbuild/pkg/api"
 )
@@ -253,11 +254,13 @@ func candidateStarts(s string) []int {
 	return out
 }
 
-var declarationRe = regexp.MustCompile(`^(function\b|async\s+function\b|class\b|abstract\s+class\b|let\b|const\b|var\b|using\b|await\s+using\b|import\s|import\{|export\b|enum\b|interface\b|type\s|declare\b|namespace\b|module\s|@|\{|if\b|for\b|while\b|do\b|switch\b|try\b|return\b|throw\b|break\b|continue\b)`)
+var declarationRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(function\b|async\s+function\b|class\b|abstract\s+class\b|let\b|const\b|var\b|using\b|await\s+using\b|import\s|import\{|export\b|enum\b|interface\b|type\s|declare\b|namespace\b|module\s|@|\{|if\b|for\b|while\b|do\b|switch\b|try\b|return\b|throw\b|break\b|continue\b)`)
+})
 
 // startsDeclaration reports whether a statement starting with s cannot be an
 // expression statement (a declaration looks like an expression in parens).
-func startsDeclaration(s string) bool { return declarationRe.MatchString(s) }
+func startsDeclaration(s string) bool { return declarationRe().MatchString(s) }
 
 // transformModule compiles code as the ES module it runs as: strict mode,
 // so sloppy-only code (a variable named let, with, octal literals) is a
