@@ -14,8 +14,6 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
-
-	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -31,12 +29,6 @@ type command struct {
 var commands = map[string]command{}
 
 func main() {
-	// The sandbox launcher must run before anything else touches the process:
-	// it confines itself and execs Deno.
-	if len(os.Args) > 1 && os.Args[1] == sandbox.LauncherArg {
-		sandbox.LauncherMain(os.Args[2:])
-		return
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:]); err != nil {

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"net"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -12,18 +11,8 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/app/core"
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
-
-// TestMain lets the test binary serve as the sandbox launcher, as
-// mcp-conductor's main does: the engine re-executes its own program.
-func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == sandbox.LauncherArg {
-		sandbox.LauncherMain(os.Args[2:])
-	}
-	os.Exit(m.Run())
-}
 
 // recorder keeps the events the App sends.
 type recorder struct {

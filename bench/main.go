@@ -156,7 +156,7 @@ func run(n, conc int, deno string) error {
 	fmt.Printf("pool vs cold start: paced p50 %.1fx faster; throughput %.2fx\n",
 		ratio(pct(rows[2].paced, 50), pct(rows[1].paced, 50)), rows[1].tput/rows[2].tput)
 	for _, r := range rows[1:] {
-		fmt.Printf("%s: CPU per execution: server %.1f ms, sandbox processes (launcher + deno) %.1f ms\n", r.name, r.serverCPU, r.sandboxCPU)
+		fmt.Printf("%s: CPU per execution: server %.1f ms, sandbox processes (deno) %.1f ms\n", r.name, r.serverCPU, r.sandboxCPU)
 	}
 	fmt.Println()
 	return benchProxy(bin, deno, tmp, n)

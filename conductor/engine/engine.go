@@ -29,9 +29,6 @@ type Options struct {
 	// WatchSettings re-reads the settings file when it changes (checked every
 	// few seconds) and switches to the new policy.
 	WatchSettings bool
-	// Launcher is the binary re-executed as the sandbox launcher; "" means
-	// this program (tests pass a built mcp-conductor).
-	Launcher string
 }
 
 // Engine owns the services. It is safe for concurrent use.
@@ -97,7 +94,7 @@ func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runne
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Launcher: e.opts.Launcher, Warn: func(s string) { e.opts.Logf("warning: %s", s) }})
+	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Warn: func(s string) { e.opts.Logf("warning: %s", s) }})
 	if err != nil {
 		return nil, nil, err
 	}

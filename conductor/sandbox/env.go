@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,8 +19,7 @@ var bootstrapJS []byte
 
 // Options are the host facts a Runner needs besides the Policy.
 type Options struct {
-	Deno     string // the Deno binary to run
-	Launcher string // this program's binary (re-executed as the launcher); "" = os.Executable
+	Deno string // the Deno binary to run
 	// Warn receives one-time warnings (for example: no kernel confinement).
 	Warn func(string)
 }
@@ -29,8 +27,7 @@ type Options struct {
 // Env is the fixed part of every execution: command line, environment and
 // kernel rules derived from the Policy.
 type Env struct {
-	Launcher    string     // this binary, re-executed as the launcher
-	Spec        LaunchSpec // what the launcher applies
+	Spec        LaunchSpec // kernel confinement and limits
 	Deno        string
 	Flags       []string // deno run flags, before the bootstrap
 	Bootstrap   string
@@ -61,21 +58,17 @@ func withPath(flags []string, name, path string) []string {
 	return append(out, name+"="+path)
 }
 
-// argv is the command line of one sandbox process; tmp, if set, is its
-// private temporary folder.
-func (e Env) argv(tmp string) ([]string, []string, error) {
+// argv is the command line, confinement and environment of one sandbox
+// process; tmp, if set, is its private temporary folder.
+func (e Env) argv(tmp string) ([]string, LaunchSpec, []string) {
 	spec, flags, vars := e.Spec, e.Flags, e.Vars
 	if tmp != "" {
 		spec.RWDirs = append(append([]string(nil), spec.RWDirs...), tmp)
 		flags = withPath(withPath(flags, "--allow-read", tmp), "--allow-write", tmp)
 		vars = append(append([]string(nil), vars...), "TMPDIR="+tmp)
 	}
-	specJSON, err := json.Marshal(spec)
-	if err != nil {
-		return nil, nil, err
-	}
-	argv := append([]string{e.Launcher, LauncherArg, string(specJSON), e.Deno}, flags...)
-	return append(argv, e.Bootstrap), vars, nil
+	argv := append([]string{e.Deno}, flags...)
+	return append(argv, e.Bootstrap), spec, vars
 }
 
 // New prepares a Runner: it creates the workspace and the conductor-owned
@@ -83,14 +76,6 @@ func (e Env) argv(tmp string) ([]string, []string, error) {
 func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if opts.Deno == "" {
 		return nil, fmt.Errorf("no Deno binary: set %s or run `mcp-conductor deno install`", config.EnvDeno)
-	}
-	launcher := opts.Launcher
-	if launcher == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("find own binary for the sandbox launcher: %w", err)
-		}
-		launcher = exe
 	}
 	for _, d := range []string{p.Home, p.Workspace, filepath.Join(p.Home, "sandbox"), filepath.Join(p.Home, "cache", "deno")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
@@ -107,7 +92,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		return nil, fmt.Errorf("write sandbox import map: %w", err)
 	}
 	denoDir := filepath.Join(p.Home, "cache", "deno")
-	env, err := buildEnv(p, opts.Deno, launcher, boot, importMap, denoDir)
+	env, err := buildEnv(p, opts.Deno, boot, importMap, denoDir)
 	if err != nil {
 		return nil, err
 	}
@@ -141,11 +126,8 @@ func (r *Runner) spawn() (*process, error) {
 			return nil, fmt.Errorf("private temporary folder: %w", err)
 		}
 	}
-	argv, vars, err := r.env.argv(tmp)
-	if err != nil {
-		return nil, err
-	}
-	p, err := startProcess(argv, r.env.Dir, vars, r.policy.MaxOutputBytes, func() {
+	argv, spec, vars := r.env.argv(tmp)
+	p, err := startProcess(argv, spec, r.env.Dir, vars, r.policy.MaxOutputBytes, func() {
 		if tmp != "" {
 			os.RemoveAll(tmp)
 		}
@@ -182,7 +164,7 @@ func writeOnce(dir, prefix, ext string, content []byte) (string, error) {
 	return path, os.Rename(f.Name(), path)
 }
 
-func buildEnv(p config.Policy, deno, launcher, boot, importMap, denoDir string) (Env, error) {
+func buildEnv(p config.Policy, deno, boot, importMap, denoDir string) (Env, error) {
 	grants := config.GrantsOf(p.Flags)
 	// The conductor's files, and the Deno binary wherever it was found.
 	protected := append(p.ProtectedPaths(), deno)
@@ -221,7 +203,7 @@ func buildEnv(p config.Policy, deno, launcher, boot, importMap, denoDir string) 
 		DataLimit: uint64(p.MaxMemoryMB+1024) << 20,
 	}
 	ok, desc := KernelConfinement().Available()
-	env := Env{Dir: p.Workspace, Confinement: desc, Launcher: launcher, Deno: deno, Flags: flags, Bootstrap: boot,
+	env := Env{Dir: p.Workspace, Confinement: desc, Deno: deno, Flags: flags, Bootstrap: boot,
 		PrivateTmp: grants.WriteAll || grants.All || len(grants.Write) > 0}
 	switch {
 	case p.Confinement == config.ConfineOff:

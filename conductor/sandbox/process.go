@@ -64,10 +64,10 @@ func (p *process) release() {
 	})
 }
 
-// startProcess starts the launcher, which confines itself and execs Deno.
+// startProcess starts Deno under spec's confinement and limits.
 // cleanup runs once, when the process has exited or when its job is done,
 // whichever comes first (see release).
-func startProcess(argv []string, dir string, env []string, maxOutput int, cleanup func()) (*process, error) {
+func startProcess(argv []string, spec LaunchSpec, dir string, env []string, maxOutput int, cleanup func()) (*process, error) {
 	p := &process{
 		stdout:  &cappedBuffer{max: maxOutput},
 		stderr:  &cappedBuffer{max: maxOutput},
@@ -101,7 +101,7 @@ func startProcess(argv []string, dir string, env []string, maxOutput int, cleanu
 		return nil, err
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdinR, outW, errW
-	if err := cmd.Start(); err != nil {
+	if err := startConfined(cmd, spec); err != nil {
 		for _, f := range []*os.File{stdinR, stdinW, outR, outW, errR, errW} {
 			f.Close()
 		}
