@@ -110,7 +110,6 @@ type Grants struct {
 	ReadAll, WriteAll bool     // allow-read / allow-write without a list
 	Read, Write       []string // listed paths
 	Net               bool     // any allow-net
-	Run, FFI          bool     // any allow-run / allow-ffi
 	All               bool     // allow-all
 }
 
@@ -135,10 +134,6 @@ func GrantsOf(flags []Flag) Grants {
 			}
 		case "allow-net":
 			g.Net = true
-		case "allow-run":
-			g.Run = true
-		case "allow-ffi":
-			g.FFI = true
 		}
 	}
 	return g

@@ -100,10 +100,10 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 		}
 		addNeed(spec)
 	}
-	prog, err := Compile(job.Code, func(s string) (string, error) {
-		to, spec, err := r.policy.Packages.Resolve(s)
+	prog, err := Compile(job.Code, func(s string) error {
+		_, spec, err := r.policy.Packages.Resolve(s)
 		addNeed(spec)
-		return to, err
+		return err
 	})
 	var ce *CodeError
 	if errors.As(err, &ce) {

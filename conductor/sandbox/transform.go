@@ -9,16 +9,14 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 )
 
-// ResolveFunc decides what an import specifier becomes: the specifier to
-// import instead, or an error refusing it.
-type ResolveFunc func(specifier string) (string, error)
+// ImportCheck accepts an import specifier, or refuses it with an error.
+// (Accepted packages are pinned at run time by the sandbox's import map.)
+type ImportCheck func(specifier string) error
 
 // Program is user code made ready to run: plain JavaScript (an ES module)
 // whose last expression, if any, is its default export.
 type Program struct {
 	JS string
-	// Imports are the specifiers the code imports, as resolve rewrote them.
-	Imports []string
 }
 
 // CodeError is a problem found in the code before it runs.
@@ -30,34 +28,32 @@ type CodeError struct {
 func (e *CodeError) Error() string { return e.Message }
 
 // Compile parses TypeScript/JavaScript with a real parser (esbuild), strips
-// types, resolves every static and literal dynamic import through resolve,
+// types, checks every static and literal dynamic import with check,
 // and turns the value of the final expression statement into the module's
 // default export. Syntax errors name line and column of the user's code.
-func Compile(code string, resolve ResolveFunc) (*Program, error) {
+func Compile(code string, check ImportCheck) (*Program, error) {
 	whole, ok := transformModule(code)
 	if !ok {
 		return nil, &CodeError{Kind: KindSyntax, Message: syntaxErrors(code)}
 	}
-	var imports []string
 	if mayImport(code) {
-		var err error
-		if imports, err = checkImports(code, resolve); err != nil {
+		if err := checkImports(code, check); err != nil {
 			return nil, err
 		}
 	}
 	pre, expr, exprJS, ok := splitLastExpression(code, whole)
 	if !ok {
-		return &Program{JS: whole, Imports: imports}, nil
+		return &Program{JS: whole}, nil
 	}
 	if pre == "" {
 		// The whole code is one expression, compiled already.
-		return &Program{JS: exprJS, Imports: imports}, nil
+		return &Program{JS: exprJS}, nil
 	}
 	js, ok := transform(pre + "\n;" + exportDefault(expr))
 	if !ok {
 		return nil, fmt.Errorf("compile: rewritten code does not parse (please report this): %s", syntaxErrors(pre+"\n;"+exportDefault(expr)))
 	}
-	return &Program{JS: js, Imports: imports}, nil
+	return &Program{JS: js}, nil
 }
 
 // mayImport reports whether code can contain an import at all: every form
@@ -70,12 +66,12 @@ func mayImport(code string) bool {
 func exportDefault(expr string) string { return "export default (\n" + expr + "\n);" }
 
 // checkImports walks every import of the code (static, re-exports, and
-// dynamic imports of string literals) through resolve. It uses esbuild's
+// dynamic imports of string literals) through check. It uses esbuild's
 // bundler with a plugin that sees each specifier and marks it external; the
 // bundle itself is discarded. Imports are rewritten at run time by the
 // sandbox's import map, which pins the same versions.
-func checkImports(code string, resolve ResolveFunc) ([]string, error) {
-	var imports, refused []string
+func checkImports(code string, check ImportCheck) error {
+	var refused []string
 	plugin := api.Plugin{
 		Name: "conductor-imports",
 		Setup: func(b api.PluginBuild) {
@@ -83,11 +79,8 @@ func checkImports(code string, resolve ResolveFunc) ([]string, error) {
 				if a.Kind == api.ResolveEntryPoint {
 					return api.OnResolveResult{}, nil
 				}
-				to, err := resolve(a.Path)
-				if err != nil {
+				if err := check(a.Path); err != nil {
 					refused = append(refused, err.Error())
-				} else {
-					imports = append(imports, to)
 				}
 				return api.OnResolveResult{Path: a.Path, External: true}, nil
 			})
@@ -106,12 +99,12 @@ func checkImports(code string, resolve ResolveFunc) ([]string, error) {
 		TsconfigRaw: tsconfig,
 	})
 	if len(res.Errors) > 0 {
-		return nil, &CodeError{Kind: KindSyntax, Message: formatMessages(res.Errors)}
+		return &CodeError{Kind: KindSyntax, Message: formatMessages(res.Errors)}
 	}
 	if len(refused) > 0 {
-		return nil, &CodeError{Kind: KindDependency, Message: strings.Join(dedupe(refused), "\n")}
+		return &CodeError{Kind: KindDependency, Message: strings.Join(dedupe(refused), "\n")}
 	}
-	return dedupe(imports), nil
+	return nil
 }
 
 func syntaxErrors(code string) string {

@@ -20,7 +20,7 @@ func FuzzCompile(f *testing.F) {
 		if _, ok := transformModule(code); !ok {
 			return
 		}
-		p, err := Compile(code, func(s string) (string, error) { return s, nil })
+		p, err := Compile(code, allowAll)
 		if err != nil && !strings.Contains(err.Error(), "not allowed") {
 			t.Fatalf("valid code failed to compile: %v\n%q", err, code)
 		}
