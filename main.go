@@ -10,9 +10,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"syscall"
 )
 
@@ -76,12 +77,7 @@ Usage:
   mcp-conductor --version    print the version
   mcp-conductor --help       print this help
 `)
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(commands)) {
 		fmt.Printf("  mcp-conductor %-11s %s\n", n, commands[n].summary)
 	}
 	fmt.Print(`

@@ -4,7 +4,8 @@ import (
 	"bufio"
 	"encoding/xml"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -13,7 +14,7 @@ func desktopEntry(it *Item) string {
 	var exec []string
 	if len(it.Env) > 0 {
 		exec = append(exec, "env")
-		for _, k := range sortedKeys(it.Env) {
+		for _, k := range slices.Sorted(maps.Keys(it.Env)) {
 			exec = append(exec, k+"="+it.Env[k])
 		}
 	}
@@ -118,20 +119,11 @@ func launchAgent(it *Item) string {
 	b.WriteString("\t</array>\n")
 	if len(it.Env) > 0 {
 		b.WriteString("\t<key>EnvironmentVariables</key>\n\t<dict>\n")
-		for _, k := range sortedKeys(it.Env) {
+		for _, k := range slices.Sorted(maps.Keys(it.Env)) {
 			b.WriteString("\t\t<key>" + esc(k) + "</key>\n\t\t<string>" + esc(it.Env[k]) + "</string>\n")
 		}
 		b.WriteString("\t</dict>\n")
 	}
 	b.WriteString("\t<key>RunAtLoad</key>\n\t<true/>\n\t<key>ProcessType</key>\n\t<string>Interactive</string>\n</dict>\n</plist>\n")
 	return b.String()
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -3,6 +3,8 @@ package clients
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/tailscale/hujson"
 )
@@ -122,7 +124,7 @@ func renderJSON(v any, indent, unit string) []byte {
 		}
 		b.WriteByte(']')
 	case map[string]string:
-		keys := sortedKeys(v)
+		keys := slices.Sorted(maps.Keys(v))
 		object(len(keys), func(i int) string { return keys[i] }, func(i int) any { return v[keys[i]] })
 	case fields:
 		object(len(v), func(i int) string { return v[i].key }, func(i int) any { return v[i].val })

@@ -2,8 +2,9 @@ package clients
 
 import (
 	"encoding/base64"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -66,25 +67,16 @@ func entryFields(e Entry, stdioType string) fields {
 	return f
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func claudeAdd(e Entry) []string {
 	cmd := []string{"claude", "mcp", "add", "--scope", "user"}
 	if e.IsHTTP() {
 		cmd = append(cmd, "--transport", "http")
-		for _, k := range sortedKeys(e.Headers) {
+		for _, k := range slices.Sorted(maps.Keys(e.Headers)) {
 			cmd = append(cmd, "--header", k+": "+e.Headers[k])
 		}
 		return append(cmd, ServerName, e.URL)
 	}
-	for _, k := range sortedKeys(e.Env) {
+	for _, k := range slices.Sorted(maps.Keys(e.Env)) {
 		cmd = append(cmd, "-e", k+"="+e.Env[k])
 	}
 	return append(append(cmd, ServerName, "--", e.Command), e.Args...)
@@ -96,7 +88,7 @@ func codexAdd(e Entry) []string {
 		// Codex takes no inline bearer token; it reads one from a variable.
 		return append(cmd, "--url", e.URL)
 	}
-	for _, k := range sortedKeys(e.Env) {
+	for _, k := range slices.Sorted(maps.Keys(e.Env)) {
 		cmd = append(cmd, "--env", k+"="+e.Env[k])
 	}
 	return append(append(cmd, "--", e.Command), e.Args...)

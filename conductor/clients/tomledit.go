@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	toml "github.com/pelletier/go-toml/v2"
@@ -279,11 +279,7 @@ func tomlValue(v any) string {
 		}
 		return "[" + strings.Join(q, ", ") + "]"
 	case map[string]string:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(v))
 		q := make([]string, len(keys))
 		for i, k := range keys {
 			q[i] = tomlKey(k) + " = " + tomlString(v[k])

@@ -3,8 +3,9 @@ package proxy
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -191,11 +192,7 @@ func objectType(m map[string]any, indent int, defs map[string]any, depth int) st
 	if len(props) == 0 && extra != "" {
 		return "Record<string, " + extra + ">"
 	}
-	names := make([]string, 0, len(props))
-	for n := range props {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(props))
 	pad := strings.Repeat("  ", indent+1)
 	var b strings.Builder
 	b.WriteString("{\n")
