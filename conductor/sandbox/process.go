@@ -44,9 +44,6 @@ type process struct {
 	frames   chan frame
 	exited   chan struct{} // closed when the process has exited and output is drained
 	ready    chan struct{} // closed when the bootstrap has booted and waits for its job
-	waitErr  error
-	started  time.Time
-	badFrame bool
 
 	cleanupOnce sync.Once
 	cleanup     func()
@@ -110,14 +107,14 @@ func startProcess(argv []string, spec LaunchSpec, dir string, env []string, maxO
 	stdinR.Close()
 	outW.Close()
 	errW.Close()
-	p.cmd, p.stdin, p.started = cmd, stdinW, time.Now()
+	p.cmd, p.stdin = cmd, stdinW
 
 	var copying sync.WaitGroup
 	copying.Add(2)
 	go func() { defer copying.Done(); io.Copy(p.split, outR); p.split.flush() }()
 	go func() { defer copying.Done(); io.Copy(p.errSplit, errR); p.errSplit.flush() }()
 	go func() {
-		p.waitErr = cmd.Wait()
+		_ = cmd.Wait() // the exit status is read from cmd.ProcessState
 		// The main process is gone: nothing it started may outlive it.
 		signalGroup(cmd, true)
 		drained := make(chan struct{})
@@ -138,8 +135,7 @@ func startProcess(argv []string, spec LaunchSpec, dir string, env []string, maxO
 func (p *process) onFrame(b []byte) {
 	var f frame
 	if err := json.Unmarshal(b, &f); err != nil {
-		p.badFrame = true
-		return
+		return // only the bootstrap knows the key; a broken frame is dropped
 	}
 	select {
 	case p.frames <- f:
