@@ -37,10 +37,12 @@ func (in *Installer) Ensure(ctx context.Context, specs []Spec) error {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var missing []string
+	seen := map[string]bool{}
 	for _, s := range specs {
 		s.Subpath = ""
-		if !in.done[s.String()] {
-			missing = append(missing, s.String())
+		if k := s.String(); !in.done[k] && !seen[k] {
+			seen[k] = true
+			missing = append(missing, k)
 		}
 	}
 	if len(missing) == 0 {
