@@ -85,9 +85,7 @@ func settingsView(c *core.Core) (SettingsView, error) {
 		MaxMemoryMB: p.MaxMemoryMB, MaxOutputBytes: p.MaxOutputBytes, MaxConcurrency: p.MaxConcurrency,
 		PoolSize: p.PoolSize, HTTPEnabled: p.HTTPEnabled, HTTPPort: p.HTTPPort,
 	}
-	for _, f := range p.Flags {
-		v.Effective.Flags = append(v.Effective.Flags, f.Arg())
-	}
+	v.Effective.Flags = append(v.Effective.Flags, p.Grants.DenoFlags()...)
 	for _, e := range p.Packages.Entries() {
 		v.Effective.Packages = append(v.Effective.Packages, e.String())
 	}

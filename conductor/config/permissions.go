@@ -1,47 +1,36 @@
 package config
 
 import (
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 )
 
-// Flag is one Deno permission flag, such as allow-read=/a,/b.
-type Flag struct {
-	Name     string   // "allow-read", "deny-net", ...
-	Values   []string // empty when the flag has no "=" part
-	HasValue bool
-}
-
-// Arg renders the flag for Deno's command line.
-func (f Flag) Arg() string {
-	if !f.HasValue {
-		return "--" + f.Name
+// knownFlags are the Deno permission flags an administrator may write in
+// MCP_CONDUCTOR_RUN_ARGS.
+var knownFlags = func() map[string]bool {
+	m := map[string]bool{"allow-all": true}
+	for _, k := range AllPermissions {
+		m["allow-"+string(k)], m["deny-"+string(k)] = true, true
 	}
-	return "--" + f.Name + "=" + strings.Join(f.Values, ",")
-}
+	return m
+}()
 
-// knownFlags are the Deno permission flags an administrator may set.
-var knownFlags = map[string]bool{
-	"allow-all": true, "allow-read": true, "allow-write": true, "allow-net": true,
-	"allow-env": true, "allow-run": true, "allow-ffi": true, "allow-sys": true,
-	"allow-import": true,
-	"deny-read":    true, "deny-write": true, "deny-net": true, "deny-env": true,
-	"deny-run": true, "deny-ffi": true, "deny-sys": true, "deny-import": true,
-}
-
-// pathFlags take file-system paths as values.
-var pathFlags = map[string]bool{"allow-read": true, "allow-write": true, "deny-read": true, "deny-write": true, "allow-ffi": true, "deny-ffi": true}
-
-// ParseRunArgs parses MCP_CONDUCTOR_RUN_ARGS: Deno permission flags without
-// the leading "--", separated by ";" (or newlines). The comma form of the
-// original README, "allow-read=/a,allow-write=/a", is accepted too: a comma
-// starts a new flag only when what follows names a flag, so
-// "allow-net=a.com,b.com" keeps both hosts. Relative paths are resolved
-// against base; "~/" against the user's home.
-func ParseRunArgs(s, base string) ([]Flag, error) {
-	var flags []Flag
+// ParseRunArgs parses MCP_CONDUCTOR_RUN_ARGS into typed grants: Deno
+// permission flags without the leading "--", separated by ";" (or
+// newlines). The comma form of the original README,
+// "allow-read=/a,allow-write=/a", is accepted too: a comma starts a new flag
+// only when what follows names a flag, so "allow-net=a.com,b.com" keeps both
+// hosts. A flag given twice adds to its list. Relative paths are resolved
+// against base, "~/" against the user's home. This text is the only place
+// where separators are read; every other source of grants is structured.
+func ParseRunArgs(s, base string) (Grants, error) {
+	type flag struct {
+		name     string
+		values   []string
+		hasValue bool
+	}
+	var flags []flag
 	for _, seg := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '\n' }) {
 		for _, tok := range strings.Split(seg, ",") {
 			tok = strings.TrimSpace(tok)
@@ -53,88 +42,72 @@ func ParseRunArgs(s, base string) ([]Flag, error) {
 				name = "allow-all"
 			}
 			if knownFlags[name] {
-				f := Flag{Name: name, HasValue: hasVal}
+				f := flag{name: name, hasValue: hasVal}
 				if hasVal && val != "" {
-					f.Values = []string{val}
+					f.values = []string{val}
 				}
 				flags = append(flags, f)
 				continue
 			}
 			if strings.HasPrefix(tok, "-") || strings.HasPrefix(name, "allow-") || strings.HasPrefix(name, "deny-") || len(flags) == 0 {
-				return nil, fmt.Errorf("unknown permission flag %q (known: allow-/deny- read, write, net, env, run, ffi, sys, import)", tok)
+				return Grants{}, fmt.Errorf("unknown permission flag %q (known: allow-/deny- read, write, net, env, run, ffi, sys, import)", tok)
 			}
 			last := &flags[len(flags)-1]
-			if !last.HasValue {
-				return nil, fmt.Errorf("%q follows --%s, which takes no list", tok, last.Name)
+			if !last.hasValue {
+				return Grants{}, fmt.Errorf("%q follows --%s, which takes no list", tok, last.name)
 			}
-			last.Values = append(last.Values, tok)
+			last.values = append(last.values, tok)
 		}
 	}
-	for i := range flags {
-		f := &flags[i]
-		if f.HasValue && len(f.Values) == 0 {
-			return nil, fmt.Errorf("--%s= has an empty list", f.Name)
-		}
-		if f.Name == "allow-all" && f.HasValue {
-			return nil, fmt.Errorf("--allow-all takes no value")
-		}
-		if pathFlags[f.Name] {
-			for j, v := range f.Values {
-				p, err := absPath(v, base)
-				if err != nil {
-					return nil, fmt.Errorf("--%s: %w", f.Name, err)
-				}
-				f.Values[j] = p
-			}
-		}
-	}
-	return flags, nil
-}
-
-func absPath(p, base string) (string, error) {
-	if p == "~" || strings.HasPrefix(p, "~/") {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return "", err
-		}
-		p = filepath.Join(h, p[1:])
-	}
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(base, p)
-	}
-	return filepath.Clean(p), nil
-}
-
-// Grants summarises what the flags allow, for kernel confinement.
-type Grants struct {
-	ReadAll, WriteAll bool     // allow-read / allow-write without a list
-	Read, Write       []string // listed paths
-	Net               bool     // any allow-net
-	All               bool     // allow-all
-}
-
-// GrantsOf summarises flags.
-func GrantsOf(flags []Flag) Grants {
 	var g Grants
 	for _, f := range flags {
-		switch f.Name {
-		case "allow-all":
+		if f.hasValue && len(f.values) == 0 {
+			return Grants{}, fmt.Errorf("--%s= has an empty list", f.name)
+		}
+		if f.name == "allow-all" {
+			if f.hasValue {
+				return Grants{}, fmt.Errorf("--allow-all takes no value")
+			}
 			g.All = true
-		case "allow-read":
-			if f.HasValue {
-				g.Read = append(g.Read, f.Values...)
-			} else {
-				g.ReadAll = true
+			continue
+		}
+		side, perm, _ := strings.Cut(f.name, "-")
+		perms := &g.Allow
+		if side == "deny" {
+			perms = &g.Deny
+		}
+		gr := perms.Grant(Permission(perm))
+		if !f.hasValue {
+			gr.All = true
+		}
+		gr.List = append(gr.List, f.values...)
+	}
+	if err := g.normalize(base, func(side string, k Permission, e *grantError) string {
+		return fmt.Sprintf("--%s-%s: %s", side, k, e)
+	}); err != nil {
+		return Grants{}, err
+	}
+	return g, nil
+}
+
+// normalize validates and normalizes every grant in place; name renders an
+// error's location (a flag, or a field of the settings file).
+func (g *Grants) normalize(base string, name func(side string, k Permission, e *grantError) string) error {
+	for _, side := range []struct {
+		name  string
+		perms *Permissions
+	}{{"allow", &g.Allow}, {"deny", &g.Deny}} {
+		for _, k := range AllPermissions {
+			gr := side.perms.Grant(k)
+			n, err := normalize(k, *gr, base)
+			var ge *grantError
+			if errors.As(err, &ge) {
+				return errors.New(name(side.name, k, ge))
+			} else if err != nil {
+				return err
 			}
-		case "allow-write":
-			if f.HasValue {
-				g.Write = append(g.Write, f.Values...)
-			} else {
-				g.WriteAll = true
-			}
-		case "allow-net":
-			g.Net = true
+			*gr = n
 		}
 	}
-	return g
+	return nil
 }

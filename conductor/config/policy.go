@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +56,7 @@ type Policy struct {
 	MCPConfig string // mcp-config.json of upstream servers
 	Deno      string // deno binary named by the administrator; "" = locate
 
-	Flags    []Flag // Deno permission flags from RUN_ARGS
+	Grants   Grants // the sandbox's permissions
 	AllowAll bool   // whether allow-all may be used at all
 	Packages packages.Allowlist
 
@@ -110,64 +111,151 @@ func Load(getenv func(string) string) (Policy, error) {
 	return build(home, s, getenv)
 }
 
-func load(getenv func(string) string) (Policy, error) {
-	var p Policy
+// field is one setting: the variable that overrides it and its name in the
+// settings file. Errors about a value say where the value came from.
+type field struct {
+	env, name string
+}
+
+// source tells, for one build, where each setting's value comes from.
+type source struct {
+	home   string
+	getenv func(string) string
+}
+
+// fromEnv reports whether the variable of f is set (and so wins over the file).
+func (s source) fromEnv(f field) bool { return s.getenv(f.env) != "" }
+
+// errorf builds an error about f's value, naming the variable or the file
+// and field it came from.
+func (s source) errorf(f field, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if s.fromEnv(f) || f.name == "" {
+		return fmt.Errorf("%s: %s", f.env, msg)
+	}
+	return fmt.Errorf("%s: %s: %s", SettingsPath(s.home), f.name, msg)
+}
+
+// The settings, by variable and settings-file field.
+var (
+	fWorkspace       = field{EnvWorkspace, "workspace"}
+	fRunArgs         = field{EnvRunArgs, "permissions"}
+	fAllowedPackages = field{EnvAllowedPackages, "allowedPackages"}
+	fDefaultTimeout  = field{EnvDefaultTimeout, "defaultTimeoutMs"}
+	fMaxTimeout      = field{EnvMaxTimeout, "maxTimeoutMs"}
+	fMaxMemoryMB     = field{EnvMaxMemoryMB, "maxMemoryMB"}
+	fMaxOutputBytes  = field{EnvMaxOutputBytes, "maxOutputBytes"}
+	fMaxConcurrency  = field{EnvMaxConcurrency, "maxConcurrency"}
+	fPoolSize        = field{EnvPoolSize, "poolSize"}
+	fMCPConfig       = field{EnvMCPConfig, "mcpConfig"}
+	fDeno            = field{EnvDeno, "deno"}
+	fAllowAll        = field{env: EnvAllowAll}
+	fConfinement     = field{env: EnvConfinement}
+	fPoolMaxIdleMB   = field{env: EnvPoolMaxIdleMB}
+	fPoolIdleTimeout = field{env: EnvPoolIdleTimeout}
+)
+
+// build makes the Policy from the settings file s and the environment,
+// whose variables win, field by field. Each value is read from where it
+// lives, in its own type: nothing is rendered to text and parsed again.
+func build(home string, s Settings, getenv func(string) string) (Policy, error) {
+	src := source{home: home, getenv: getenv}
+	p := Policy{Home: home, Settings: s}
 	var err error
-	if p.Home, err = homeDirFrom(getenv); err != nil {
+	path := func(f field, fileValue, def string) (string, error) {
+		v := fileValue
+		if src.fromEnv(f) {
+			v = getenv(f.env)
+		}
+		if v == "" {
+			return def, nil
+		}
+		abs, err := absPath(v, mustGetwd())
+		if err != nil {
+			return "", src.errorf(f, "%v", err)
+		}
+		return abs, nil
+	}
+	if p.Workspace, err = path(fWorkspace, s.Workspace, filepath.Join(home, "workspace")); err != nil {
 		return Policy{}, err
 	}
-	p.Workspace = filepath.Join(p.Home, "workspace")
-	if v := getenv(EnvWorkspace); v != "" {
-		if p.Workspace, err = absPath(v, mustGetwd()); err != nil {
-			return Policy{}, fmt.Errorf("%s: %w", EnvWorkspace, err)
-		}
+	if p.MCPConfig, err = path(fMCPConfig, s.MCPConfig, filepath.Join(home, "mcp-config.json")); err != nil {
+		return Policy{}, err
 	}
-	p.MCPConfig = filepath.Join(p.Home, "mcp-config.json")
-	if v := getenv(EnvMCPConfig); v != "" {
-		if p.MCPConfig, err = absPath(v, mustGetwd()); err != nil {
-			return Policy{}, fmt.Errorf("%s: %w", EnvMCPConfig, err)
-		}
-	}
-	if v := getenv(EnvDeno); v != "" {
-		if p.Deno, err = absPath(v, mustGetwd()); err != nil {
-			return Policy{}, fmt.Errorf("%s: %w", EnvDeno, err)
-		}
+	if p.Deno, err = path(fDeno, s.Deno, ""); err != nil {
+		return Policy{}, err
 	}
 	if p.AllowAll, err = boolVar(getenv, EnvAllowAll); err != nil {
 		return Policy{}, err
 	}
-	if p.Flags, err = ParseRunArgs(getenv(EnvRunArgs), p.Workspace); err != nil {
-		return Policy{}, fmt.Errorf("%s: %w", EnvRunArgs, err)
+	if src.fromEnv(fRunArgs) {
+		if p.Grants, err = ParseRunArgs(getenv(EnvRunArgs), p.Workspace); err != nil {
+			return Policy{}, src.errorf(fRunArgs, "%v", err)
+		}
+	} else {
+		p.Grants = Grants{Allow: s.Permissions}
+		err := p.Grants.normalize(p.Workspace, func(_ string, k Permission, e *grantError) string {
+			return fmt.Sprintf("%s: permissions.%s.list[%d]: %s", SettingsPath(home), k, e.index, e)
+		})
+		if err != nil {
+			return Policy{}, err
+		}
 	}
-	if GrantsOf(p.Flags).All && !p.AllowAll {
+	if p.Grants.All && !p.AllowAll {
 		return Policy{}, fmt.Errorf("%s: allow-all gives sandboxed code every permission; set %s=1 as well if you really mean it", EnvRunArgs, EnvAllowAll)
 	}
-	if p.Packages, err = packages.ParseAllowlist(getenv(EnvAllowedPackages)); err != nil {
-		return Policy{}, fmt.Errorf("%s: %w", EnvAllowedPackages, err)
+	if src.fromEnv(fAllowedPackages) {
+		p.Packages, err = packages.ParseAllowlist(getenv(EnvAllowedPackages))
+	} else {
+		p.Packages, err = packages.NewAllowlist(s.AllowedPackages)
 	}
-	ms := func(name string, def time.Duration) (time.Duration, error) {
-		n, err := intVar(getenv, name, int(def/time.Millisecond), 1, 24*3600*1000)
+	if err != nil {
+		return Policy{}, src.errorf(fAllowedPackages, "%v", err)
+	}
+	num := func(f field, fileValue, def, lo, hi int) (int, error) {
+		if src.fromEnv(f) {
+			return intVar(getenv, f.env, def, lo, hi)
+		}
+		if fileValue == 0 {
+			return def, nil
+		}
+		if fileValue < lo || fileValue > hi {
+			return 0, src.errorf(f, "%d is not a whole number from %d to %d", fileValue, lo, hi)
+		}
+		return fileValue, nil
+	}
+	ms := func(f field, fileValue int, def time.Duration) (time.Duration, error) {
+		n, err := num(f, fileValue, int(def/time.Millisecond), 1, 24*3600*1000)
 		return time.Duration(n) * time.Millisecond, err
 	}
-	if p.DefaultTimeout, err = ms(EnvDefaultTimeout, DefaultTimeout); err != nil {
+	if p.DefaultTimeout, err = ms(fDefaultTimeout, s.DefaultTimeoutMs, DefaultTimeout); err != nil {
 		return Policy{}, err
 	}
-	if p.MaxTimeout, err = ms(EnvMaxTimeout, DefaultMaxTimeout); err != nil {
+	if p.MaxTimeout, err = ms(fMaxTimeout, s.MaxTimeoutMs, DefaultMaxTimeout); err != nil {
 		return Policy{}, err
 	}
 	if p.DefaultTimeout > p.MaxTimeout {
-		return Policy{}, fmt.Errorf("%s (%d ms) is above %s (%d ms)", EnvDefaultTimeout, p.DefaultTimeout.Milliseconds(), EnvMaxTimeout, p.MaxTimeout.Milliseconds())
+		return Policy{}, src.errorf(fDefaultTimeout, "%d ms is above the maximum timeout (%d ms)", p.DefaultTimeout.Milliseconds(), p.MaxTimeout.Milliseconds())
 	}
-	if p.MaxMemoryMB, err = intVar(getenv, EnvMaxMemoryMB, DefaultMaxMemoryMB, 16, 1<<20); err != nil {
+	if p.MaxMemoryMB, err = num(fMaxMemoryMB, s.MaxMemoryMB, DefaultMaxMemoryMB, 16, 1<<20); err != nil {
 		return Policy{}, err
 	}
-	if p.MaxOutputBytes, err = intVar(getenv, EnvMaxOutputBytes, DefaultMaxOutputBytes, 1024, 1<<30); err != nil {
+	if p.MaxOutputBytes, err = num(fMaxOutputBytes, s.MaxOutputBytes, DefaultMaxOutputBytes, 1024, 1<<30); err != nil {
 		return Policy{}, err
 	}
-	if p.MaxConcurrency, err = intVar(getenv, EnvMaxConcurrency, DefaultMaxConcurrency, 1, 256); err != nil {
+	if p.MaxConcurrency, err = num(fMaxConcurrency, s.MaxConcurrency, DefaultMaxConcurrency, 1, 256); err != nil {
 		return Policy{}, err
 	}
-	if p.PoolSize, err = intVar(getenv, EnvPoolSize, DefaultPoolSize, 0, 64); err != nil {
+	p.PoolSize = DefaultPoolSize
+	switch {
+	case src.fromEnv(fPoolSize):
+		p.PoolSize, err = intVar(getenv, EnvPoolSize, DefaultPoolSize, 0, 64)
+	case s.PoolSize != nil && (*s.PoolSize < 0 || *s.PoolSize > 64):
+		err = src.errorf(fPoolSize, "%d is not a whole number from 0 to 64", *s.PoolSize)
+	case s.PoolSize != nil:
+		p.PoolSize = *s.PoolSize
+	}
+	if err != nil {
 		return Policy{}, err
 	}
 	if p.PoolMaxIdleMB, err = intVar(getenv, EnvPoolMaxIdleMB, DefaultPoolMaxIdleMB, 0, 1<<20); err != nil {
@@ -190,6 +278,20 @@ func load(getenv func(string) string) (Policy, error) {
 		p.Confinement = c
 	default:
 		return Policy{}, fmt.Errorf("%s: %q is not one of auto, require, off", EnvConfinement, c)
+	}
+	p.HTTPPort = s.HTTP.Port
+	if p.HTTPPort == 0 {
+		p.HTTPPort = DefaultHTTPPort
+	}
+	p.HTTPEnabled = !s.HTTP.Disabled
+	for _, k := range EnvVars {
+		if getenv(k) != "" {
+			p.FromEnv = append(p.FromEnv, k)
+		}
+	}
+	sort.Strings(p.FromEnv)
+	if err := p.checkGrantsAgainstProtected(); err != nil {
+		return Policy{}, err
 	}
 	return p, nil
 }
@@ -227,39 +329,3 @@ func mustGetwd() string {
 // AuditLog is the path of the append-only audit log.
 func (p Policy) AuditLog() string { return filepath.Join(p.Home, "logs", "audit.jsonl") }
 
-// ProtectedPaths are the conductor's own files and folders: sandboxed code may
-// never read or write them, even where the administrator's grants cover them.
-// The workspace is exempt when it lies inside Home.
-func (p Policy) ProtectedPaths() []string {
-	out := []string{p.MCPConfig}
-	if p.Deno != "" {
-		out = append(out, p.Deno)
-	}
-	if entries, err := os.ReadDir(p.Home); err == nil {
-		for _, e := range entries {
-			out = append(out, filepath.Join(p.Home, e.Name()))
-		}
-	}
-	for _, name := range []string{"settings.json", "mcp-config.json", "logs", "cache", "sandbox", "bin", "runtime", "backups", "http-token"} {
-		out = append(out, filepath.Join(p.Home, name))
-	}
-	if !within(p.Workspace, p.Home) {
-		out = append(out, p.Home)
-	}
-	var keep []string
-	seen := map[string]bool{}
-	for _, x := range out {
-		if seen[x] || x == p.Workspace || within(p.Workspace, x) {
-			continue
-		}
-		seen[x] = true
-		keep = append(keep, x)
-	}
-	return keep
-}
-
-// within reports whether path is dir or inside it.
-func within(path, dir string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}

@@ -24,26 +24,29 @@ func TestParseRunArgs(t *testing.T) {
 		{in: "allow-read=/a,allow-write=/a", want: []string{"--allow-read=/a", "--allow-write=/a"}},
 		{in: "allow-net=a.com,b.com", want: []string{"--allow-net=a.com,b.com"}},
 		{in: "allow-net=a.com,b.com,allow-env=HOME", want: []string{"--allow-net=a.com,b.com", "--allow-env=HOME"}},
-		{in: "--allow-net; allow-read=/x,/y", want: []string{"--allow-net", "--allow-read=/x,/y"}},
+		{in: "--allow-net; allow-read=/x,/y", want: []string{"--allow-read=/x,/y", "--allow-net"}},
 		{in: "allow-read=rel", want: []string{"--allow-read=/ws/rel"}},
 		{in: "A", want: []string{"--allow-all"}},
 		{in: "allow-everything", wantErr: "unknown permission flag"},
 		{in: "--inspect", wantErr: "unknown permission flag"},
 		{in: "allow-net,b.com", wantErr: "takes no list"},
 		{in: "allow-read=", wantErr: "empty list"},
+		{in: "allow-read=/a;deny-read=/a/secret", want: []string{"--allow-read=/a", "--deny-read=/a/secret"}},
+		{in: "allow-read=/a;allow-read=/b", want: []string{"--allow-read=/a,/b"}},
+		{in: "allow-net=a.invalid;allow-write", want: []string{"--allow-write", "--allow-net=a.invalid"}},
+		{in: "allow-net=exa mple.com", wantErr: "not a host"},
+		{in: "allow-env=HOME=1", wantErr: "not a variable name"},
+		{in: "allow-sys=everything", wantErr: "system APIs"},
 	}
 	for _, tt := range tests {
-		flags, err := ParseRunArgs(tt.in, "/ws")
+		g, err := ParseRunArgs(tt.in, "/ws")
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("ParseRunArgs(%q) error = %v, want %q", tt.in, err, tt.wantErr)
 			}
 			continue
 		}
-		var got []string
-		for _, f := range flags {
-			got = append(got, f.Arg())
-		}
+		got := g.DenoFlags()
 		if err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("ParseRunArgs(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
@@ -55,7 +58,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Workspace != "/h/workspace" || p.MCPConfig != "/h/mcp-config.json" || len(p.Flags) != 0 ||
+	if p.Workspace != "/h/workspace" || p.MCPConfig != "/h/mcp-config.json" || !p.Grants.IsZero() ||
 		p.DefaultTimeout != 30*time.Second || p.MaxTimeout != 300*time.Second || p.MaxMemoryMB != 512 ||
 		p.MaxOutputBytes != 1<<20 || p.Confinement != ConfineAuto || len(p.Packages.Entries()) != 0 {
 		t.Errorf("defaults = %+v", p)
@@ -87,7 +90,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		}
 	}
 	p, err := Load(env(map[string]string{EnvHome: "/h", EnvRunArgs: "allow-all", EnvAllowAll: "1"}))
-	if err != nil || !GrantsOf(p.Flags).All {
+	if err != nil || !p.Grants.All {
 		t.Errorf("allow-all with %s=1: %v", EnvAllowAll, err)
 	}
 }
@@ -98,18 +101,28 @@ func TestProtectedPaths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := p.ProtectedPaths()
-	for _, want := range []string{filepath.Join(home, "mcp-config.json"), filepath.Join(home, "logs"), "/opt/deno/deno"} {
+	var got []string
+	for _, x := range p.Protected() {
+		got = append(got, x.Path)
+		if x.Path == filepath.Join(home, "cache") && x.Access != NoWrite {
+			t.Errorf("the package cache must stay readable: %+v", x)
+		}
+	}
+	for _, want := range []string{filepath.Join(home, "mcp-config.json"), filepath.Join(home, "settings.json"), filepath.Join(home, "logs"), "/opt/deno/deno"} {
 		if !contains(got, want) {
-			t.Errorf("ProtectedPaths() = %v, missing %s", got, want)
+			t.Errorf("Protected() = %v, missing %s", got, want)
 		}
 	}
 	if contains(got, p.Workspace) || contains(got, home) {
-		t.Errorf("ProtectedPaths() = %v must not cover the workspace", got)
+		t.Errorf("Protected() = %v must not cover the workspace", got)
 	}
 	p.Workspace = "/elsewhere"
-	if !contains(p.ProtectedPaths(), home) {
-		t.Errorf("with the workspace outside, the whole home is protected")
+	got = nil
+	for _, x := range p.Protected() {
+		got = append(got, x.Path)
+	}
+	if !contains(got, home) {
+		t.Errorf("with the workspace outside, the whole home is protected: %v", got)
 	}
 }
 
@@ -144,17 +157,14 @@ func TestSettingsFileAndEnvOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var args []string
-	for _, f := range p.Flags {
-		args = append(args, f.Arg())
-	}
+	args := p.Grants.DenoFlags()
 	if strings.Join(args, " ") != "--allow-read=/data --allow-net=api.example.com,x.org --allow-env" || p.MaxMemoryMB != 256 ||
 		p.PoolSize != 0 || p.Workspace != s.Workspace || p.Packages.String() != "npm:axios@^1" || p.HTTPPort != 5555 || len(p.FromEnv) != 1 {
 		t.Errorf("from the file: %+v / %v", p, args)
 	}
 	// The environment wins, field by field, and says so.
 	p, err = Load(env(map[string]string{EnvHome: home, EnvMaxMemoryMB: "128", EnvRunArgs: ""}))
-	if err != nil || p.MaxMemoryMB != 128 || len(p.Flags) != 3 || !contains(p.FromEnv, EnvMaxMemoryMB) {
+	if err != nil || p.MaxMemoryMB != 128 || len(p.Grants.DenoFlags()) != 3 || !contains(p.FromEnv, EnvMaxMemoryMB) {
 		t.Errorf("env override: %v %+v", err, p)
 	}
 	// A second write keeps the previous file as a backup.

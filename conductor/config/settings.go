@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/tailscale/hujson"
@@ -44,6 +42,9 @@ type Permissions struct {
 	Run   Grant `json:"run"`   // programs
 	FFI   Grant `json:"ffi"`   // libraries
 	Sys   Grant `json:"sys"`   // APIs (hostname, osRelease, ...)
+	// Import lists hosts code may import modules from; rarely wanted: URL
+	// imports are refused without it.
+	Import Grant `json:"import,omitzero"`
 }
 
 // Grant is one permission: everything, a list, or (zero value) nothing.
@@ -110,96 +111,6 @@ func WriteSettings(home string, s Settings) error {
 		}
 	}
 	return atomicfile.Write(path, data, 0o600)
-}
-
-// asEnv renders the settings as the environment variables they stand for.
-func (s Settings) asEnv() map[string]string {
-	m := map[string]string{}
-	set := func(k, v string) {
-		if v != "" {
-			m[k] = v
-		}
-	}
-	num := func(k string, n int) {
-		if n != 0 {
-			m[k] = strconv.Itoa(n)
-		}
-	}
-	set(EnvWorkspace, s.Workspace)
-	set(EnvRunArgs, s.Permissions.runArgs())
-	set(EnvAllowedPackages, strings.Join(s.AllowedPackages, ","))
-	num(EnvDefaultTimeout, s.DefaultTimeoutMs)
-	num(EnvMaxTimeout, s.MaxTimeoutMs)
-	num(EnvMaxMemoryMB, s.MaxMemoryMB)
-	num(EnvMaxOutputBytes, s.MaxOutputBytes)
-	num(EnvMaxConcurrency, s.MaxConcurrency)
-	if s.PoolSize != nil {
-		m[EnvPoolSize] = strconv.Itoa(*s.PoolSize)
-	}
-	set(EnvMCPConfig, s.MCPConfig)
-	set(EnvDeno, s.Deno)
-	return m
-}
-
-// runArgs renders the grants in MCP_CONDUCTOR_RUN_ARGS form.
-func (p Permissions) runArgs() string {
-	var parts []string
-	for _, g := range []struct {
-		name  string
-		grant Grant
-	}{{"read", p.Read}, {"write", p.Write}, {"net", p.Net}, {"env", p.Env}, {"run", p.Run}, {"ffi", p.FFI}, {"sys", p.Sys}} {
-		switch {
-		case g.grant.All:
-			parts = append(parts, "allow-"+g.name)
-		case len(g.grant.List) > 0:
-			parts = append(parts, "allow-"+g.name+"="+strings.Join(g.grant.List, ","))
-		}
-	}
-	return strings.Join(parts, ";")
-}
-
-// settingsFields names the settings field behind each variable, for errors.
-var settingsFields = map[string]string{
-	EnvWorkspace: "workspace", EnvRunArgs: "permissions", EnvAllowedPackages: "allowedPackages",
-	EnvDefaultTimeout: "defaultTimeoutMs", EnvMaxTimeout: "maxTimeoutMs", EnvMaxMemoryMB: "maxMemoryMB",
-	EnvMaxOutputBytes: "maxOutputBytes", EnvMaxConcurrency: "maxConcurrency", EnvPoolSize: "poolSize",
-	EnvMCPConfig: "mcpConfig", EnvDeno: "deno",
-}
-
-// build makes the Policy from settings, with environment variables winning.
-func build(home string, s Settings, getenv func(string) string) (Policy, error) {
-	fromFile := s.asEnv()
-	merged := func(k string) string {
-		if k == EnvHome {
-			return home
-		}
-		if v := getenv(k); v != "" {
-			return v
-		}
-		return fromFile[k]
-	}
-	p, err := load(merged)
-	if err != nil {
-		for k, field := range settingsFields {
-			if getenv(k) == "" && fromFile[k] != "" && strings.HasPrefix(err.Error(), k+":") {
-				return Policy{}, fmt.Errorf("%s: %s: %s", SettingsPath(home), field, strings.TrimPrefix(err.Error(), k+": "))
-			}
-		}
-		return Policy{}, err
-	}
-	p.Settings = s
-	for _, k := range EnvVars {
-		if getenv(k) != "" {
-			p.FromEnv = append(p.FromEnv, k)
-		}
-	}
-	sort.Strings(p.FromEnv)
-	p.HTTPPort = s.HTTP.Port
-	if p.HTTPPort == 0 {
-		p.HTTPPort = DefaultHTTPPort
-	}
-	p.HTTPEnabled = !s.HTTP.Disabled
-	return p, nil
 }
 
 // EnvVars lists every variable the conductor reads.

@@ -22,23 +22,46 @@ const DefaultAllowlist = ""
 func ParseAllowlist(s string) (Allowlist, error) {
 	al := Allowlist{byKey: map[string]Spec{}}
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == ';' }) {
-		sp, err := ParseSpec(f)
-		if err != nil {
+		if err := al.add(f); err != nil {
 			return Allowlist{}, err
 		}
-		if sp.Version == "" {
-			return Allowlist{}, fmt.Errorf("%q: pin a version (for example %s@^1)", f, sp)
-		}
-		if sp.Subpath != "" {
-			return Allowlist{}, fmt.Errorf("%q: list the package, not a subpath", f)
-		}
-		k := key(sp)
-		if prev, dup := al.byKey[k]; dup && prev.Version != sp.Version {
-			return Allowlist{}, fmt.Errorf("%q: %s is listed twice with different versions", f, k)
-		}
-		al.byKey[k] = sp
 	}
 	return al, nil
+}
+
+// NewAllowlist builds the allowlist from entries given one by one (the
+// settings file's list): each entry is exactly one package, so a separator
+// inside an entry is an error, never a second package.
+func NewAllowlist(entries []string) (Allowlist, error) {
+	al := Allowlist{byKey: map[string]Spec{}}
+	for _, e := range entries {
+		if strings.ContainsAny(e, ", \t\n;") {
+			return Allowlist{}, fmt.Errorf("%q: one package per entry (it holds a separator)", e)
+		}
+		if err := al.add(e); err != nil {
+			return Allowlist{}, err
+		}
+	}
+	return al, nil
+}
+
+func (al Allowlist) add(f string) error {
+	sp, err := ParseSpec(f)
+	if err != nil {
+		return err
+	}
+	if sp.Version == "" {
+		return fmt.Errorf("%q: pin a version (for example %s@^1)", f, sp)
+	}
+	if sp.Subpath != "" {
+		return fmt.Errorf("%q: list the package, not a subpath", f)
+	}
+	k := key(sp)
+	if prev, dup := al.byKey[k]; dup && prev.Version != sp.Version {
+		return fmt.Errorf("%q: %s is listed twice with different versions", f, k)
+	}
+	al.byKey[k] = sp
+	return nil
 }
 
 func key(s Spec) string { return string(s.Registry) + ":" + s.Name }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os/exec"
 	"runtime"
-	"syscall"
 
+	"github.com/landlock-lsm/go-landlock/landlock"
 	llsys "github.com/landlock-lsm/go-landlock/landlock/syscall"
 	"golang.org/x/sys/unix"
 )
@@ -21,31 +21,65 @@ func (platformConfinement) Available() (bool, string) {
 	return true, fmt.Sprintf("Landlock ABI %d", v)
 }
 
-// startConfined starts cmd confined by spec. Landlock restricts the calling
-// thread and what it forks, so the restriction is applied to a fresh OS
-// thread that then starts the child and is never reused: its goroutine exits
-// while locked, which ends the thread (and the Go runtime creates new
-// threads from a clean template thread, never from a locked one). The
-// conductor's other threads stay unrestricted. Resource limits are set on
-// the child right after it starts; it runs no code of the job before that,
-// since the job is only sent once the process is handed out. cmd's streams
-// must be open files or pipes: a file Start opened itself (/dev/null for a
-// nil stream) would be opened by the confined thread.
+// landlockABI is the kernel's Landlock ABI version; 0 without Landlock.
+func landlockABI() int {
+	v, err := llsys.LandlockGetABIVersion()
+	if err != nil {
+		return 0
+	}
+	return v
+}
+
+// startConfined starts cmd confined by spec. Every restriction below
+// applies to the calling thread and what it forks, so it is applied to a
+// fresh OS thread that then starts the child and is never reused: its
+// goroutine exits while locked, which ends the thread (and the Go runtime
+// creates new threads from a clean template thread, never from a locked
+// one). The conductor's other threads stay unrestricted. On that thread,
+// whoever runs the conductor (root included):
+//
+//   - no_new_privs is set, so no set-user-ID program or file capability can
+//     give the child privileges back;
+//   - every capability is dropped (bounding, ambient, inheritable,
+//     permitted, effective sets);
+//   - the Landlock ruleset (when spec.Confine) limits files, TCP and IPC;
+//   - a seccomp filter limits which sockets can be made (see socketPolicy).
+//
+// Resource limits are set on the child right after it starts; it runs no
+// code of the job before that, since the job is only sent once the
+// process is handed out. cmd's streams must be open files or pipes: a file
+// Start opened itself (/dev/null for a nil stream) would be opened by the
+// confined thread.
 func startConfined(cmd *exec.Cmd, spec LaunchSpec) error {
+	abi := landlockABI()
+	rulesetFD, flags := -1, uint32(0)
 	if spec.Confine {
-		errc := make(chan error, 1)
-		go func() {
-			runtime.LockOSThread() // never unlocked: the thread dies with this goroutine
-			if err := restrictThread(spec); err != nil {
-				errc <- err
-				return
-			}
-			errc <- cmd.Start()
-		}()
-		if err := <-errc; err != nil {
+		fd, fl, err := landlockRuleset(spec)
+		if err != nil {
 			return err
 		}
-	} else if err := cmd.Start(); err != nil {
+		if fd < 0 && spec.Require {
+			return errors.New("landlock is unavailable on this kernel")
+		}
+		if fd >= 0 {
+			defer unix.Close(fd)
+		}
+		rulesetFD, flags = fd, fl
+	}
+	filter, err := socketFilter(socketPolicy(spec, abi))
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread dies with this goroutine
+		if err := lockDownThread(rulesetFD, flags, filter); err != nil {
+			errc <- err
+			return
+		}
+		errc <- cmd.Start()
+	}()
+	if err := <-errc; err != nil {
 		return err
 	}
 	if err := setLimits(cmd.Process.Pid, spec); err != nil {
@@ -56,91 +90,85 @@ func startConfined(cmd *exec.Cmd, spec LaunchSpec) error {
 	return nil
 }
 
-// Access rights, by what they apply to.
-const (
-	fsRead     = llsys.AccessFSExecute | llsys.AccessFSReadFile | llsys.AccessFSReadDir
-	fsFileRead = llsys.AccessFSExecute | llsys.AccessFSReadFile
-	fsFileRW   = llsys.AccessFSExecute | llsys.AccessFSReadFile | llsys.AccessFSWriteFile |
-		llsys.AccessFSTruncate | llsys.AccessFSIoctlDev
-)
-
-// handled returns the rights this kernel's Landlock ABI can enforce: every
-// one it knows is handled, so anything not granted below is denied.
-func handled(abi int) (fs, net, scoped uint64) {
-	fsBits := map[int]uint{1: 13, 2: 14, 3: 15, 4: 15, 5: 16, 6: 16, 7: 16, 8: 16}[abi]
-	if abi >= 9 {
-		fsBits = 17
+// landlockRuleset builds spec's rules with go-landlock, in best-effort mode:
+// every access right this kernel's ABI knows is handled, so anything not
+// granted is denied; rights newer than the kernel are dropped. Without
+// allow-net the network rights are handled with no rule (no TCP, and no UDP
+// from ABI 10 on); with it the kernel leaves the network to Deno's host
+// list. The returned descriptor (or -1 without Landlock) is enforced later,
+// on the starting thread.
+func landlockRuleset(spec LaunchSpec) (int, uint32, error) {
+	cfg := landlock.V11.BestEffort()
+	if !spec.NoNet {
+		cfg.HandledAccessNet = 0
 	}
-	fs = 1<<fsBits - 1
-	switch {
-	case abi >= 10:
-		net = 1<<4 - 1
-	case abi >= 4:
-		net = 1<<2 - 1
+	// Moving files between granted folders needs "refer", which ABI 1
+	// cannot grant (asking for it there would disable Landlock altogether).
+	rw := func(paths []string) landlock.FSRule {
+		r := landlock.RWDirs(paths...).IgnoreIfMissing()
+		if landlockABI() >= 2 {
+			r = r.WithRefer()
+		}
+		return r
 	}
-	if abi >= 6 {
-		scoped = llsys.ScopeAbstractUnixSocket | llsys.ScopeSignal
+	rules := []landlock.Rule{
+		landlock.RODirs(spec.ReadDirs...).IgnoreIfMissing(),
+		landlock.ROFiles(spec.ReadFiles...).IgnoreIfMissing(),
+		rw(spec.RWDirs),
+		landlock.RWFiles(spec.RWFiles...).WithIoctlDev().IgnoreIfMissing(),
+		// Unix sockets in folders the administrator granted for writing
+		// (enforced from ABI 9; below it, seccomp refuses unix sockets).
+		rw(spec.GrantedRWDirs).WithResolveUnix(),
 	}
-	return fs, net, scoped
+	fd, flags, err := cfg.NewRulesetFD(rules...)
+	if err != nil {
+		return -1, 0, fmt.Errorf("landlock ruleset: %w", err)
+	}
+	return fd, flags, nil
 }
 
-// restrictThread applies spec's Landlock rules to the calling OS thread.
-func restrictThread(spec LaunchSpec) error {
-	abi, err := llsys.LandlockGetABIVersion()
-	if err != nil || abi < 1 {
-		if spec.Require {
-			return fmt.Errorf("landlock unavailable: %v", err)
-		}
-		return nil
-	}
-	fs, net, scoped := handled(abi)
-	attr := llsys.RulesetAttr{HandledAccessFS: fs, Scoped: scoped}
-	if spec.NoNet {
-		attr.HandledAccessNet = net // handled with no rule: no TCP (or UDP) at all
-	}
-	rs, err := llsys.LandlockCreateRuleset(&attr, 0)
-	if err != nil {
-		return fmt.Errorf("landlock ruleset: %w", err)
-	}
-	defer syscall.Close(rs)
-	add := func(paths []string, access uint64) error {
-		for _, p := range paths {
-			fd, err := unix.Open(p, unix.O_PATH|unix.O_CLOEXEC, 0)
-			if errors.Is(err, unix.ENOENT) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("landlock rule for %s: %w", p, err)
-			}
-			err = llsys.LandlockAddPathBeneathRule(rs, &llsys.PathBeneathAttr{AllowedAccess: access & fs, ParentFd: fd}, 0)
-			unix.Close(fd)
-			if err != nil {
-				return fmt.Errorf("landlock rule for %s: %w", p, err)
-			}
-		}
-		return nil
-	}
-	for _, r := range []struct {
-		paths  []string
-		access uint64
-	}{
-		{spec.ReadDirs, fsRead},
-		{spec.ReadFiles, fsFileRead},
-		{spec.RWDirs, fs},
-		{spec.RWFiles, fsFileRW},
-	} {
-		if err := add(r.paths, r.access); err != nil {
-			return err
-		}
-	}
-	// no_new_privs and the restriction both apply to this thread only.
+// lockDownThread restricts the calling (locked) thread; see startConfined.
+func lockDownThread(rulesetFD int, flags uint32, filter *unix.SockFprog) error {
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 		return fmt.Errorf("no_new_privs: %w", err)
 	}
-	if err := llsys.LandlockRestrictSelf(rs, 0); err != nil {
-		return fmt.Errorf("landlock restrict: %w", err)
+	if err := dropCapabilities(); err != nil {
+		return fmt.Errorf("drop capabilities: %w", err)
+	}
+	if rulesetFD >= 0 {
+		if err := llsys.LandlockRestrictSelf(rulesetFD, flags); err != nil {
+			return fmt.Errorf("landlock restrict: %w", err)
+		}
+	}
+	if err := loadFilter(filter); err != nil {
+		return fmt.Errorf("seccomp: %w", err)
 	}
 	return nil
+}
+
+// dropCapabilities empties every capability set of the calling thread. The
+// bounding set can only be lowered with CAP_SETPCAP; a thread without it
+// has no capabilities to lose there, and no_new_privs keeps exec from
+// adding any.
+func dropCapabilities() error {
+	for c := 0; ; c++ {
+		err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0)
+		if errors.Is(err, unix.EINVAL) {
+			break // past the last capability this kernel knows
+		}
+		if errors.Is(err, unix.EPERM) {
+			break // no CAP_SETPCAP: nothing to drop from the bounding set
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil && !errors.Is(err, unix.EINVAL) {
+		return err
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	return unix.Capset(&hdr, &data[0])
 }
 
 // setLimits caps the child's data segment (which on Linux includes every

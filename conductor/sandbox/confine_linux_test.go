@@ -10,25 +10,6 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
 
-func TestHandledRights(t *testing.T) {
-	for _, tt := range []struct {
-		abi             int
-		fs, net, scoped uint64
-	}{
-		{1, 1<<13 - 1, 0, 0},
-		{4, 1<<15 - 1, 3, 0},
-		{6, 1<<16 - 1, 3, 3},
-		{7, 1<<16 - 1, 3, 3},
-		{9, 1<<17 - 1, 3, 3},
-		{11, 1<<17 - 1, 15, 3},
-	} {
-		fs, net, scoped := handled(tt.abi)
-		if fs != tt.fs || net != tt.net || scoped != tt.scoped {
-			t.Errorf("handled(%d) = %b %b %b, want %b %b %b", tt.abi, fs, net, scoped, tt.fs, tt.net, tt.scoped)
-		}
-	}
-}
-
 // Confining a child must not confine the conductor: the restriction is
 // applied to a thread that starts the child and then ends.
 func TestConfinementStaysInTheChild(t *testing.T) {

@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
 
 //go:embed bootstrap.js
@@ -22,6 +22,13 @@ type Options struct {
 	Deno string // the Deno binary to run
 	// Warn receives one-time warnings (for example: no kernel confinement).
 	Warn func(string)
+	// Protect lists more places code must never change or read, besides
+	// the policy's own (for example: the programs of upstream MCP servers,
+	// which the conductor runs unconfined).
+	Protect []config.Protected
+	// Getenv reads the conductor's environment, for the variables the
+	// administrator passes to the sandbox by name; nil means os.Getenv.
+	Getenv func(string) string
 }
 
 // Env is the fixed part of every execution: command line, environment and
@@ -29,9 +36,8 @@ type Options struct {
 type Env struct {
 	Spec        LaunchSpec // kernel confinement and limits
 	Deno        string
-	Flags       []string // deno run flags, before the bootstrap
 	Bootstrap   string
-	Vars        []string // the child's whole environment
+	Vars        []string // the child's environment, but for DENO_DIR and TMPDIR
 	Dir         string   // the child's working folder (the workspace)
 	Confined    bool     // kernel confinement is applied
 	Confinement string   // description for status displays
@@ -39,36 +45,59 @@ type Env struct {
 	// read/write access, removed after the execution. Only when the
 	// administrator lets code write files at all.
 	PrivateTmp bool
+
+	base    []string      // deno run flags before the permissions
+	grants  config.Grants // the permissions, with the protected places denied
+	cache   string        // the shared package cache
+	protect protection
+	writes  []string // folders code may write, as granted
 }
 
-// withPath grants path through the flag named name ("--allow-read"). Deno
-// keeps only the last occurrence of a flag, so the path joins an existing
-// list; a flag granting everything already covers it.
-func withPath(flags []string, name, path string) []string {
-	out := append([]string(nil), flags...)
-	for i, f := range out {
-		switch {
-		case f == name:
-			return out
-		case strings.HasPrefix(f, name+"="):
-			out[i] = f + "," + path
-			return out
+// Flags returns the deno run flags of a process without a private folder.
+func (e Env) Flags() []string { return e.flags(nil) }
+
+func (e Env) flags(run *runDir) []string {
+	g := e.grants
+	if run != nil && run.tmp != "" {
+		for _, k := range []config.Permission{config.PermRead, config.PermWrite} {
+			gr := g.Allow.Grant(k)
+			if !gr.All {
+				gr.List = append(append([]string(nil), gr.List...), run.tmp)
+			}
 		}
 	}
-	return append(out, name+"="+path)
+	return append(append([]string(nil), e.base...), g.DenoFlags()...)
 }
 
 // argv is the command line, confinement and environment of one sandbox
-// process; tmp, if set, is its private temporary folder.
-func (e Env) argv(tmp string) ([]string, LaunchSpec, []string) {
-	spec, flags, vars := e.Spec, e.Flags, e.Vars
-	if tmp != "" {
-		spec.RWDirs = append(append([]string(nil), spec.RWDirs...), tmp)
-		flags = withPath(withPath(flags, "--allow-read", tmp), "--allow-write", tmp)
-		vars = append(append([]string(nil), vars...), "TMPDIR="+tmp)
+// process with its private folder.
+func (e Env) argv(run *runDir) ([]string, LaunchSpec, []string) {
+	spec, vars := e.Spec, append([]string(nil), e.Vars...)
+	spec.RWDirs = append(append([]string(nil), spec.RWDirs...), run.root)
+	vars = append(vars, "DENO_DIR="+run.denoDir)
+	if run.tmp != "" {
+		vars = append(vars, "TMPDIR="+run.tmp, "TMP="+run.tmp, "TEMP="+run.tmp)
 	}
-	argv := append([]string{e.Deno}, flags...)
+	argv := append([]string{e.Deno}, e.flags(run)...)
 	return append(argv, e.Bootstrap), spec, vars
+}
+
+// MayWrite reports whether code under this Env could change path, judged by
+// what path leads to now against the protection computed when the Env was
+// built. The conductor refuses to load configuration for which it is true.
+func (e Env) MayWrite(path string) bool {
+	for _, root := range e.writes {
+		if _, ok := pathid.Within(path, root); !ok {
+			continue
+		}
+		if !e.Confined {
+			return true // Deno alone checks spellings: any alias may lead here
+		}
+		if _, carved := e.protect.covers(path); !carved {
+			return true
+		}
+	}
+	return false
 }
 
 // New prepares a Runner: it creates the workspace and the conductor-owned
@@ -77,12 +106,19 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if opts.Deno == "" {
 		return nil, fmt.Errorf("no Deno binary: set %s or run `mcp-conductor deno install`", config.EnvDeno)
 	}
-	for _, d := range []string{p.Home, p.Workspace, filepath.Join(p.Home, "sandbox"), filepath.Join(p.Home, "cache", "deno")} {
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	sandboxDir := filepath.Join(p.Home, "sandbox")
+	denoDir := filepath.Join(p.Home, "cache", "deno")
+	// The shared parts of the cache exist before any process links them, so
+	// a process started before a package is installed still sees it.
+	for _, d := range []string{p.Home, p.Workspace, sandboxDir, denoDir, filepath.Join(denoDir, "npm"), filepath.Join(denoDir, "remote")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("create %s: %w", d, err)
 		}
 	}
-	sandboxDir := filepath.Join(p.Home, "sandbox")
+	sweepRunDirs()
 	boot, err := writeOnce(sandboxDir, "bootstrap", ".js", bootstrapJS)
 	if err != nil {
 		return nil, fmt.Errorf("write sandbox bootstrap: %w", err)
@@ -91,8 +127,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("write sandbox import map: %w", err)
 	}
-	denoDir := filepath.Join(p.Home, "cache", "deno")
-	env, err := buildEnv(p, opts.Deno, boot, importMap, denoDir)
+	env, err := buildEnv(p, opts, boot, importMap, denoDir)
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +139,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		env:       env,
 		installer: packages.NewInstaller(opts.Deno, denoDir, p.Workspace, p.JSRURL),
 		slots:     make(chan struct{}, p.MaxConcurrency),
+		live:      map[*process]bool{},
 	}
 	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn)
 	return r, nil
@@ -112,30 +148,28 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 // Env returns the sandbox's fixed command line and environment.
 func (r *Runner) Env() Env { return r.env }
 
+// MayWrite reports whether sandboxed code could change path (see Env.MayWrite).
+func (r *Runner) MayWrite(path string) bool { return r.env.MayWrite(path) }
+
 // Waiting reports how many pre-started processes wait for a job.
 func (r *Runner) Waiting() int { return r.pool.waiting() }
 
-// Close stops the pre-started processes.
-func (r *Runner) Close() { r.pool.close() }
-
 func (r *Runner) spawn() (*process, error) {
-	tmp := ""
-	if r.env.PrivateTmp {
-		var err error
-		if tmp, err = os.MkdirTemp("", "mcp-conductor-run-"); err != nil {
-			return nil, fmt.Errorf("private temporary folder: %w", err)
-		}
+	run, err := newRunDir(r.env.cache, r.env.PrivateTmp)
+	if err != nil {
+		return nil, err
 	}
-	argv, spec, vars := r.env.argv(tmp)
-	p, err := startProcess(argv, spec, r.env.Dir, vars, r.policy.MaxOutputBytes, func() {
-		if tmp != "" {
-			os.RemoveAll(tmp)
-		}
-	})
-	if err != nil && tmp != "" {
-		os.RemoveAll(tmp)
+	argv, spec, vars := r.env.argv(run)
+	p, err := startProcess(argv, spec, r.env.Dir, vars, r.policy.MaxOutputBytes, run.remove)
+	if err != nil {
+		run.remove()
+		return nil, err
 	}
-	return p, err
+	if !r.track(p) {
+		p.stop()
+		return nil, errClosed
+	}
+	return p, nil
 }
 
 // writeOnce stores content in dir under a name derived from its hash, so
@@ -164,57 +198,76 @@ func writeOnce(dir, prefix, ext string, content []byte) (string, error) {
 	return path, os.Rename(f.Name(), path)
 }
 
-func buildEnv(p config.Policy, deno, boot, importMap, denoDir string) (Env, error) {
-	grants := config.GrantsOf(p.Flags)
-	// The conductor's files, and the Deno binary wherever it was found.
-	protected := append(p.ProtectedPaths(), deno)
-	// The package cache is conductor-owned: readable by Deno's module loader,
-	// never writable by code.
-	var denyRead []string
-	for _, x := range protected {
-		if x != denoDir && x != filepath.Dir(denoDir) {
-			denyRead = append(denyRead, x)
-		}
-	}
-	flags := []string{
-		"run", "--no-prompt", "--no-config", "--no-lock", "--quiet", "--cached-only", "--import-map=" + importMap,
-		fmt.Sprintf("--v8-flags=--max-old-space-size=%d", p.MaxMemoryMB),
-	}
-	hasImport := false
-	for _, f := range p.Flags {
-		flags = append(flags, f.Arg())
-		hasImport = hasImport || f.Name == "allow-import"
-	}
+func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (Env, error) {
+	// The conductor's files, the Deno binary wherever it was found, and
+	// what the caller adds.
+	items := append(p.Protected(), config.Protected{Path: opts.Deno, Access: config.NoAccess, What: "the Deno binary"})
+	items = append(items, opts.Protect...)
+	pr := newProtection(items)
+
+	g := p.Grants
 	switch {
-	case hasImport:
+	case g.Has(config.PermImport):
 	case hasJSR(p.Packages):
 		// JSR modules are remote modules: they need import permission for
 		// the registry's host, even from the cache. --cached-only keeps
 		// anything not installed by the conductor out.
-		flags = append(flags, "--allow-import="+jsrHost(p.JSRURL))
+		g.Allow.Import = config.Grant{List: []string{jsrHost(p.JSRURL)}}
 	default:
-		flags = append(flags, "--deny-import")
+		g.Deny.Import = config.Grant{All: true}
 	}
-	flags = append(flags, "--deny-read="+strings.Join(denyRead, ","), "--deny-write="+strings.Join(protected, ","))
+	// The package cache is conductor-owned: readable by Deno's module
+	// loader, never writable by code.
+	g.Deny.Read.List = append(append([]string(nil), g.Deny.Read.List...), pr.deny(false)...)
+	g.Deny.Write.List = append(append([]string(nil), g.Deny.Write.List...), pr.deny(true)...)
 
-	spec := LaunchSpec{
+	env := Env{
+		Dir: p.Workspace, Deno: opts.Deno, Bootstrap: boot, cache: denoDir, protect: pr, grants: g,
+		PrivateTmp: g.Has(config.PermWrite),
+		base: []string{
+			"run", "--no-prompt", "--no-config", "--no-lock", "--no-code-cache", "--quiet", "--cached-only", "--import-map=" + importMap,
+			fmt.Sprintf("--v8-flags=--max-old-space-size=%d", p.MaxMemoryMB),
+		},
 		// Off-heap memory (ArrayBuffers) is capped too: the heap limit plus
 		// room for Deno's own reservations.
-		DataLimit: uint64(p.MaxMemoryMB+1024) << 20,
+		Spec: LaunchSpec{DataLimit: uint64(p.MaxMemoryMB+1024) << 20},
 	}
+	reads, writes := grantedRoots(g)
+	env.writes = writes
 	ok, desc := KernelConfinement().Available()
-	env := Env{Dir: p.Workspace, Confinement: desc, Deno: deno, Flags: flags, Bootstrap: boot,
-		PrivateTmp: grants.WriteAll || grants.All || len(grants.Write) > 0}
+	env.Confinement = desc
 	switch {
 	case p.Confinement == config.ConfineOff:
 		env.Confinement = "off (" + config.EnvConfinement + "=off)"
 	case !ok && p.Confinement == config.ConfineRequire:
 		return Env{}, fmt.Errorf("%s=require, but %s", config.EnvConfinement, desc)
 	case ok:
-		spec.Confine, spec.Require, env.Confined = true, true, true
-		fillRules(&spec, p, grants, protected, deno, []string{boot, importMap}, denoDir)
+		env.Spec.Confine, env.Spec.Require, env.Confined = true, true, true
+		env.Spec.Filter = true
+		fillRules(&env.Spec, pr, reads, writes, g, opts.Deno, []string{boot, importMap}, denoDir)
 	}
-	env.Spec = spec
-	env.Vars = childEnv(p, denoDir)
+	if p.Confinement != config.ConfineOff {
+		env.Spec.Filter = true
+		env.Spec.NoNet, env.Spec.Sys = !g.Has(config.PermNet), g.Has(config.PermSys)
+	}
+	if !env.Confined {
+		if err := pr.refuseUnconfined(reads, writes, env.Confinement); err != nil {
+			return Env{}, err
+		}
+	}
+	env.Vars = childEnv(p, opts.Getenv)
 	return env, nil
+}
+
+// grantedRoots are the folders the grants open for reading and for writing
+// ("/" for everything).
+func grantedRoots(g config.Grants) (read, write []string) {
+	read, write = g.Allow.Read.List, g.Allow.Write.List
+	if g.Everything(config.PermRead) {
+		read = []string{string(filepath.Separator)}
+	}
+	if g.Everything(config.PermWrite) {
+		write = []string{string(filepath.Separator)}
+	}
+	return read, write
 }

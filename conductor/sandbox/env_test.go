@@ -1,21 +1,86 @@
 package sandbox
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 )
 
-func TestWithPath(t *testing.T) {
+// A process's private temporary folder joins the write grants as a value
+// of the one flag Deno reads, never as a second flag (Deno keeps only the
+// last occurrence of a flag).
+func TestPrivateTmpJoinsTheGrants(t *testing.T) {
 	for _, tt := range []struct {
-		flags []string
-		want  string
+		grants config.Grants
+		want   []string
 	}{
-		{[]string{"run", "--allow-net"}, "run --allow-net --allow-read=/t"},
-		{[]string{"run", "--allow-read"}, "run --allow-read"},
-		{[]string{"run", "--allow-read=/a,/b", "--allow-read-x"}, "run --allow-read=/a,/b,/t --allow-read-x"},
+		{config.Grants{Allow: config.Permissions{Write: config.Grant{List: []string{"/w"}}}}, []string{"--allow-read=/t", "--allow-write=/w,/t"}},
+		{config.Grants{Allow: config.Permissions{Read: config.Grant{All: true}, Write: config.Grant{List: []string{"/w"}}}}, []string{"--allow-read", "--allow-write=/w,/t"}},
 	} {
-		if got := strings.Join(withPath(tt.flags, "--allow-read", "/t"), " "); got != tt.want {
-			t.Errorf("withPath(%q) = %q, want %q", tt.flags, got, tt.want)
+		e := Env{grants: tt.grants}
+		if got := e.flags(&runDir{tmp: "/t"}); !slices.Equal(got, tt.want) {
+			t.Errorf("flags(%+v) = %q, want %q", tt.grants, got, tt.want)
 		}
+		if got := e.Flags(); slices.Contains(got, "/t") || strings.Contains(strings.Join(got, " "), "/t") {
+			t.Errorf("without a private folder: %q", got)
+		}
+	}
+}
+
+func TestRunDir(t *testing.T) {
+	cache := t.TempDir()
+	for _, d := range []string{"npm", "remote", "location_data", "gen"} {
+		if err := os.Mkdir(filepath.Join(cache, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(cache, "dep_analysis_cache_v2"), []byte("db"), 0o600)
+	r, err := newRunDir(cache, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, shared := range map[string]bool{"npm": true, "remote": true, "location_data": false, "gen": false, "dep_analysis_cache_v2": false} {
+		target, err := os.Readlink(filepath.Join(r.denoDir, name))
+		if shared != (err == nil && target == filepath.Join(cache, name)) {
+			t.Errorf("%s: link %q, %v; shared want %v", name, target, err, shared)
+		}
+	}
+	if st, err := os.Stat(r.tmp); err != nil || !st.IsDir() {
+		t.Errorf("tmp: %v", err)
+	}
+	if !strings.HasPrefix(filepath.Base(r.root), runDirPrefix+strconv.Itoa(os.Getpid())+"-") {
+		t.Errorf("name %s does not carry the conductor's pid", r.root)
+	}
+	r.remove()
+	if _, err := os.Stat(r.root); !os.IsNotExist(err) {
+		t.Errorf("not removed: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "npm")); err != nil {
+		t.Errorf("removing the private folder touched the cache: %v", err)
+	}
+}
+
+// A folder left by a conductor that died is removed at the next start; one
+// of a running conductor is not.
+func TestSweepRunDirs(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	dead := filepath.Join(os.TempDir(), runDirPrefix+"999999999-x")
+	alive := filepath.Join(os.TempDir(), runDirPrefix+strconv.Itoa(os.Getppid())+"-x")
+	for _, d := range []string{dead, alive} {
+		if err := os.MkdirAll(filepath.Join(d, "deno"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweepRunDirs()
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("a dead conductor's folder stayed: %v", err)
+	}
+	if _, err := os.Stat(alive); err != nil {
+		t.Errorf("a live conductor's folder went: %v", err)
 	}
 }

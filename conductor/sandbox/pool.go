@@ -29,9 +29,10 @@ type pool struct {
 	lastUsed time.Time
 	drained  bool // emptied for idleness; refilled by the next get
 
-	ctx   context.Context
-	stop  context.CancelFunc
-	wants chan struct{}
+	ctx     context.Context
+	stop    context.CancelFunc
+	wants   chan struct{}
+	filling sync.WaitGroup // the background filler
 }
 
 func newPool(ctx context.Context, opts PoolOptions, spawn func() (*process, error)) *pool {
@@ -39,7 +40,8 @@ func newPool(ctx context.Context, opts PoolOptions, spawn func() (*process, erro
 	p := &pool{opts: opts, spawn: spawn, ready: make(chan *process, max(opts.Size, 1)),
 		ctx: ctx, stop: cancel, wants: make(chan struct{}, 1), lastUsed: time.Now()}
 	if opts.Size > 0 {
-		go p.fill()
+		p.filling.Add(1)
+		go func() { defer p.filling.Done(); p.fill() }()
 		p.kick()
 	}
 	return p
@@ -189,6 +191,7 @@ func (p *pool) close() {
 	p.closed = true
 	p.mu.Unlock()
 	p.stop()
+	p.filling.Wait() // a process being started is stopped by the filler itself
 	p.stopWaiting()
 }
 

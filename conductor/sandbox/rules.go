@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
 
 // importMapFor pins every allowlisted package: "npm:axios", "axios" and their
@@ -29,28 +31,43 @@ func importMapFor(al packages.Allowlist) []byte {
 	return b
 }
 
+// systemReadDirs and systemReadFiles are what Deno (and, with allow-run,
+// the programs it starts) need to run: libraries, programs, time zones,
+// name resolution and the public certificate stores. Private keys
+// (/etc/ssl/private, /etc/pki/tls/private) are deliberately absent.
+var (
+	systemReadDirs = []string{"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ssl/certs", "/etc/ca-certificates",
+		"/etc/pki/tls/certs", "/etc/pki/ca-trust/extracted", "/etc/ld.so.conf.d"}
+	systemReadFiles = []string{"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/resolv.conf", "/etc/hosts",
+		"/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/ssl/openssl.cnf", "/dev/urandom", "/dev/random"}
+)
+
 // fillRules lists what the kernel lets the sandbox touch: what Deno needs to
-// run, plus exactly the paths the administrator granted, carved around the
-// conductor's own files.
-func fillRules(spec *LaunchSpec, p config.Policy, g config.Grants, protected []string, deno string, own []string, denoDir string) {
-	spec.ReadDirs = []string{"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ssl", "/etc/ca-certificates", "/etc/ld.so.conf.d", denoDir}
-	spec.ReadFiles = append([]string{deno}, own...)
-	spec.ReadFiles = append(spec.ReadFiles, "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime",
-		"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/dev/urandom", "/dev/random")
+// run, plus exactly the paths the administrator granted, each resolved and
+// carved around the protected places it holds (by what they lead to).
+func fillRules(spec *LaunchSpec, pr protection, reads, writes []string, g config.Grants, deno string, own []string, denoDir string) {
+	spec.ReadDirs = append(append([]string(nil), systemReadDirs...), denoDir)
+	spec.ReadFiles = append(append([]string{deno}, own...), systemReadFiles...)
 	spec.RWFiles = []string{"/dev/null", "/dev/zero"}
-	// The kernel never grants /proc: other processes' environments (the
-	// conductor's included) live there.
-	protectedKernel := append(append([]string(nil), protected...), "/proc")
 	addCarved := func(roots []string, write bool) {
 		for _, root := range roots {
-			for _, x := range carve(root, protectedKernel) {
+			places, whole := pr.inside(root, write)
+			if _, inProc := pathid.Within(root, "/proc"); whole || inProc {
+				continue
+			}
+			// The kernel never grants /proc: other processes' environments
+			// (the conductor's included) live there.
+			if _, in := pathid.Within("/proc", root); in {
+				places = append(places, filepath.Join(pathid.Resolve(root), "proc"))
+			}
+			for _, x := range carve(pathid.Resolve(root), places) {
 				st, err := os.Stat(x)
 				if err != nil {
 					continue
 				}
 				switch {
 				case st.IsDir() && write:
-					spec.RWDirs = append(spec.RWDirs, x)
+					spec.GrantedRWDirs = append(spec.GrantedRWDirs, x)
 				case st.IsDir():
 					spec.ReadDirs = append(spec.ReadDirs, x)
 				case write:
@@ -61,16 +78,10 @@ func fillRules(spec *LaunchSpec, p config.Policy, g config.Grants, protected []s
 			}
 		}
 	}
-	read, write := g.Read, g.Write
-	if g.ReadAll || g.All {
-		read = []string{"/"}
-	}
-	if g.WriteAll || g.All {
-		write = []string{"/"}
-	}
-	addCarved(read, false)
-	addCarved(write, true)
-	spec.NoNet = !g.Net && !g.All
+	addCarved(reads, false)
+	addCarved(writes, true)
+	spec.NoNet = !g.Has(config.PermNet)
+	spec.Sys = g.Has(config.PermSys)
 }
 
 func hasJSR(al packages.Allowlist) bool {
@@ -100,11 +111,11 @@ func jsrHost(jsrURL string) string {
 	return u.Hostname() + ":443"
 }
 
-// childEnv is the sandbox's entire environment: nothing of the server's,
-// except variables the administrator granted by name with allow-env.
-func childEnv(p config.Policy, denoDir string) []string {
+// childEnv is the sandbox's environment (DENO_DIR and TMPDIR are added per
+// process): nothing of the server's, except variables the administrator
+// granted by name with allow-env, read through getenv.
+func childEnv(p config.Policy, getenv func(string) string) []string {
 	vars := []string{
-		"DENO_DIR=" + denoDir,
 		"DENO_NO_UPDATE_CHECK=1",
 		"DENO_NO_PACKAGE_JSON=1",
 		"NO_COLOR=1",
@@ -113,17 +124,12 @@ func childEnv(p config.Policy, denoDir string) []string {
 	if p.JSRURL != "" {
 		vars = append(vars, config.EnvJSRURL+"="+p.JSRURL)
 	}
-	for _, f := range p.Flags {
-		if f.Name != "allow-env" {
+	for _, name := range p.Grants.Allow.Env.List {
+		if strings.ContainsAny(name, "*=") {
 			continue
 		}
-		for _, name := range f.Values {
-			if strings.ContainsAny(name, "*=") {
-				continue
-			}
-			if v, ok := os.LookupEnv(name); ok {
-				vars = append(vars, name+"="+v)
-			}
+		if v := getenv(name); v != "" {
+			vars = append(vars, name+"="+v)
 		}
 	}
 	return vars

@@ -67,6 +67,61 @@ type Runner struct {
 	installer *packages.Installer
 	slots     chan struct{}
 	pool      *pool
+
+	mu     sync.Mutex
+	live   map[*process]bool // every process started and not yet exited
+	closed bool              // Stop was called: no new processes
+}
+
+// errClosed is returned for work that arrives while the runner stops.
+var errClosed = errors.New("the sandbox is shutting down")
+
+// track records a new process until it exits; false once the runner stops.
+func (r *Runner) track(p *process) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return false
+	}
+	r.live[p] = true
+	go func() {
+		<-p.exited
+		r.mu.Lock()
+		delete(r.live, p)
+		r.mu.Unlock()
+	}()
+	return true
+}
+
+// Close stops the pre-started processes; executions already running finish
+// under this runner. Used when a new policy replaces this one.
+func (r *Runner) Close() { r.pool.close() }
+
+// Stop ends every process of this runner, waiting or running, and returns
+// once each has exited and its private folder is gone. Executions still
+// running end with an error. Used when the conductor shuts down.
+func (r *Runner) Stop() {
+	r.mu.Lock()
+	r.closed = true
+	procs := make([]*process, 0, len(r.live))
+	for p := range r.live {
+		procs = append(procs, p)
+	}
+	r.mu.Unlock()
+	r.pool.close()
+	var wg sync.WaitGroup
+	for _, p := range procs {
+		wg.Add(1)
+		go func() { defer wg.Done(); p.stop() }()
+	}
+	wg.Wait()
+}
+
+// Running reports how many of this runner's processes are alive.
+func (r *Runner) Running() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.live)
 }
 
 // Run executes one job and always returns a Result; the error is non-nil

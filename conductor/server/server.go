@@ -69,7 +69,7 @@ func (s *Server) SetPolicy(policy config.Policy, runner *sandbox.Runner) {
 		Name:        "run_deno_code",
 		Title:       "Run Deno Code",
 		Description: runDescription(policy),
-		Annotations: &mcp.ToolAnnotations{OpenWorldHint: ptr(config.GrantsOf(policy.Flags).Net)},
+		Annotations: &mcp.ToolAnnotations{OpenWorldHint: ptr(policy.Grants.Has(config.PermNet))},
 	}, s.runDenoCode)
 }
 
@@ -170,14 +170,10 @@ func runDescription(p config.Policy) string {
 	b.WriteString("- `console.log` output comes back in `stdout`, errors in `stderr`; failures carry `error.type`: syntax, runtime, timeout, permission, dependency or limit.\n")
 	fmt.Fprintf(&b, "- Time limit: %d ms by default, at most %d ms (pass `timeout`). Heap: %d MB. Output: %d bytes per stream.\n",
 		p.DefaultTimeout.Milliseconds(), p.MaxTimeout.Milliseconds(), p.MaxMemoryMB, p.MaxOutputBytes)
-	if len(p.Flags) == 0 {
+	if p.Grants.IsZero() {
 		b.WriteString("- Permissions: none (no file, network, environment or subprocess access). Pure computation only.\n")
 	} else {
-		var fl []string
-		for _, f := range p.Flags {
-			fl = append(fl, f.Arg())
-		}
-		fmt.Fprintf(&b, "- Permissions (set by the administrator; cannot be changed from here): %s. The working folder is %s.\n", strings.Join(fl, " "), p.Workspace)
+		fmt.Fprintf(&b, "- Permissions (set by the administrator; cannot be changed from here): %s. The working folder is %s.\n", strings.Join(p.Grants.DenoFlags(), " "), p.Workspace)
 	}
 	if e := p.Packages.Entries(); len(e) > 0 {
 		fmt.Fprintf(&b, "- Importable packages (versions are fixed; import without a version, e.g. `import x from \"%s\"`): %s. Node built-ins (`node:…`) are available too.\n", "npm:"+strings.TrimPrefix(e[0].Name, ""), p.Packages.String())

@@ -1,0 +1,88 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// runDirPrefix starts the name of every process's private folder; the
+// conductor's process id follows, so a later start can remove folders a
+// conductor that died left behind.
+const runDirPrefix = "mcp-conductor-run-"
+
+// runDir is one sandbox process's private folder, removed when its
+// execution ends:
+//   - deno/ is the process's DENO_DIR. Deno keeps its own state there
+//     (localStorage, the Cache API, its SQLite caches); the shared parts of
+//     the package cache (npm/, remote/, …) are links into the conductor's
+//     cache, which the kernel layer keeps read-only. So whatever the code
+//     stores through web storage vanishes with the execution, on every
+//     platform, with or without a kernel layer.
+//   - tmp/ is its TMPDIR, made only when the administrator lets code write
+//     files at all.
+type runDir struct {
+	root, denoDir, tmp string
+	shared             bool // links were unavailable: DENO_DIR is the shared cache
+}
+
+// privateDenoEntries are the parts of a DENO_DIR that must never be shared
+// between executions: web storage, and the emit cache Deno writes while
+// loading modules.
+var privateDenoEntries = map[string]bool{"location_data": true, "gen": true}
+
+func newRunDir(cache string, withTmp bool) (*runDir, error) {
+	root, err := os.MkdirTemp("", runDirPrefix+strconv.Itoa(os.Getpid())+"-")
+	if err != nil {
+		return nil, fmt.Errorf("private folder: %w", err)
+	}
+	r := &runDir{root: root, denoDir: filepath.Join(root, "deno")}
+	fail := func(err error) (*runDir, error) {
+		os.RemoveAll(root)
+		return nil, fmt.Errorf("private folder: %w", err)
+	}
+	if err := os.Mkdir(r.denoDir, 0o700); err != nil {
+		return fail(err)
+	}
+	entries, err := os.ReadDir(cache)
+	if err != nil {
+		return fail(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() || privateDenoEntries[e.Name()] {
+			continue
+		}
+		if err := os.Symlink(filepath.Join(cache, e.Name()), filepath.Join(r.denoDir, e.Name())); err != nil {
+			// Some systems (Windows without developer mode) cannot make
+			// links; Deno then works in the shared cache.
+			r.denoDir, r.shared = cache, true
+			break
+		}
+	}
+	if withTmp {
+		r.tmp = filepath.Join(root, "tmp")
+		if err := os.Mkdir(r.tmp, 0o700); err != nil {
+			return fail(err)
+		}
+	}
+	return r, nil
+}
+
+func (r *runDir) remove() { os.RemoveAll(r.root) }
+
+// sweepRunDirs removes private folders left behind by conductors that are
+// no longer running (killed before they could clean up).
+func sweepRunDirs() {
+	matches, _ := filepath.Glob(filepath.Join(os.TempDir(), runDirPrefix+"*-*"))
+	for _, m := range matches {
+		rest := strings.TrimPrefix(filepath.Base(m), runDirPrefix)
+		pidText, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		os.RemoveAll(m)
+	}
+}
