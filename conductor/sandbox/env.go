@@ -50,7 +50,9 @@ type Env struct {
 	grants  config.Grants // the permissions, with the protected places denied
 	cache   string        // the shared package cache
 	protect protection
+	reads   []string // folders code may read, as granted ("/" for all)
 	writes  []string // folders code may write, as granted
+	own     []string // the conductor's files Deno itself reads (bootstrap, import map)
 }
 
 // Flags returns the deno run flags of a process without a private folder.
@@ -73,7 +75,13 @@ func (e Env) flags(run *runDir) []string {
 // process with its private folder.
 func (e Env) argv(run *runDir) ([]string, LaunchSpec, []string) {
 	spec, vars := e.Spec, append([]string(nil), e.Vars...)
-	spec.RWDirs = append(append([]string(nil), spec.RWDirs...), run.root)
+	if spec.Confine {
+		// The kernel rules are made for each process, so a grant that holds
+		// a protected place (granted entry by entry around it) covers the
+		// entries made in it since the last process started.
+		fillRules(&spec, e.protect, e.reads, e.writes, e.grants, e.Deno, e.own, e.cache)
+	}
+	spec.RWDirs = append(spec.RWDirs, run.root)
 	vars = append(vars, "DENO_DIR="+run.denoDir)
 	if run.tmp != "" {
 		vars = append(vars, "TMPDIR="+run.tmp, "TMP="+run.tmp, "TEMP="+run.tmp)
@@ -233,7 +241,7 @@ func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (E
 		Spec: LaunchSpec{DataLimit: uint64(p.MaxMemoryMB+1024) << 20},
 	}
 	reads, writes := grantedRoots(g)
-	env.writes = writes
+	env.reads, env.writes, env.own = reads, writes, []string{boot, importMap}
 	ok, desc := KernelConfinement().Available()
 	env.Confinement = desc
 	switch {
@@ -244,7 +252,6 @@ func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (E
 	case ok:
 		env.Spec.Confine, env.Spec.Require, env.Confined = true, true, true
 		env.Spec.Filter = true
-		fillRules(&env.Spec, pr, reads, writes, g, opts.Deno, []string{boot, importMap}, denoDir)
 	}
 	if p.Confinement != config.ConfineOff {
 		env.Spec.Filter = true
