@@ -328,4 +328,3 @@ func mustGetwd() string {
 
 // AuditLog is the path of the append-only audit log.
 func (p Policy) AuditLog() string { return filepath.Join(p.Home, "logs", "audit.jsonl") }
-
