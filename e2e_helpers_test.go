@@ -76,9 +76,10 @@ type runResult struct {
 	} `json:"error"`
 	ExecutionTimeMs float64 `json:"executionTimeMs"`
 	ToolCalls       []struct {
-		Server, Tool string
-		OK           bool `json:"ok"`
+		Method, Server, Tool string
+		OK                   bool `json:"ok"`
 	} `json:"toolCalls"`
+	ToolCallsOmitted int `json:"toolCallsOmitted"`
 	isError bool
 	raw     json.RawMessage
 }

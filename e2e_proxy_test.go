@@ -110,7 +110,12 @@ const text = await files.read_text_file({ path: %q });
 			t.Errorf("missing %s in %s", want, got)
 		}
 	}
-	if len(r.ToolCalls) != 5 {
+	// Every proxied method is listed: 3 loads, 5 tool calls, 1 listServers.
+	methods := map[string]int{}
+	for _, tc := range r.ToolCalls {
+		methods[tc.Method]++
+	}
+	if len(r.ToolCalls) != 9 || methods["callTool"] != 5 || methods["load"] != 3 || methods["listServers"] != 1 {
 		t.Errorf("toolCalls = %+v", r.ToolCalls)
 	}
 	// The audit log has the execution and each call.
@@ -118,7 +123,7 @@ const text = await files.read_text_file({ path: %q });
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(string(b), `"kind":"tool_call"`); n != 5 || !strings.Contains(string(b), `"kind":"execution"`) || !strings.Contains(string(b), `"client":"e2e"`) {
+	if n := strings.Count(string(b), `"kind":"tool_call"`); n != 9 || strings.Count(string(b), `"method":"callTool"`) != 5 || !strings.Contains(string(b), `"kind":"execution"`) || !strings.Contains(string(b), `"client":"e2e"`) {
 		t.Errorf("audit log:\n%s", b)
 	}
 

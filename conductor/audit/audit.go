@@ -16,22 +16,26 @@ import (
 
 // Record is one line of the log.
 type Record struct {
-	Time        time.Time       `json:"ts"`
-	Kind        string          `json:"kind"` // "execution" or "tool_call"
-	ExecutionID string          `json:"executionId"`
-	Client      string          `json:"client,omitempty"` // MCP client name, executions only
-	Status      string          `json:"status,omitempty"` // success / error
-	ErrorType   string          `json:"errorType,omitempty"`
-	Error       string          `json:"error,omitempty"`
-	DurationMs  float64         `json:"durationMs"`
-	Code        string          `json:"code,omitempty"` // executions: the code (capped)
-	Stdout      string          `json:"stdout,omitempty"`
-	Stderr      string          `json:"stderr,omitempty"`
-	ToolCalls   int             `json:"toolCalls,omitempty"`
-	Server      string          `json:"server,omitempty"` // tool calls
-	Tool        string          `json:"tool,omitempty"`
-	Args        json.RawMessage `json:"args,omitempty"`
-	OK          *bool           `json:"ok,omitempty"`
+	Time        time.Time `json:"ts"`
+	Kind        string    `json:"kind"` // "execution" or "tool_call"
+	ExecutionID string    `json:"executionId"`
+	Client      string    `json:"client,omitempty"` // MCP client name, executions only
+	Status      string    `json:"status,omitempty"` // success / error
+	ErrorType   string    `json:"errorType,omitempty"`
+	Error       string    `json:"error,omitempty"`
+	DurationMs  float64   `json:"durationMs"`
+	Code        string    `json:"code,omitempty"` // executions: the code (capped)
+	Stdout      string    `json:"stdout,omitempty"`
+	Stderr      string    `json:"stderr,omitempty"`
+	ToolCalls   int       `json:"toolCalls,omitempty"`
+	// CallsNotRecorded counts the calls of an execution beyond those logged
+	// one by one (see sandbox.MaxAuditCalls).
+	CallsNotRecorded int             `json:"callsNotRecorded,omitempty"`
+	Method           string          `json:"method,omitempty"` // tool calls: the mcpFactory method
+	Server           string          `json:"server,omitempty"` // tool calls
+	Tool             string          `json:"tool,omitempty"`
+	Args             json.RawMessage `json:"args,omitempty"`
+	OK               *bool           `json:"ok,omitempty"`
 }
 
 // Caps keep one line readable and the file bounded.

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,17 +17,44 @@ const killGrace = 200 * time.Millisecond
 // group is gone (a descendant that escaped the group can hold them).
 const drainGrace = time.Second
 
-// frame is one message from the bootstrap.
+// frameType says what a frame from the bootstrap carries.
+type frameType string
+
+// The frames the bootstrap sends.
+const (
+	frameResult frameType = "result" // the code's value, as JSON text
+	frameError  frameType = "error"  // the code threw, or the value was too large
+	frameCall   frameType = "call"   // an mcpFactory call to answer
+	frameExit   frameType = "exit"   // the event loop drained; nothing more will run
+)
+
+// frame is one message from the bootstrap. Nothing in it is trusted: the
+// code can read the key and forge any frame, so every limit is applied by
+// the host when the frame is used.
 type frame struct {
-	T      string          `json:"t"`
+	T      frameType       `json:"t"`
 	Value  string          `json:"value"` // result: JSON text of the value
-	Kind   ErrorKind       `json:"kind"`  // error
 	Name   string          `json:"name"`  // error
 	Msg    string          `json:"message"`
 	Stack  string          `json:"stack"`
 	ID     int64           `json:"id"`     // call
 	Method string          `json:"method"` // call
 	Params json.RawMessage `json:"params"` // call
+}
+
+// job is the one message the host sends a process before its code runs.
+type job struct {
+	Key       string         `json:"key"`
+	URL       string         `json:"url"` // the code, as a data: URL
+	Globals   map[string]any `json:"globals,omitempty"`
+	MaxReturn int            `json:"maxReturn"`
+}
+
+// reply answers one call frame.
+type reply struct {
+	ID     int64  `json:"id"`
+	Result any    `json:"result,omitempty"`
+	Error  string `json:"error,omitempty"`
 }
 
 // process is one sandboxed Deno process, started and waiting for its job.
@@ -44,6 +70,10 @@ type process struct {
 	frames   chan frame
 	exited   chan struct{} // closed when the process has exited and output is drained
 	ready    chan struct{} // closed when the bootstrap has booted and waits for its job
+	// abandoned is closed when no one reads frames any more (the job is
+	// over); a frame arriving then is dropped instead of blocking output.
+	abandoned   chan struct{}
+	abandonOnce sync.Once
 
 	cleanupOnce sync.Once
 	cleanup     func()
@@ -66,12 +96,13 @@ func (p *process) release() {
 // whichever comes first (see release).
 func startProcess(argv []string, spec LaunchSpec, dir string, env []string, maxOutput int, cleanup func()) (*process, error) {
 	p := &process{
-		stdout:  &cappedBuffer{max: maxOutput},
-		stderr:  &cappedBuffer{max: maxOutput},
-		frames:  make(chan frame, 64),
-		exited:  make(chan struct{}),
-		ready:   make(chan struct{}),
-		cleanup: cleanup,
+		stdout:    &cappedBuffer{max: maxOutput},
+		stderr:    &cappedBuffer{max: maxOutput},
+		frames:    make(chan frame, 64),
+		exited:    make(chan struct{}),
+		ready:     make(chan struct{}),
+		abandoned: make(chan struct{}),
+		cleanup:   cleanup,
 	}
 	p.errSplit = newEndSplitter(p.stderr)
 	p.split = &frameSplitter{out: p.stdout, maxFrame: maxOutput + 64<<10, onFrame: p.onFrame, onReady: func() { close(p.ready) }}
@@ -123,6 +154,7 @@ func startProcess(argv []string, spec LaunchSpec, dir string, env []string, maxO
 		case <-drained:
 		case <-time.After(drainGrace):
 		}
+		p.abandon()
 		outR.Close()
 		errR.Close()
 		stdinW.Close()
@@ -132,24 +164,23 @@ func startProcess(argv []string, spec LaunchSpec, dir string, env []string, maxO
 	return p, nil
 }
 
+// onFrame hands a frame to the job's reader. When the reader is behind,
+// reading the process's output waits: the process then blocks writing, so
+// a flood of frames costs the host a fixed amount of memory, never a
+// goroutine or a buffer per frame.
 func (p *process) onFrame(b []byte) {
 	var f frame
 	if err := json.Unmarshal(b, &f); err != nil {
-		return // only the bootstrap knows the key; a broken frame is dropped
+		return // a broken frame is dropped
 	}
 	select {
 	case p.frames <- f:
-	default:
-		// The reader is gone or far behind; a result frame is never dropped
-		// because at most a handful are ever sent.
-		go func() {
-			select {
-			case p.frames <- f:
-			case <-p.exited:
-			}
-		}()
+	case <-p.abandoned:
 	}
 }
+
+// abandon tells the output readers that frames are no longer wanted.
+func (p *process) abandon() { p.abandonOnce.Do(func() { close(p.abandoned) }) }
 
 // setKey arms both output streams for the job's key.
 func (p *process) setKey(key string) {
@@ -157,7 +188,7 @@ func (p *process) setKey(key string) {
 	p.errSplit.setKey(key)
 }
 
-// send writes one message to the bootstrap's stdin.
+// send writes one message to the bootstrap's stdin (a job or a reply).
 func (p *process) send(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -209,7 +240,3 @@ func (p *process) exitCode() int {
 	}
 	return p.cmd.ProcessState.ExitCode()
 }
-
-// CallHandler answers calls that running code makes to the host (the MCP
-// proxy). It is called concurrently; ctx ends with the execution.
-type CallHandler func(ctx context.Context, method string, params json.RawMessage) (any, error)

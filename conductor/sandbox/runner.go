@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -40,7 +42,14 @@ type Result struct {
 	Stderr          string    `json:"stderr" jsonschema:"what the code printed to stderr (capped)"`
 	Error           *ExecErr  `json:"error,omitempty" jsonschema:"why the execution failed (absent on success)"`
 	ExecutionTimeMs float64   `json:"executionTimeMs" jsonschema:"wall-clock time of the execution in milliseconds"`
-	ToolCalls       []CallLog `json:"toolCalls,omitempty" jsonschema:"MCP tool calls the code made through mcpFactory"`
+	ToolCalls       []CallLog `json:"toolCalls,omitempty" jsonschema:"calls the code made to MCP servers through mcpFactory (the first 100)"`
+	// ToolCallsOmitted counts the calls beyond the listed ones.
+	ToolCallsOmitted int `json:"toolCallsOmitted,omitempty" jsonschema:"calls made beyond those listed in toolCalls"`
+
+	// Calls are the calls for the audit log (at most MaxAuditCalls), and
+	// CallsNotRecorded how many more were made; neither is in the result.
+	Calls            []CallLog `json:"-"`
+	CallsNotRecorded int       `json:"-"`
 }
 
 // ExecErr says why an execution failed.
@@ -51,8 +60,10 @@ type ExecErr struct {
 
 // CallLog records one proxied call made by the code.
 type CallLog struct {
-	Server     string  `json:"server"`
-	Tool       string  `json:"tool"`
+	// Method is the mcpFactory method: callTool, listTools, readResource, ...
+	Method     string  `json:"method"`
+	Server     string  `json:"server,omitempty"`
+	Tool       string  `json:"tool,omitempty" jsonschema:"the tool called, prompt got or resource read"`
 	DurationMs float64 `json:"durationMs"`
 	OK         bool    `json:"ok"`
 	Error      string  `json:"error,omitempty"`
@@ -188,113 +199,143 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 	return r.execute(ctx, p, prog, job, timeout, start), nil
 }
 
-func (r *Runner) execute(ctx context.Context, p *process, prog *Program, job Job, timeout time.Duration, start time.Time) *Result {
+// outcome is what the host saw of one execution, before it is judged.
+type outcome struct {
+	res       *frame // the first result frame
+	errFrame  *frame // the first error frame
+	timedOut  bool
+	canceled  bool
+	violation error // the code broke the channel's rules (forged frames)
+	finished  bool  // the bootstrap reported a clean end of the event loop
+}
+
+func (r *Runner) execute(ctx context.Context, p *process, prog *Program, j Job, timeout time.Duration, start time.Time) *Result {
 	key := newKey()
 	p.setKey(key)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	err := p.send(map[string]any{
-		"key":       key,
-		"code":      prog.JS,
-		"globals":   job.Globals,
-		"servers":   job.Servers,
-		"maxReturn": r.policy.MaxOutputBytes,
-	})
+	calls := newCallTracker(j.Calls)
+	err := p.send(job{Key: key, URL: moduleURL(prog.JS), Globals: j.Globals, MaxReturn: r.policy.MaxOutputBytes})
 	if err != nil && p.alive() {
 		p.stop()
 	}
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	var (
-		res      *frame
-		errFrame *frame
-		timedOut bool
-		canceled bool
-		finished bool // the bootstrap reported a clean end of the event loop
-	)
-	calls := newCallTracker()
-loop:
-	for {
-		select {
-		case f := <-p.frames:
-			switch f.T {
-			case "result":
-				res = &f
-			case "error":
-				if errFrame == nil {
-					errFrame = &f
-				}
-			case "call":
-				calls.dispatch(runCtx, p, f, job.Calls)
-			case "exit":
-				// Nothing more can run and both streams are complete: skip
-				// Deno's teardown, which the process goroutine reaps.
-				finished = true
-				signalGroup(p.cmd, true)
-				select {
-				case <-p.errSplit.seen:
-					break loop
-				case <-p.exited:
-					break loop
-				case <-time.After(killGrace):
-				}
-			}
-		case <-p.exited:
-			break loop
-		case <-timer.C:
-			timedOut = true
-			p.stop()
-		case <-ctx.Done():
-			canceled = true
-			p.stop()
-		}
-	}
-	// The code has finished: its private temporary folder goes now, not
-	// when the killed process is eventually reaped.
+	o := r.collect(ctx, runCtx, p, calls, timeout)
+	// The code has finished: its private folder goes now, not when the
+	// killed process is eventually reaped.
 	p.release()
-	// Frames written just before exit may still be queued.
-	for drained := false; !drained; {
-		select {
-		case f := <-p.frames:
-			if f.T == "result" {
-				res = &f
-			} else if f.T == "error" && errFrame == nil {
-				errFrame = &f
-			}
-		default:
-			drained = true
-		}
-	}
 	cancel()
 	out := &Result{
 		Status:          "success",
 		Stdout:          p.stdout.String("stdout"),
 		Stderr:          cleanStderr(p.stderr.String("stderr")),
 		ExecutionTimeMs: msSince(start),
-		ToolCalls:       calls.logs(),
 	}
+	all, omitted := calls.finish()
+	out.Calls, out.CallsNotRecorded = all, omitted
+	out.ToolCalls, out.ToolCallsOmitted = all[:min(len(all), MaxCallLogs)], omitted+max(0, len(all)-MaxCallLogs)
+	r.judge(out, o, p, timeout)
+	return out
+}
+
+// collect follows the process until its job is over: frames, calls, the
+// time limit and cancellation. Of the result and error frames only the
+// first of each counts.
+func (r *Runner) collect(ctx, runCtx context.Context, p *process, calls *callTracker, timeout time.Duration) outcome {
+	var o outcome
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	defer p.abandon()
+	take := func(f frame) {
+		switch f.T {
+		case frameResult:
+			if o.res == nil {
+				o.res = &f
+			}
+		case frameError:
+			if o.errFrame == nil {
+				o.errFrame = &f
+			}
+		}
+	}
+	for {
+		select {
+		case f := <-p.frames:
+			switch f.T {
+			case frameCall:
+				if err := calls.dispatch(runCtx, p, f); err != nil {
+					o.violation = err
+					p.abandon()
+					p.stop()
+					return o
+				}
+			case frameExit:
+				// Nothing more can run and both streams are complete: skip
+				// Deno's teardown, which the process goroutine reaps.
+				o.finished = true
+				signalGroup(p.cmd, true)
+				select {
+				case <-p.errSplit.seen:
+				case <-p.exited:
+				case <-time.After(killGrace):
+				}
+				r.drain(p, take)
+				return o
+			default:
+				take(f)
+			}
+		case <-p.exited:
+			r.drain(p, take)
+			return o
+		case <-timer.C:
+			o.timedOut = true
+			p.abandon()
+			p.stop()
+			return o
+		case <-ctx.Done():
+			o.canceled = true
+			p.abandon()
+			p.stop()
+			return o
+		}
+	}
+}
+
+// drain takes the frames written just before the end that are still queued.
+func (r *Runner) drain(p *process, take func(frame)) {
+	for {
+		select {
+		case f := <-p.frames:
+			take(f)
+		default:
+			return
+		}
+	}
+}
+
+// judge turns what was seen into the result's status, error and value,
+// enforcing the return value's cap on the host's side.
+func (r *Runner) judge(out *Result, o outcome, p *process, timeout time.Duration) {
 	setErr := func(kind ErrorKind, msg string) {
 		out.Status = "error"
 		out.Error = &ExecErr{Type: kind, Message: msg}
 	}
 	rawStderr := ""
-	if !finished {
+	if !o.finished {
 		rawStderr = p.stderr.String("stderr")
 	}
 	switch {
-	case timedOut:
+	case o.violation != nil:
+		setErr(KindLimit, o.violation.Error())
+	case o.timedOut:
 		setErr(KindTimeout, fmt.Sprintf("execution timed out after %d ms", timeout.Milliseconds()))
-	case canceled:
+	case o.canceled:
 		setErr(KindRuntime, "execution cancelled by the client")
-	case errFrame != nil:
-		msg := errFrame.Stack
-		if msg == "" || !strings.Contains(msg, errFrame.Msg) {
-			msg = errFrame.Name + ": " + errFrame.Msg
-		}
-		setErr(errFrame.Kind, msg)
+	case o.errFrame != nil:
+		kind, msg := classify(o.errFrame.Name, capText(o.errFrame.Msg, maxErrorText), capText(o.errFrame.Stack, maxErrorText))
+		setErr(kind, cleanText(msg, r.bootstrapURL()))
 	case isOutOfMemory(rawStderr):
 		setErr(KindLimit, fmt.Sprintf("the code ran out of memory: the sandbox's heap is capped at %d MB", r.policy.MaxMemoryMB))
-	case !finished && p.exitCode() != 0:
+	case !o.finished && p.exitCode() != 0:
 		msg := fmt.Sprintf("the process exited with code %d", p.exitCode())
 		if p.exitCode() < 0 {
 			msg = "the process was killed by a signal"
@@ -304,13 +345,22 @@ loop:
 		}
 		setErr(KindRuntime, msg)
 	}
-	if out.Status == "success" && res != nil {
-		var v any
-		if err := json.Unmarshal([]byte(res.Value), &v); err == nil {
-			out.ReturnValue = v
-		}
+	if out.Status != "success" || o.res == nil {
+		return
 	}
-	return out
+	if n := len(o.res.Value); n > r.policy.MaxOutputBytes {
+		setErr(KindLimit, fmt.Sprintf("the return value is %d bytes of JSON, over the %d-byte limit; return a smaller value or write it to a file", n, r.policy.MaxOutputBytes))
+		return
+	}
+	var v any
+	if err := json.Unmarshal([]byte(o.res.Value), &v); err == nil {
+		out.ReturnValue = v
+	}
+}
+
+// bootstrapURL is how stack traces name the bootstrap.
+func (r *Runner) bootstrapURL() string {
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(r.env.Bootstrap)}).String()
 }
 
 var identRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`) })

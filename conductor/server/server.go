@@ -126,16 +126,16 @@ func (s *Server) record(client, code string, started time.Time, res *sandbox.Res
 	exec := audit.Record{
 		Time: started.UTC(), Kind: "execution", ExecutionID: id, Client: client,
 		Status: res.Status, DurationMs: res.ExecutionTimeMs, Code: code,
-		Stdout: res.Stdout, Stderr: res.Stderr, ToolCalls: len(res.ToolCalls),
+		Stdout: res.Stdout, Stderr: res.Stderr, ToolCalls: len(res.Calls) + res.CallsNotRecorded, CallsNotRecorded: res.CallsNotRecorded,
 	}
 	if res.Error != nil {
 		exec.ErrorType, exec.Error = string(res.Error.Type), res.Error.Message
 	}
 	recs := []audit.Record{exec}
-	for _, c := range res.ToolCalls {
+	for _, c := range res.Calls {
 		ok := c.OK
 		recs = append(recs, audit.Record{
-			Time: started.UTC(), Kind: "tool_call", ExecutionID: id, Server: c.Server, Tool: c.Tool,
+			Time: started.UTC(), Kind: "tool_call", ExecutionID: id, Method: c.Method, Server: c.Server, Tool: c.Tool,
 			Args: audit.Redact(c.Args), DurationMs: c.DurationMs, OK: &ok, Error: c.Error,
 		})
 	}
