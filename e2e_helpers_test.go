@@ -80,8 +80,8 @@ type runResult struct {
 		OK                   bool `json:"ok"`
 	} `json:"toolCalls"`
 	ToolCallsOmitted int `json:"toolCallsOmitted"`
-	isError bool
-	raw     json.RawMessage
+	isError          bool
+	raw              json.RawMessage
 }
 
 // run calls run_deno_code and decodes the structured result.
