@@ -3,10 +3,13 @@ package packages
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -15,57 +18,125 @@ import (
 // InstallTimeout bounds one install step.
 const InstallTimeout = 5 * time.Minute
 
+// EmptyLock is a Deno lockfile that lists nothing: with --frozen, a sandbox
+// started with it can import no package at all.
+const EmptyLock = `{"version":"5"}` + "\n"
+
 // Installer fetches allowlisted packages into a cache folder that only the
-// conductor writes. Installing runs `deno cache`, which downloads and
-// resolves but executes no package code (no lifecycle scripts either); the
-// sandbox later reads the cache with --cached-only.
+// conductor writes, and keeps the lockfile of exactly what it installed.
+//
+// Installing runs `deno cache`, which downloads and resolves but executes
+// no package code (no lifecycle scripts either). The sandbox later reads the
+// cache with --cached-only and the lockfile with --frozen: Deno then refuses
+// any package the lockfile does not list, however the code names it (a
+// computed specifier, a data: module, eval), so what the cache holds beyond
+// the current allowlist (a package the administrator removed, another
+// version of a dependency) cannot be imported.
 type Installer struct {
-	deno, cacheDir, workDir, jsrURL string
+	deno, cacheDir, workDir, jsrURL, lockDir string
+	env                                      []string
 
-	mu   sync.Mutex
-	done map[string]bool
+	// installMu is held while `deno cache` runs: installs happen one at a
+	// time, so each lockfile lists everything installed before it. A job
+	// whose packages are installed already never waits for it.
+	installMu sync.Mutex
+
+	mu        sync.Mutex
+	installed []string // the specs (registry:name@constraint) the lockfile lists, sorted
+	lock      string   // the current lockfile
 }
 
-// NewInstaller returns an Installer that caches into cacheDir, fetching JSR
-// packages from jsrURL ("" = https://jsr.io/).
-func NewInstaller(deno, cacheDir, workDir, jsrURL string) *Installer {
-	return &Installer{deno: deno, cacheDir: cacheDir, workDir: workDir, jsrURL: jsrURL, done: map[string]bool{}}
+// InstallerOptions configure an Installer.
+type InstallerOptions struct {
+	Deno     string // the Deno binary
+	CacheDir string // DENO_DIR of the install step
+	WorkDir  string // where `deno cache` may look for nothing (the workspace)
+	JSRURL   string // JSR registry; "" = https://jsr.io/
+	// LockDir is where lockfiles are written (read-only, named by content).
+	LockDir string
+	// Env is the install step's environment (see InstallEnv).
+	Env []string
 }
 
-// Ensure makes sure every spec is in the cache.
-func (in *Installer) Ensure(ctx context.Context, specs []Spec) error {
+// NewInstaller returns an Installer whose lockfile lists nothing yet.
+func NewInstaller(opts InstallerOptions) (*Installer, error) {
+	in := &Installer{deno: opts.Deno, cacheDir: opts.CacheDir, workDir: opts.WorkDir, jsrURL: opts.JSRURL, lockDir: opts.LockDir, env: opts.Env}
+	lock, err := writeLock(opts.LockDir, []byte(EmptyLock))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox lockfile: %w", err)
+	}
+	in.lock = lock
+	return in, nil
+}
+
+// Lock returns the lockfile a sandbox process starts with now.
+func (in *Installer) Lock() string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	var missing []string
-	seen := map[string]bool{}
-	for _, s := range specs {
-		s.Subpath = ""
-		if k := s.String(); !in.done[k] && !seen[k] {
-			seen[k] = true
-			missing = append(missing, k)
+	return in.lock
+}
+
+// Ensure makes sure every spec is in the cache and in the lockfile, and
+// returns the lockfile that lists them.
+func (in *Installer) Ensure(ctx context.Context, specs []Spec) (string, error) {
+	want := func() (missing []string, all []string, lock string) {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		for _, s := range specs {
+			s.Subpath = ""
+			if k := s.String(); !slices.Contains(in.installed, k) && !slices.Contains(missing, k) {
+				missing = append(missing, k)
+			}
 		}
+		return missing, append(slices.Clone(in.installed), missing...), in.lock
 	}
+	missing, _, lock := want()
 	if len(missing) == 0 {
-		return nil
+		return lock, nil
 	}
+	in.installMu.Lock()
+	defer in.installMu.Unlock()
+	missing, all, lock := want() // another install may have done it meanwhile
+	if len(missing) == 0 {
+		return lock, nil
+	}
+	slices.Sort(all)
+	data, err := in.install(ctx, all, missing)
+	if err != nil {
+		return "", err
+	}
+	lock, err = writeLock(in.lockDir, data)
+	if err != nil {
+		return "", fmt.Errorf("sandbox lockfile: %w", err)
+	}
+	in.mu.Lock()
+	in.installed, in.lock = all, lock
+	in.mu.Unlock()
+	return lock, nil
+}
+
+// install runs `deno cache` for all (installed before, plus missing) and
+// returns the lockfile it wrote.
+func (in *Installer) install(ctx context.Context, all, missing []string) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "mcp-conductor-install-")
 	if err != nil {
-		return fmt.Errorf("install: %w", err)
+		return nil, fmt.Errorf("install: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	var src strings.Builder
-	for _, m := range missing {
+	for _, m := range all {
 		fmt.Fprintf(&src, "import %q;\n", m)
 	}
 	entry := filepath.Join(dir, "deps.ts")
 	if err := os.WriteFile(entry, []byte(src.String()), 0o600); err != nil {
-		return fmt.Errorf("install: %w", err)
+		return nil, fmt.Errorf("install: %w", err)
 	}
+	lockPath := filepath.Join(dir, "deno.lock")
 	ctx, cancel := context.WithTimeout(ctx, InstallTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, in.deno, "cache", "--quiet", "--no-config", "--no-lock", "--node-modules-dir=none", entry)
+	cmd := exec.CommandContext(ctx, in.deno, "cache", "--quiet", "--no-config", "--lock="+lockPath, "--frozen=false", "--node-modules-dir=none", entry)
 	cmd.Dir = dir
-	cmd.Env = installEnv(in.cacheDir)
+	cmd.Env = append([]string{"DENO_DIR=" + in.cacheDir}, in.env...)
 	if in.jsrURL != "" {
 		cmd.Env = append(cmd.Env, "JSR_URL="+in.jsrURL)
 	}
@@ -77,33 +148,61 @@ func (in *Installer) Ensure(ctx context.Context, specs []Spec) error {
 		if len(msg) > 4000 {
 			msg = msg[:4000] + "…"
 		}
-		return fmt.Errorf("installing %s failed (%v): %s", strings.Join(missing, ", "), err, msg)
+		return nil, fmt.Errorf("installing %s failed (%v): %s", strings.Join(missing, ", "), err, msg)
 	}
-	for _, m := range missing {
-		in.done[m] = true
+	data, err := os.ReadFile(lockPath)
+	if os.IsNotExist(err) {
+		return []byte(EmptyLock), nil // nothing that needs locking (node: built-ins only)
 	}
-	return nil
+	return data, err
 }
 
-// installEnv passes only what fetching needs: the cache, proxies and the npm
-// registry setting.
-func installEnv(cacheDir string) []string {
-	env := []string{"DENO_DIR=" + cacheDir, "DENO_NO_UPDATE_CHECK=1", "DENO_NO_PACKAGE_JSON=1", "NO_COLOR=1"}
+// writeLock stores a lockfile under a name derived from its content,
+// read-only, so the file a running sandbox started with never changes.
+func writeLock(dir string, content []byte) (string, error) {
+	sum := sha256.Sum256(content)
+	path := filepath.Join(dir, "deno-"+hex.EncodeToString(sum[:6])+".lock")
+	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, content) {
+		return path, nil
+	}
+	f, err := os.CreateTemp(dir, "deno-*.tmp")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(content); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	if err := os.Chmod(f.Name(), 0o444); err != nil {
+		return "", err
+	}
+	return path, os.Rename(f.Name(), path)
+}
+
+// InstallEnv is the install step's environment besides DENO_DIR: what
+// fetching needs (proxies, the npm registry setting, certificates) taken
+// from getenv, and nothing else.
+func InstallEnv(getenv func(string) string) []string {
+	env := []string{"DENO_NO_UPDATE_CHECK=1", "DENO_NO_PACKAGE_JSON=1", "NO_COLOR=1"}
 	for _, k := range []string{"HOME", "PATH", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
 		"NPM_CONFIG_REGISTRY", "npm_config_registry", "DENO_CERT", "DENO_TLS_CA_STORE", "DENO_AUTH_TOKENS", "SSL_CERT_FILE", "SSL_CERT_DIR"} {
-		if v, ok := os.LookupEnv(k); ok {
+		if v := getenv(k); v != "" {
 			env = append(env, k+"="+v)
 		}
 	}
 	// Deno reads neither SSL_CERT_FILE nor the system store by default; a
 	// private CA (corporate proxy, npm mirror) set up for other tools should
 	// work here too.
-	if _, ok := os.LookupEnv("DENO_CERT"); !ok {
-		if f := os.Getenv("SSL_CERT_FILE"); f != "" {
+	if getenv("DENO_CERT") == "" {
+		if f := getenv("SSL_CERT_FILE"); f != "" {
 			env = append(env, "DENO_CERT="+f)
 		}
 	}
-	if _, ok := os.LookupEnv("DENO_TLS_CA_STORE"); !ok {
+	if getenv("DENO_TLS_CA_STORE") == "" {
 		env = append(env, "DENO_TLS_CA_STORE=mozilla,system")
 	}
 	return env

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
@@ -55,10 +56,11 @@ type Env struct {
 	own     []string // the conductor's files Deno itself reads (bootstrap, import map)
 }
 
-// Flags returns the deno run flags of a process without a private folder.
-func (e Env) Flags() []string { return e.flags(nil) }
+// Flags returns the deno run flags of a process without a private folder
+// or lockfile.
+func (e Env) Flags() []string { return e.flags(nil, "") }
 
-func (e Env) flags(run *runDir) []string {
+func (e Env) flags(run *runDir, lock string) []string {
 	g := e.grants
 	if run != nil && run.tmp != "" {
 		for _, k := range []config.Permission{config.PermRead, config.PermWrite} {
@@ -68,25 +70,30 @@ func (e Env) flags(run *runDir) []string {
 			}
 		}
 	}
-	return append(append([]string(nil), e.base...), g.DenoFlags()...)
+	out := append([]string(nil), e.base...)
+	if lock != "" {
+		// Only what the lockfile lists can be imported: see packages.Installer.
+		out = append(out, "--lock="+lock, "--frozen")
+	}
+	return append(out, g.DenoFlags()...)
 }
 
 // argv is the command line, confinement and environment of one sandbox
 // process with its private folder.
-func (e Env) argv(run *runDir) ([]string, LaunchSpec, []string) {
+func (e Env) argv(run *runDir, lock string) ([]string, LaunchSpec, []string) {
 	spec, vars := e.Spec, append([]string(nil), e.Vars...)
 	if spec.Confine {
 		// The kernel rules are made for each process, so a grant that holds
 		// a protected place (granted entry by entry around it) covers the
 		// entries made in it since the last process started.
-		fillRules(&spec, e.protect, e.reads, e.writes, e.grants, e.Deno, e.own, e.cache)
+		fillRules(&spec, e.protect, e.reads, e.writes, e.grants, e.Deno, append(slices.Clone(e.own), lock), e.cache)
 	}
 	spec.RWDirs = append(spec.RWDirs, run.root)
 	vars = append(vars, "DENO_DIR="+run.denoDir)
 	if run.tmp != "" {
 		vars = append(vars, "TMPDIR="+run.tmp, "TMP="+run.tmp, "TEMP="+run.tmp)
 	}
-	argv := append([]string{e.Deno}, e.flags(run)...)
+	argv := append([]string{e.Deno}, e.flags(run, lock)...)
 	return append(argv, e.Bootstrap), spec, vars
 }
 
@@ -142,14 +149,33 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if !env.Confined && p.Confinement == config.ConfineAuto && opts.Warn != nil {
 		opts.Warn("kernel confinement unavailable: " + env.Confinement)
 	}
+	installer, err := packages.NewInstaller(packages.InstallerOptions{
+		Deno: opts.Deno, CacheDir: denoDir, WorkDir: p.Workspace, JSRURL: p.JSRURL, LockDir: sandboxDir,
+		Env: packages.InstallEnv(opts.Getenv),
+	})
+	if err != nil {
+		return nil, err
+	}
 	r := &Runner{
 		policy:    p,
 		env:       env,
-		installer: packages.NewInstaller(opts.Deno, denoDir, p.Workspace, p.JSRURL),
+		installer: installer,
 		slots:     make(chan struct{}, p.MaxConcurrency),
 		live:      map[*process]bool{},
 	}
-	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn)
+	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn,
+		func(proc *process) bool { return proc.lock == r.installer.Lock() })
+	if entries := p.Packages.Entries(); len(entries) > 0 {
+		// The install step for the whole allowlist, so that every listed
+		// package is importable (and none other): processes started before
+		// it ends are replaced by ones that know the new lockfile.
+		go func() {
+			if _, err := installer.Ensure(ctx, entries); err != nil && opts.Warn != nil {
+				opts.Warn("installing the allowed packages: " + err.Error())
+			}
+			r.pool.discardStale()
+		}()
+	}
 	return r, nil
 }
 
@@ -167,12 +193,14 @@ func (r *Runner) spawn() (*process, error) {
 	if err != nil {
 		return nil, err
 	}
-	argv, spec, vars := r.env.argv(run)
+	lock := r.installer.Lock()
+	argv, spec, vars := r.env.argv(run, lock)
 	p, err := startProcess(argv, spec, r.env.Dir, vars, r.policy.MaxOutputBytes, run.remove)
 	if err != nil {
 		run.remove()
 		return nil, err
 	}
+	p.lock = lock
 	if !r.track(p) {
 		p.stop()
 		return nil, errClosed
@@ -233,7 +261,7 @@ func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (E
 		Dir: p.Workspace, Deno: opts.Deno, Bootstrap: boot, cache: denoDir, protect: pr, grants: g,
 		PrivateTmp: g.Has(config.PermWrite),
 		base: []string{
-			"run", "--no-prompt", "--no-config", "--no-lock", "--no-code-cache", "--quiet", "--cached-only", "--import-map=" + importMap,
+			"run", "--no-prompt", "--no-config", "--no-code-cache", "--quiet", "--cached-only", "--import-map=" + importMap,
 			fmt.Sprintf("--v8-flags=--max-old-space-size=%d", p.MaxMemoryMB),
 		},
 		// Off-heap memory (ArrayBuffers) is capped too: the heap limit plus

@@ -22,6 +22,7 @@ type PoolOptions struct {
 type pool struct {
 	opts  PoolOptions
 	spawn func() (*process, error)
+	fresh func(*process) bool // false: started under an outdated setup (lockfile)
 	ready chan *process
 
 	mu       sync.Mutex
@@ -35,9 +36,9 @@ type pool struct {
 	filling sync.WaitGroup // the background filler
 }
 
-func newPool(ctx context.Context, opts PoolOptions, spawn func() (*process, error)) *pool {
+func newPool(ctx context.Context, opts PoolOptions, spawn func() (*process, error), fresh func(*process) bool) *pool {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &pool{opts: opts, spawn: spawn, ready: make(chan *process, max(opts.Size, 1)),
+	p := &pool{opts: opts, spawn: spawn, fresh: fresh, ready: make(chan *process, max(opts.Size, 1)),
 		ctx: ctx, stop: cancel, wants: make(chan struct{}, 1), lastUsed: time.Now()}
 	if opts.Size > 0 {
 		p.filling.Add(1)
@@ -149,6 +150,10 @@ func (p *pool) get() (*process, error) {
 			if !proc.alive() {
 				continue
 			}
+			if !p.fresh(proc) {
+				go proc.stop()
+				continue
+			}
 			if proc.isReady() {
 				return proc, nil
 			}
@@ -164,6 +169,27 @@ func (p *pool) get() (*process, error) {
 		}
 		return p.spawn()
 	}
+}
+
+// discardStale stops waiting processes started under an outdated setup and
+// tops the pool up with fresh ones.
+func (p *pool) discardStale() {
+	for i := len(p.ready); i > 0; i-- {
+		select {
+		case proc := <-p.ready:
+			if !p.fresh(proc) || !proc.alive() {
+				go proc.stop()
+				continue
+			}
+			select {
+			case p.ready <- proc:
+			default:
+				go proc.stop()
+			}
+		default:
+		}
+	}
+	p.kick()
 }
 
 // done tells the pool a job has finished; it tops itself up.

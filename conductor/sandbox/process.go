@@ -77,6 +77,8 @@ type process struct {
 
 	cleanupOnce sync.Once
 	cleanup     func()
+
+	lock string // the lockfile the process started with
 }
 
 // release runs the process's cleanup (removing its private temporary

@@ -178,7 +178,7 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 		return nil, err
 	}
 	if len(need) > 0 {
-		if err := r.installer.Ensure(ctx, need); err != nil {
+		if _, err := r.installer.Ensure(ctx, need); err != nil {
 			return fail(KindDependency, err.Error())
 		}
 	}
