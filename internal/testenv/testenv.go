@@ -90,3 +90,31 @@ func Binary(t testing.TB) string {
 	}
 	return binPath
 }
+
+var (
+	probeOnce sync.Once
+	probePath string
+	probeErr  error
+	probeOut  []byte
+)
+
+// Probe builds the sandbox probe (see sandboxprobe) once and returns the
+// folder it is in: sandboxed code needs read access to it to run it.
+func Probe(t testing.TB) (dir, bin string) {
+	t.Helper()
+	probeOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mcp-conductor-probe-")
+		if err != nil {
+			probeErr = err
+			return
+		}
+		probePath = filepath.Join(dir, "sandboxprobe")
+		cmd := exec.Command("go", "build", "-o", probePath, "./internal/testenv/sandboxprobe")
+		cmd.Dir = RepoRoot(t)
+		probeOut, probeErr = cmd.CombinedOutput()
+	})
+	if probeErr != nil {
+		t.Fatalf("build the sandbox probe: %v\n%s", probeErr, probeOut)
+	}
+	return filepath.Dir(probePath), probePath
+}
