@@ -146,6 +146,17 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The npm registry the install step uses is where the sandbox looks for
+	// packages in the cache: the same variables, and the registry lines of
+	// the user's .npmrc (never its credentials).
+	if rc := registryNpmrc(opts.Getenv); len(rc) > 0 {
+		home, err := npmHome(sandboxDir, rc)
+		if err != nil {
+			return nil, fmt.Errorf("write the sandbox's npm settings: %w", err)
+		}
+		env.Vars = append(env.Vars, "HOME="+home)
+		env.own = append(env.own, home)
+	}
 	if !env.Confined && p.Confinement == config.ConfineAuto && opts.Warn != nil {
 		opts.Warn("kernel confinement unavailable: " + env.Confinement)
 	}
@@ -213,25 +224,31 @@ func (r *Runner) spawn() (*process, error) {
 func writeOnce(dir, prefix, ext string, content []byte) (string, error) {
 	sum := sha256.Sum256(content)
 	path := filepath.Join(dir, prefix+"-"+hex.EncodeToString(sum[:6])+ext)
+	return path, writeFileOnce(path, content)
+}
+
+// writeFileOnce writes content to path, read-only, unless it holds it
+// already; the file appears whole (temporary file, then rename).
+func writeFileOnce(path string, content []byte) error {
 	if b, err := os.ReadFile(path); err == nil && string(b) == string(content) {
-		return path, nil
+		return nil
 	}
-	f, err := os.CreateTemp(dir, prefix+"-*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer os.Remove(f.Name())
 	if _, err := f.Write(content); err != nil {
 		f.Close()
-		return "", err
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return "", err
+		return err
 	}
 	if err := os.Chmod(f.Name(), 0o444); err != nil {
-		return "", err
+		return err
 	}
-	return path, os.Rename(f.Name(), path)
+	return os.Rename(f.Name(), path)
 }
 
 func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (Env, error) {

@@ -124,6 +124,11 @@ func childEnv(p config.Policy, getenv func(string) string) []string {
 	if p.JSRURL != "" {
 		vars = append(vars, config.EnvJSRURL+"="+p.JSRURL)
 	}
+	for _, k := range npmRegistryVars {
+		if v := getenv(k); v != "" {
+			vars = append(vars, k+"="+v)
+		}
+	}
 	for _, name := range p.Grants.Allow.Env.List {
 		if strings.ContainsAny(name, "*=") {
 			continue
