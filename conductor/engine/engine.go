@@ -38,9 +38,10 @@ type Engine struct {
 	audit  *audit.Log
 	server *server.Server
 
-	mu     sync.Mutex
-	policy config.Policy
-	runner *sandbox.Runner
+	mu      sync.Mutex
+	policy  config.Policy
+	runner  *sandbox.Runner
+	retired []*sandbox.Runner // replaced by Reload, perhaps still running executions
 	deno   *runtime.Runtime
 	stamp  time.Time
 	stop   context.CancelFunc
@@ -116,6 +117,13 @@ func (e *Engine) Reload(ctx context.Context) error {
 	e.mu.Lock()
 	old := e.runner
 	e.policy, e.runner, e.deno = policy, runner, deno
+	keep := e.retired[:0]
+	for _, r := range e.retired {
+		if r.Running() > 0 {
+			keep = append(keep, r)
+		}
+	}
+	e.retired = append(keep, old)
 	e.stamp = settingsStamp(policy.Home)
 	e.mu.Unlock()
 	e.server.SetPolicy(policy, runner)
@@ -190,12 +198,16 @@ func (e *Engine) Proxy() *proxy.Manager { return e.proxy }
 // Audit is the audit log.
 func (e *Engine) Audit() *audit.Log { return e.audit }
 
-// Close stops the pool, the upstream servers and the settings watcher.
+// Close stops the settings watcher, every sandbox process (waiting or
+// running; each one's private folder is gone when Close returns) and the
+// upstream servers.
 func (e *Engine) Close() {
 	e.stop()
 	e.mu.Lock()
-	r := e.runner
+	runners := append([]*sandbox.Runner{e.runner}, e.retired...)
 	e.mu.Unlock()
-	r.Close()
+	for _, r := range runners {
+		r.Stop()
+	}
 	e.proxy.Close()
 }

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Stopping the server while its pool refills leaves no private folder
+// behind; neither does a server killed outright, once another starts.
+func TestNoTempFoldersLeftBehind(t *testing.T) {
+	tmp := t.TempDir()
+	ws := filepath.Join(t.TempDir(), "ws")
+	for i := 0; i < 3; i++ {
+		c := startConductor(t, "TMPDIR="+tmp, "MCP_CONDUCTOR_WORKSPACE="+ws, "MCP_CONDUCTOR_RUN_ARGS=allow-write="+ws, "MCP_CONDUCTOR_POOL_SIZE=4")
+		c.run("Deno.writeTextFileSync(Deno.makeTempFileSync(), 'x'); 1", nil).mustSucceed(t)
+		c.session.Close() // the pool is refilling now
+		c.cmd.Wait()
+	}
+	if left := runDirs(t, tmp); len(left) != 0 {
+		t.Errorf("left behind after a clean stop: %v", left)
+	}
+	// A killed server cannot clean up; the next one removes its folders.
+	c := startConductor(t, "TMPDIR="+tmp, "MCP_CONDUCTOR_WORKSPACE="+ws, "MCP_CONDUCTOR_RUN_ARGS=allow-write="+ws, "MCP_CONDUCTOR_POOL_SIZE=2")
+	c.run("1", nil).mustSucceed(t)
+	c.cmd.Process.Kill()
+	c.cmd.Wait()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(runDirs(t, tmp)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond) // its waiting processes made theirs
+	}
+	if len(runDirs(t, tmp)) == 0 {
+		t.Fatal("a killed server left nothing to sweep: the test proves nothing")
+	}
+	c = startConductor(t, "TMPDIR="+tmp, "MCP_CONDUCTOR_POOL_SIZE=0")
+	c.run("1", nil).mustSucceed(t)
+	c.session.Close()
+	c.cmd.Wait()
+	if left := runDirs(t, tmp); len(left) != 0 {
+		t.Errorf("a dead server's folders were not swept: %v", left)
+	}
+}
+
+func runDirs(t *testing.T, dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "mcp-conductor-run-") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
