@@ -232,3 +232,32 @@ func runWithTimeout(t *testing.T, cmd *exec.Cmd) (string, error) {
 	}
 	return string(out), err
 }
+
+// The conductor never loads configuration that sandboxed code could have
+// written: the settings file made, after startup, into a link to a file in
+// a folder granted for writing is refused on reload, and the permissions in
+// force stay as they were.
+func TestPathIdentityNoConfigFromTheSandbox(t *testing.T) {
+	x := realTemp(t)
+	canary := newCanary(t)
+	writeFile(t, filepath.Join(x, "outside", "secret"), canary)
+	data := filepath.Join(x, "data")
+	os.MkdirAll(data, 0o755)
+	home := filepath.Join(x, "home", ".mcp-conductor")
+	writeFile(t, filepath.Join(home, "settings.json"), fmt.Sprintf(`{"permissions":{"read":{"list":[%q]},"write":{"list":[%q]}}}`, data, data))
+	c := startConductor(t, "HOME="+filepath.Dir(home), "MCP_CONDUCTOR_HOME="+home)
+	// The code plants wider settings where it may write...
+	planted := filepath.Join(data, "s.json")
+	c.run(fmt.Sprintf(`Deno.writeTextFileSync(%q, %q); 1`, planted, `{"permissions":{"read":{"all":true}}}`), nil).mustSucceed(t)
+	// ...and the settings file comes to lead there.
+	os.Remove(filepath.Join(home, "settings.json"))
+	symlink(t, planted, filepath.Join(home, "settings.json"))
+	read := fmt.Sprintf("Deno.readTextFileSync(%q)", filepath.Join(x, "outside", "secret"))
+	deadline := time.Now().Add(6 * time.Second) // three turns of the settings watcher
+	for time.Now().Before(deadline) {
+		if r := c.run(read, nil); r.Status == "success" || strings.Contains(string(r.raw), canary) {
+			t.Fatalf("settings the sandbox wrote were loaded: %s", r.raw)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}

@@ -5,6 +5,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sync"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
 	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 	"github.com/mcp-conductor/mcp-conductor/conductor/server"
+	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
 
 // Options configure an Engine.
@@ -106,6 +108,12 @@ func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runne
 // service to the new policy: the pool of waiting processes is drained and
 // refilled under the new permissions. On error the current policy stays.
 func (e *Engine) Reload(ctx context.Context) error {
+	e.mu.Lock()
+	home := e.policy.Home
+	e.mu.Unlock()
+	if err := e.TrustConfig(config.SettingsPath(home)); err != nil {
+		return err
+	}
 	policy, err := config.Load(e.opts.Getenv)
 	if err != nil {
 		return err
@@ -165,6 +173,23 @@ func settingsStamp(home string) time.Time {
 		return time.Time{}
 	}
 	return st.ModTime()
+}
+
+// TrustConfig refuses a configuration file that sandboxed code could have
+// written under any policy still in force (the current one, or one whose
+// executions still run): the conductor never loads what the sandbox may
+// have changed. Paths are judged by what they lead to now (a link made
+// since the policy was built counts).
+func (e *Engine) TrustConfig(path string) error {
+	e.mu.Lock()
+	runners := append([]*sandbox.Runner{e.runner}, e.retired...)
+	e.mu.Unlock()
+	for _, r := range runners {
+		if r != nil && r.MayWrite(path) {
+			return fmt.Errorf("%s is not loaded: sandboxed code may write where it leads (%s) under the current permissions; move it out of the folders granted for writing", path, pathid.Resolve(path))
+		}
+	}
+	return nil
 }
 
 // Policy is the policy in force.

@@ -18,13 +18,20 @@ import (
 // it.
 type protection struct {
 	items   []config.Protected
-	aliases [][]string // aliases[i] are the spellings of items[i]
+	aliases [][]string       // aliases[i] are the spellings of items[i]
+	places  [][]pathid.Place // what those spellings led to when the policy was built
 }
 
 func newProtection(items []config.Protected) protection {
 	pr := protection{items: items}
 	for _, x := range items {
-		pr.aliases = append(pr.aliases, x.Aliases())
+		a := x.Aliases()
+		pr.aliases = append(pr.aliases, a)
+		var ps []pathid.Place
+		for _, s := range a {
+			ps = append(ps, pathid.Snap(s))
+		}
+		pr.places = append(pr.places, ps)
 	}
 	return pr
 }
@@ -65,12 +72,14 @@ func (pr protection) inside(root string, write bool) (places []string, whole boo
 	return places, false
 }
 
-// covers reports whether path is one of the protected places (or beneath
-// one) for writing.
+// covers reports whether path, as it resolves now, is one of the protected
+// places (or beneath one) as they were when the policy was built: what the
+// kernel rules were made from. A protected name made since to lead
+// elsewhere does not carry its protection along.
 func (pr protection) covers(path string) (config.Protected, bool) {
 	for i, x := range pr.items {
-		for _, a := range pr.aliases[i] {
-			if _, ok := pathid.Within(path, a); ok {
+		for _, pl := range pr.places[i] {
+			if pl.Holds(path) {
 				return x, true
 			}
 		}

@@ -72,6 +72,45 @@ func Within(path, dir string) (rel string, ok bool) {
 	}
 }
 
+// Place is a path as it was when Snap was called: its resolved spelling
+// and, if it existed, its identity. A Place keeps meaning what it meant
+// then: a link made later to lead it elsewhere does not move it.
+type Place struct {
+	Real string      // resolved spelling at the time
+	info os.FileInfo // identity at the time; nil if it did not exist
+}
+
+// Snap records what p leads to now.
+func Snap(p string) Place {
+	pl := Place{Real: Resolve(p)}
+	if fi, err := os.Stat(pl.Real); err == nil {
+		pl.info = fi
+	}
+	return pl
+}
+
+// Holds reports whether path, resolved now, lies at or beneath the place:
+// by spelling, or by identity with the folder or file the place was.
+func (pl Place) Holds(path string) bool {
+	rp := Resolve(path)
+	if _, ok := lexicallyWithin(rp, pl.Real); ok {
+		return true
+	}
+	if pl.info == nil {
+		return false
+	}
+	for cur := rp; ; {
+		if fi, err := os.Stat(cur); err == nil && os.SameFile(fi, pl.info) {
+			return true
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return false
+		}
+		cur = parent
+	}
+}
+
 // Same reports whether a and b lead to the same file or folder.
 func Same(a, b string) bool {
 	rel, ok := Within(a, b)

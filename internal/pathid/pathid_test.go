@@ -107,3 +107,26 @@ func TestWithinBindMount(t *testing.T) {
 		t.Error("the mount and the link lead to one folder")
 	}
 }
+
+// A Place keeps meaning what it led to when it was taken.
+func TestPlaceHolds(t *testing.T) {
+	root := tree(t)
+	cfg := filepath.Join(root, "alias/.conductor/config.json")
+	pl := Snap(cfg)
+	if !pl.Holds(filepath.Join(root, "real/home/.conductor/config.json")) || !pl.Holds(cfg) {
+		t.Fatal("the place does not hold itself")
+	}
+	// The name now leads elsewhere: the place stays where it was.
+	elsewhere := filepath.Join(root, "outside", "planted.json")
+	os.WriteFile(elsewhere, []byte("{}"), 0o600)
+	os.Remove(filepath.Join(root, "real/home/.conductor/config.json"))
+	if err := os.Symlink(elsewhere, filepath.Join(root, "real/home/.conductor/config.json")); err != nil {
+		t.Fatal(err)
+	}
+	if pl.Holds(cfg) {
+		t.Error("a link made later moved the place")
+	}
+	if !Snap(cfg).Holds(elsewhere) {
+		t.Error("a new snapshot follows the link")
+	}
+}
