@@ -234,13 +234,14 @@ func (u *upstream) connect(ctx context.Context) (*mcp.ClientSession, error) {
 		},
 	})
 	s, err := client.Connect(connCtx, transport, nil)
-	if !timer.Stop() && err == nil {
+	timedOut := !timer.Stop()
+	if timedOut && err == nil {
 		err = errors.New("connect timed out")
 		s.Close()
 	}
 	if err != nil {
 		connCancel()
-		if connCtx.Err() != nil && ctx.Err() == nil {
+		if timedOut && ctx.Err() == nil {
 			err = fmt.Errorf("no answer within %v: %w", u.m.opts.ConnectTimeout, err)
 		}
 		u.lastErr = fmt.Errorf("connect to MCP server %q: %w", u.cfg.Name, err)
