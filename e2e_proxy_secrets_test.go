@@ -327,7 +327,9 @@ try { await mcpFactory.load("remote") } catch (e) { message = e.message }
 		ReturnValue struct{ Message string } `json:"returnValue"`
 	}
 	b, _ := json.Marshal(res.StructuredContent)
-	json.Unmarshal(b, &out)
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
 	t.Logf("the code sees: %s", out.ReturnValue.Message)
 	if msg := out.ReturnValue.Message; !strings.Contains(msg, `connect to MCP server "remote"`) || !strings.Contains(msg, redacted) || strings.Contains(msg, "no answer within") {
 		t.Errorf("error seen by the code: %q; want the connection error with the URL redacted", msg)
