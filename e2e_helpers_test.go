@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ type conductor struct {
 	home    string
 	session *mcp.ClientSession
 	cmd     *exec.Cmd
+	stderr  *testLogWriter
 }
 
 // startConductor launches the real binary over stdio with a fresh home and
@@ -43,7 +45,8 @@ func startConductor(t *testing.T, env ...string) *conductor {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 	}
-	cmd.Stderr = &testLogWriter{t: t}
+	stderr := &testLogWriter{t: t}
+	cmd.Stderr = stderr
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	client := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "1"}, nil)
@@ -51,17 +54,31 @@ func startConductor(t *testing.T, env ...string) *conductor {
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}
-	c := &conductor{t: t, home: home, session: session, cmd: cmd}
+	c := &conductor{t: t, home: home, session: session, cmd: cmd, stderr: stderr}
 	t.Cleanup(func() { session.Close() })
 	return c
 }
 
-// testLogWriter forwards the server's stderr to the test log.
-type testLogWriter struct{ t *testing.T }
+// testLogWriter forwards the server's stderr to the test log and keeps it.
+type testLogWriter struct {
+	t   *testing.T
+	mu  sync.Mutex
+	all []byte
+}
 
 func (w *testLogWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	w.all = append(w.all, p...)
+	w.mu.Unlock()
 	w.t.Logf("server: %s", p)
 	return len(p), nil
+}
+
+// String is everything written so far.
+func (w *testLogWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return string(w.all)
 }
 
 // runResult is run_deno_code's structured output as a client sees it.

@@ -19,7 +19,8 @@ type ImportCandidate struct {
 	Path       string `json:"path"`       // the client's file
 	Name       string `json:"name"`
 	Transport  string `json:"transport"`
-	// Summary is the command line or the URL (no env or header values).
+	// Summary is the command line or the URL (no env or header values; the
+	// URL's user name, password and query values masked).
 	Summary string `json:"summary"`
 	// Exists reports that mcp-config.json has an entry of that name already.
 	Exists bool `json:"exists"`
@@ -80,7 +81,7 @@ func summary(sc proxy.ServerConfig) string {
 	if sc.Command != "" {
 		return clients.ShellQuote(append([]string{sc.Command}, sc.Args...))
 	}
-	return sc.URL
+	return proxy.RedactURL(sc.URL)
 }
 
 // ImportServers copies the picked servers, with their env and headers, from

@@ -38,11 +38,14 @@ type ServerView struct {
 
 // ServerForm is an entry as the page edits it and sends it back.
 type ServerForm struct {
-	Name        string   `json:"name"`
-	Command     string   `json:"command"`
-	Args        []string `json:"args"`
-	Cwd         string   `json:"cwd"`
-	Env         []Secret `json:"env"`
+	Name    string   `json:"name"`
+	Command string   `json:"command"`
+	Args    []string `json:"args"`
+	Cwd     string   `json:"cwd"`
+	Env     []Secret `json:"env"`
+	// URL reaches the page with its user name, password and query values
+	// masked as REDACTED (proxy.RedactURL); sent back so, the stored parts
+	// are kept, and a part typed in replaces its stored value.
 	URL         string   `json:"url"`
 	Type        string   `json:"type"` // "", "http", "sse"
 	Headers     []Secret `json:"headers"`
@@ -117,7 +120,7 @@ func secretsIn(what string, rows []Secret, stored map[string]string) (map[string
 func viewOf(sc proxy.ServerConfig) ServerView {
 	v := ServerView{Transport: sc.Transport(), ServerForm: ServerForm{
 		Name: sc.Name, Command: sc.Command, Args: nonNil(sc.Args), Cwd: sc.Cwd, Env: secretsOut(sc.Env),
-		URL: sc.URL, Type: sc.Type, Headers: secretsOut(sc.Headers), Disabled: sc.Disabled,
+		URL: proxy.RedactURL(sc.URL), Type: sc.Type, Headers: secretsOut(sc.Headers), Disabled: sc.Disabled,
 		Description: sc.Description, AllowTools: nonNil(sc.AllowTools), DenyTools: nonNil(sc.DenyTools),
 	}}
 	if sc.Err != nil {
@@ -149,6 +152,9 @@ func configOf(f ServerForm, stored proxy.ServerConfig) (proxy.ServerConfig, erro
 		return sc, err
 	}
 	if sc.Headers, err = secretsIn("headers", f.Headers, stored.Headers); err != nil {
+		return sc, err
+	}
+	if sc.URL, err = proxy.RestoreURL(sc.URL, stored.URL); err != nil {
 		return sc, err
 	}
 	if sc.Command != "" {

@@ -221,3 +221,58 @@ func TestTestMCPServer(t *testing.T) {
 		t.Error("a missing program tested fine")
 	}
 }
+
+func TestServerURLSecretsAreMasked(t *testing.T) {
+	f := withDeno(t)
+	path := filepath.Join(f.home, "mcp-config.json")
+	secretURL := "https://bot:pw-7d1e@mcp.example/v1?api_key=k-93ab&region=eu&ref=${env:REF}"
+	masked := "https://REDACTED:REDACTED@mcp.example/v1?api_key=REDACTED&region=REDACTED&ref=${env:REF}"
+	v, err := f.app.SaveMCPServer("", ServerForm{Name: "remote", URL: secretURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Servers[0].URL; got != masked {
+		t.Fatalf("the page gets %q, want %q", got, masked)
+	}
+	fileURL := func() string {
+		t.Helper()
+		got, err := stored(path, "remote")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.URL
+	}
+	tests := []struct {
+		name, url, want, wantErr string
+	}{
+		{name: "sent back masked: kept", url: masked, want: secretURL},
+		{name: "host edited, masked parts kept", url: strings.Replace(masked, "mcp.example", "mcp2.example", 1),
+			want: strings.Replace(secretURL, "mcp.example", "mcp2.example", 1)},
+		{name: "a typed value replaces the stored one",
+			url:  "https://REDACTED:pw-new@mcp2.example/v1?api_key=REDACTED&region=us",
+			want: "https://bot:pw-new@mcp2.example/v1?api_key=k-93ab&region=us"},
+		{name: "a masked value with no stored one is refused", url: "https://mcp2.example/v1?token=REDACTED", wantErr: `"token" has no stored value`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := fileURL()
+			v, err := f.app.SaveMCPServer("remote", ServerForm{Name: "remote", URL: tt.url, Description: tt.name})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || fileURL() != before {
+					t.Fatalf("err = %v, want %q and the file unchanged", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fileURL(); got != tt.want {
+				t.Errorf("file has %q, want %q", got, tt.want)
+			}
+			b, _ := os.ReadFile(path)
+			if page := v.Servers[0].URL; strings.Contains(page, "pw-") || strings.Contains(page, "k-93ab") || !strings.Contains(string(b), "k-93ab") {
+				t.Errorf("page %q, file:\n%s", page, b)
+			}
+		})
+	}
+}

@@ -25,7 +25,8 @@ type ServerInfo struct {
 }
 
 // Servers describes every configured server. With connect set, enabled
-// servers are connected (concurrently) so that status and tool counts are real.
+// servers are connected (concurrently) so that status and tool counts are
+// real. Every text is redacted (see Redacted).
 func (m *Manager) Servers(ctx context.Context, connect bool) []ServerInfo {
 	m.reload()
 	m.mu.Lock()
@@ -44,6 +45,12 @@ func (m *Manager) Servers(ctx context.Context, connect bool) []ServerInfo {
 		}()
 	}
 	wg.Wait()
+	for i, si := range out {
+		for _, f := range []*string{&si.Name, &si.Error, &si.Description, &si.Instructions, &si.Version} {
+			*f = m.Redact(*f)
+		}
+		out[i] = si
+	}
 	return out
 }
 
@@ -97,19 +104,39 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// Tools returns a server's allowed tools.
+// Tools returns a server's allowed tools, redacted (see Redacted).
 func (m *Manager) Tools(ctx context.Context, server string) ([]*mcp.Tool, error) {
 	u, err := m.lookup(server)
 	if err != nil {
-		return nil, err
+		return nil, m.secrets.Load().Error(err)
 	}
-	return u.listTools(ctx)
+	tools, err := u.listTools(ctx)
+	s := m.secrets.Load()
+	if err != nil {
+		return nil, s.Error(err)
+	}
+	tools, err = scrubAs(s, tools)
+	return tools, s.Error(err)
 }
 
-// Handle answers a call from sandboxed code (mcpFactory). Every call is
-// checked here, against the configuration and the tool policy, whatever the
-// code claims.
+// Handle answers a call from sandboxed code (mcpFactory): listServers,
+// load, listTools, callTool, listResources, readResource, listPrompts or
+// getPrompt. Every call is checked here, against the configuration and the
+// tool policy, whatever the code claims. Each request to an upstream is
+// bounded by Options.CallTimeout. The result is a generic JSON value and
+// the error's message one line for people; both are redacted (see
+// Redacted), so they can be logged as they are.
 func (m *Manager) Handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
+	v, err := m.handle(ctx, method, params)
+	s := m.secrets.Load()
+	if err != nil {
+		return nil, s.Error(err)
+	}
+	v, err = s.Value(v)
+	return v, s.Error(err)
+}
+
+func (m *Manager) handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
 	var p struct {
 		Server string          `json:"server"`
 		Tool   string          `json:"tool"`
@@ -166,31 +193,13 @@ func (m *Manager) Handle(ctx context.Context, method string, params json.RawMess
 		}
 		return toolValue(p.Server, p.Tool, res)
 	}
-	s, err := u.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
 	switch method {
 	case "listResources":
-		var out []*mcp.Resource
-		for r, err := range s.Resources(ctx, nil) {
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
-		}
-		return out, nil
+		return u.listResources(ctx)
 	case "readResource":
-		return s.ReadResource(ctx, &mcp.ReadResourceParams{URI: p.URI})
+		return u.readResource(ctx, p.URI)
 	case "listPrompts":
-		var out []*mcp.Prompt
-		for pr, err := range s.Prompts(ctx, nil) {
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, pr)
-		}
-		return out, nil
+		return u.listPrompts(ctx)
 	case "getPrompt":
 		var args map[string]string
 		if len(p.Args) > 0 && string(p.Args) != "null" {
@@ -198,7 +207,7 @@ func (m *Manager) Handle(ctx context.Context, method string, params json.RawMess
 				return nil, fmt.Errorf("prompt arguments must be an object of strings: %v", err)
 			}
 		}
-		return s.GetPrompt(ctx, &mcp.GetPromptParams{Name: p.Name, Arguments: args})
+		return u.getPrompt(ctx, p.Name, args)
 	}
 	return nil, fmt.Errorf("unknown mcpFactory method %q", method)
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -35,8 +34,8 @@ type ServerConfig struct {
 
 	Disabled    bool     `json:"disabled,omitempty"`
 	Description string   `json:"description,omitempty"`
-	AllowTools  []string `json:"allowTools,omitempty"` // names or globs; empty = all
-	DenyTools   []string `json:"denyTools,omitempty"`  // names or globs, applied after AllowTools
+	AllowTools  []string `json:"allowTools,omitempty"` // names or patterns (* any characters, ? one); empty = all
+	DenyTools   []string `json:"denyTools,omitempty"`  // names or patterns, applied after AllowTools
 
 	// Err is why this entry cannot be used (the others still can).
 	Err error `json:"-"`
@@ -64,7 +63,7 @@ func (c ServerConfig) ToolAllowed(tool string) bool {
 
 func matchAny(globs []string, name string) bool {
 	for _, g := range globs {
-		if ok, _ := path.Match(g, name); ok || g == name {
+		if globMatch(g, name) {
 			return true
 		}
 	}
@@ -150,8 +149,8 @@ func validate(c ServerConfig) error {
 		return fmt.Errorf("server %q: url must be http:// or https://", c.Name)
 	}
 	for _, g := range append(append([]string(nil), c.AllowTools...), c.DenyTools...) {
-		if _, err := path.Match(g, ""); err != nil {
-			return fmt.Errorf("server %q: bad tool pattern %q", c.Name, g)
+		if err := checkGlob(g); err != nil {
+			return fmt.Errorf("server %q: tool pattern %q: %v", c.Name, g, err)
 		}
 	}
 	return nil

@@ -72,6 +72,8 @@ func TestToolPolicy(t *testing.T) {
 		{[]string{"read_*"}, nil, "write_file", false},
 		{nil, []string{"write_*"}, "write_file", false},
 		{[]string{"*"}, []string{"delete"}, "delete", false},
+		{nil, []string{"delete_*"}, "delete_repo/force", false},
+		{[]string{"repo/*"}, nil, "repo/a/b", true},
 	} {
 		c := ServerConfig{AllowTools: tt.allow, DenyTools: tt.deny}
 		if got := c.ToolAllowed(tt.tool); got != tt.want {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -17,15 +18,19 @@ import (
 
 // Options configure a Manager.
 type Options struct {
-	ConnectTimeout time.Duration       // per connection attempt; default 30 s
-	CallTimeout    time.Duration       // per upstream request; default 60 s
-	Getenv         func(string) string // expands ${env:NAME}; default os.Getenv
+	ConnectTimeout time.Duration // per connection attempt; default 30 s
+	// CallTimeout bounds each request to an upstream (a list with all its
+	// pages, a read, a call); default 60 s.
+	CallTimeout time.Duration
+	Getenv      func(string) string // expands ${env:NAME}; default os.Getenv
 	// BaseEnv is the environment every stdio upstream starts with, before
 	// its entry's own env; default: PATH, HOME, USER, LANG, TMPDIR, proxies
 	// and CA settings of this process.
 	BaseEnv []string
 	Version string // reported to upstreams as the client version
-	Logf    func(format string, args ...any)
+	// Logf receives operational messages and the stdio upstreams' stderr,
+	// with the secrets scrubbed.
+	Logf func(format string, args ...any)
 }
 
 // Manager owns the connections to the upstream servers of one
@@ -42,6 +47,10 @@ type Manager struct {
 	order    []string
 	closed   bool
 	lastStat time.Time
+
+	// secrets are those of every configuration loaded so far: a secret
+	// that left the file may still be in an upstream's memory.
+	secrets atomic.Pointer[secretSet]
 }
 
 type fileStamp struct {
@@ -54,8 +63,19 @@ type fileStamp struct {
 // started until a server is used.
 func NewManager(path string, opts Options) *Manager {
 	m := &Manager{opts: withDefaults(opts), path: path, servers: map[string]*upstream{}}
+	m.secrets.Store((*secretSet)(nil).with(envURLSecrets(m.opts.BaseEnv)...))
 	m.reload()
 	return m
+}
+
+// Redact returns s with every secret of the configured servers (see
+// Redacted) replaced. Results and errors of Handle, Servers and Tools are
+// already redacted.
+func (m *Manager) Redact(s string) string { return m.secrets.Load().String(s) }
+
+// logf logs with the secrets scrubbed.
+func (m *Manager) logf(format string, args ...any) {
+	m.opts.Logf("%s", m.Redact(fmt.Sprintf(format, args...)))
 }
 
 // Path is the configuration file the Manager reads.
@@ -66,7 +86,7 @@ func (m *Manager) ConfigError() error {
 	m.reload()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.cfgErr
+	return m.secrets.Load().Error(m.cfgErr)
 }
 
 // reload re-reads the file if it changed since the last look.
@@ -84,15 +104,24 @@ func (m *Manager) reload() {
 	m.stamp, m.lastStat = stamp, time.Now()
 	m.mu.Unlock()
 
-	cfg, err := LoadConfig(m.path, m.opts.Getenv)
+	var expanded []string
+	cfg, err := LoadConfig(m.path, func(name string) string {
+		v := m.opts.Getenv(name)
+		expanded = append(expanded, v)
+		return v
+	})
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err != nil {
 		m.cfgErr = err
-		m.opts.Logf("%v (keeping the previous servers)", err)
+		m.logf("%v (keeping the previous servers)", err)
 		return
 	}
 	m.cfgErr = nil
+	for _, sc := range cfg.Servers {
+		expanded = append(expanded, configSecrets(sc)...)
+	}
+	m.secrets.Store(m.secrets.Load().with(expanded...))
 	next := map[string]*upstream{}
 	var order []string
 	for _, sc := range cfg.Servers {
@@ -205,16 +234,18 @@ func (u *upstream) connect(ctx context.Context) (*mcp.ClientSession, error) {
 		},
 	})
 	s, err := client.Connect(connCtx, transport, nil)
-	if !timer.Stop() && err == nil {
+	timedOut := !timer.Stop()
+	if timedOut && err == nil {
 		err = errors.New("connect timed out")
 		s.Close()
 	}
 	if err != nil {
 		connCancel()
-		if connCtx.Err() != nil && ctx.Err() == nil {
+		if timedOut && ctx.Err() == nil {
 			err = fmt.Errorf("no answer within %v: %w", u.m.opts.ConnectTimeout, err)
 		}
 		u.lastErr = fmt.Errorf("connect to MCP server %q: %w", u.cfg.Name, err)
+		u.m.logf("%v", u.lastErr)
 		return nil, u.lastErr
 	}
 	stopWatch()
@@ -230,7 +261,7 @@ func (u *upstream) connect(ctx context.Context) (*mcp.ClientSession, error) {
 				err = errors.New("connection closed")
 			}
 			u.lastErr = fmt.Errorf("MCP server %q disconnected (%v); it is restarted on next use", u.cfg.Name, err)
-			u.m.opts.Logf("%v", u.lastErr)
+			u.m.logf("%v", u.lastErr)
 		}
 	}()
 	return s, nil
@@ -243,7 +274,7 @@ func (u *upstream) transport() (mcp.Transport, error) {
 		cmd := exec.Command(c.Command, c.Args...)
 		cmd.Dir = c.Cwd
 		cmd.Env = append(append([]string(nil), u.m.opts.BaseEnv...), envList(c.Env)...)
-		cmd.Stderr = &prefixLogger{logf: u.m.opts.Logf, prefix: c.Name}
+		cmd.Stderr = &prefixLogger{logf: u.m.logf, prefix: c.Name}
 		return &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, nil
 	case "sse":
 		return &mcp.SSEClientTransport{Endpoint: c.URL, HTTPClient: httpClient(c.Headers)}, nil
@@ -263,105 +294,6 @@ func (u *upstream) close() {
 	if cancel != nil {
 		cancel()
 	}
-}
-
-// listTools returns the server's tools that the policy allows, following
-// pagination; the list is cached until the server says it changed.
-func (u *upstream) listTools(ctx context.Context) ([]*mcp.Tool, error) {
-	s, err := u.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u.mu.Lock()
-	cached := u.tools
-	u.mu.Unlock()
-	if cached == nil {
-		ctx, cancel := context.WithTimeout(ctx, u.m.opts.CallTimeout)
-		defer cancel()
-		for t, err := range s.Tools(ctx, nil) {
-			if err != nil {
-				return nil, fmt.Errorf("list tools of %q: %w", u.cfg.Name, err)
-			}
-			cached = append(cached, t)
-		}
-		if cached == nil {
-			cached = []*mcp.Tool{}
-		}
-		u.mu.Lock()
-		if u.session == s {
-			u.tools = cached
-		}
-		u.mu.Unlock()
-	}
-	var allowed []*mcp.Tool
-	for _, t := range cached {
-		if u.cfg.ToolAllowed(t.Name) {
-			allowed = append(allowed, t)
-		}
-	}
-	sort.Slice(allowed, func(i, j int) bool { return allowed[i].Name < allowed[j].Name })
-	return allowed, nil
-}
-
-// tool returns one allowed tool, or an error naming the ones that exist.
-func (u *upstream) tool(ctx context.Context, name string) (*mcp.Tool, error) {
-	tools, err := u.listTools(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tools {
-		if t.Name == name {
-			return t, nil
-		}
-	}
-	var names []string
-	for _, t := range tools {
-		names = append(names, t.Name)
-	}
-	return nil, fmt.Errorf("MCP server %q has no tool %q; its tools: %s", u.cfg.Name, name, strings.Join(names, ", "))
-}
-
-// callTool calls an allowed tool. If the upstream died since it was last
-// used, it is restarted once.
-func (u *upstream) callTool(ctx context.Context, name string, args any) (*mcp.CallToolResult, error) {
-	if _, err := u.tool(ctx, name); err != nil {
-		return nil, err
-	}
-	for attempt := 0; ; attempt++ {
-		s, err := u.connect(ctx)
-		if err != nil {
-			return nil, err
-		}
-		cctx, cancel := context.WithTimeout(ctx, u.m.opts.CallTimeout)
-		res, err := s.CallTool(cctx, &mcp.CallToolParams{Name: name, Arguments: args})
-		cancel()
-		if err != nil && attempt == 0 && ctx.Err() == nil && isConnectionLost(err) {
-			u.dropSession(s)
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s.%s: %w", u.cfg.Name, name, err)
-		}
-		return res, nil
-	}
-}
-
-func (u *upstream) dropSession(s *mcp.ClientSession) {
-	u.mu.Lock()
-	if u.session == s {
-		u.session, u.tools = nil, nil
-		u.cancel()
-	}
-	u.mu.Unlock()
-	s.Close()
-}
-
-func isConnectionLost(err error) bool {
-	if errors.Is(err, mcp.ErrConnectionClosed) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "connection closed") || strings.Contains(msg, "EOF") || strings.Contains(msg, "broken pipe")
 }
 
 func envList(m map[string]string) []string {
@@ -405,7 +337,8 @@ func httpClient(headers map[string]string) *http.Client {
 	return &http.Client{Transport: headerTransport{base: http.DefaultTransport, headers: headers}}
 }
 
-// prefixLogger forwards an upstream's stderr, line by line, to the log.
+// prefixLogger forwards an upstream's stderr, line by line, to the log
+// (through Manager.logf, which scrubs the secrets).
 type prefixLogger struct {
 	logf   func(string, ...any)
 	prefix string

@@ -31,29 +31,49 @@ type ProbeTool struct {
 // file), lists its tools and disconnects. ${env:NAME} placeholders in its
 // env and headers are expanded with opts.Getenv. A disabled entry is
 // probed all the same: the user asked for it.
+//
+// What it returns, errors included, is redacted as Manager's results are.
 func ProbeServer(ctx context.Context, sc ServerConfig, opts Options) (*Probe, error) {
-	if err := validate(sc); err != nil {
-		return nil, err
+	p, secrets, err := probe(ctx, sc, withDefaults(opts))
+	if err != nil {
+		return nil, secrets.Error(err)
 	}
-	opts = withDefaults(opts)
+	p, err = scrubAs(secrets, p)
+	return p, secrets.Error(err)
+}
+
+func probe(ctx context.Context, sc ServerConfig, opts Options) (*Probe, *secretSet, error) {
+	secrets := (*secretSet)(nil).with(envURLSecrets(opts.BaseEnv)...)
+	if err := validate(sc); err != nil {
+		return nil, secrets, err
+	}
+	var expanded []string
+	getenv := func(name string) string {
+		v := opts.Getenv(name)
+		expanded = append(expanded, v)
+		return v
+	}
 	sc.Disabled = false
-	sc.Env = expandAll(sc.Env, opts.Getenv, &sc.Err, sc.Name)
-	sc.Headers = expandAll(sc.Headers, opts.Getenv, &sc.Err, sc.Name)
+	sc.Env = expandAll(sc.Env, getenv, &sc.Err, sc.Name)
+	sc.Headers = expandAll(sc.Headers, getenv, &sc.Err, sc.Name)
+	secrets = secrets.with(append(expanded, configSecrets(sc)...)...)
 	if sc.Err != nil {
-		return nil, sc.Err
+		return nil, secrets, sc.Err
 	}
 	all := sc
 	all.AllowTools, all.DenyTools = nil, nil // list every tool; the policy is applied below
-	u := &upstream{cfg: all, m: &Manager{opts: opts, servers: map[string]*upstream{}}}
+	m := &Manager{opts: opts, servers: map[string]*upstream{}}
+	m.secrets.Store(secrets)
+	u := &upstream{cfg: all, m: m}
 	defer u.close()
 	start := time.Now()
 	s, err := u.connect(ctx)
 	if err != nil {
-		return nil, err
+		return nil, secrets, err
 	}
 	tools, err := u.listTools(ctx)
 	if err != nil {
-		return nil, err
+		return nil, secrets, err
 	}
 	p := &Probe{Tools: []ProbeTool{}, DurationMs: float64(time.Since(start).Microseconds()) / 1000}
 	if ir := s.InitializeResult(); ir != nil {
@@ -65,7 +85,7 @@ func ProbeServer(ctx context.Context, sc ServerConfig, opts Options) (*Probe, er
 	for _, t := range tools {
 		p.Tools = append(p.Tools, ProbeTool{Name: t.Name, Description: t.Description, Allowed: sc.ToolAllowed(t.Name)})
 	}
-	return p, nil
+	return p, secrets, nil
 }
 
 // withDefaults fills the Options NewManager would.
