@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -28,14 +26,6 @@ import (
 const redacted = "[REDACTED]"
 
 // newCanary returns a random secret that cannot occur by chance.
-func newCanary(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
-}
 
 // callRaw calls a tool and returns the whole result as the client got it:
 // content and structured content.
