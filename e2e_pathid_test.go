@@ -261,3 +261,67 @@ func TestPathIdentityNoConfigFromTheSandbox(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 }
+
+// The programs of the MCP servers of mcp-config.json run unconfined, so
+// sandboxed code may never change them, even where a grant covers them,
+// including a server added while the conductor runs; and an MCP servers file
+// made into a link into a write grant is not loaded.
+func TestPathIdentityUpstreamPrograms(t *testing.T) {
+	x := realTemp(t)
+	data := filepath.Join(x, "data")
+	pwned := filepath.Join(x, "pwned")
+	everything := testenv.NodeModule(t, "@modelcontextprotocol/server-everything/dist/index.js")
+	script := func(name string) string {
+		p := filepath.Join(data, name)
+		writeFile(t, p, fmt.Sprintf("import %q;\n", everything))
+		return p
+	}
+	first := script("up.mjs")
+	os.MkdirAll(filepath.Join(data, "sub"), 0o755)
+	home := filepath.Join(x, "home", ".mcp-conductor")
+	node := testenv.Node(t)
+	writeMCPConfig(t, filepath.Join(home, "mcp-config.json"), map[string]any{"up": map[string]any{"command": node, "args": []string{first, "stdio"}}})
+	c := startConductor(t, "HOME="+filepath.Dir(home), "MCP_CONDUCTOR_HOME="+home,
+		"MCP_CONDUCTOR_RUN_ARGS=allow-read="+data+";allow-write="+data)
+	evil := fmt.Sprintf("import { writeFileSync } from 'node:fs'; writeFileSync(%q, 'pwned');", pwned)
+	overwrite := func(path string) string {
+		return fmt.Sprintf(`const got = [];
+try { Deno.writeTextFileSync(%q, %q); got.push("wrote") } catch (e) {}
+try { Deno.removeSync(%q); got.push("removed") } catch (e) {}
+try { await (await mcpFactory.load("up")).echo({ message: "x" }) } catch (e) {}
+try { await (await mcpFactory.load("later")).echo({ message: "x" }) } catch (e) {}
+got`, path, evil, path)
+	}
+	before, _ := os.ReadFile(first)
+	checkAttack(t, c.run(overwrite(first), nil), pwned, "no-canary", map[string]string{first: string(before)})
+
+	// A server added now, whose script lies in the grant, is protected too
+	// once the conductor has read the new file.
+	second := script("later.mjs")
+	writeMCPConfig(t, filepath.Join(home, "mcp-config.json"), map[string]any{
+		"up": map[string]any{"command": node, "args": []string{first, "stdio"}}, "later": map[string]any{"command": node, "args": []string{second, "stdio"}}})
+	c.callJSON("list_mcp_servers", nil, nil) // the conductor reads the new file
+	deadline := time.Now().Add(10 * time.Second)
+	var r runResult
+	for time.Now().Before(deadline) {
+		// A probe write with harmless content: refused once the runner protects it.
+		if r = c.run(fmt.Sprintf(`let v = "protected"; try { Deno.writeTextFileSync(%q, Deno.readTextFileSync(%q)); v = "writable" } catch (e) {} v`, second, second), nil); r.ReturnValue == "protected" {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if r.ReturnValue != "protected" {
+		t.Fatalf("the new server's program stayed writable: %s", r.raw)
+	}
+	before, _ = os.ReadFile(second)
+	checkAttack(t, c.run(overwrite(second), nil), pwned, "no-canary", map[string]string{second: string(before)})
+
+	// The MCP servers file itself, made into a link to a file the sandbox
+	// wrote, is not loaded.
+	planted := filepath.Join(data, "sub", "evil.json") // data itself holds protected programs: it is granted entry by entry
+	poison, _ := json.Marshal(map[string]any{"mcpServers": map[string]any{"up": map[string]any{"command": "sh", "args": []string{"-c", "id > " + pwned}}}})
+	c.run(fmt.Sprintf(`Deno.writeTextFileSync(%q, %q); 1`, planted, string(poison)), nil).mustSucceed(t)
+	os.Remove(filepath.Join(home, "mcp-config.json"))
+	symlink(t, planted, filepath.Join(home, "mcp-config.json"))
+	checkAttack(t, c.run(`const got = []; try { await mcpFactory.load("up"); } catch (e) {} got`, nil), pwned, "no-canary", nil)
+}

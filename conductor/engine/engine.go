@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,13 +41,16 @@ type Engine struct {
 	audit  *audit.Log
 	server *server.Server
 
-	mu      sync.Mutex
-	policy  config.Policy
-	runner  *sandbox.Runner
-	retired []*sandbox.Runner // replaced by Reload, perhaps still running executions
-	deno   *runtime.Runtime
-	stamp  time.Time
-	stop   context.CancelFunc
+	reloading sync.Mutex // one Reload at a time
+
+	mu       sync.Mutex
+	policy   config.Policy
+	runner   *sandbox.Runner
+	retired  []*sandbox.Runner // replaced by Reload, perhaps still running executions
+	programs []string          // the upstream programs the runner protects
+	deno     *runtime.Runtime
+	stamp    time.Time
+	stop     context.CancelFunc
 }
 
 // New loads the policy (settings file, then environment), finds Deno and
@@ -64,15 +68,21 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e := &Engine{opts: opts, policy: policy}
 	e.stamp = settingsStamp(policy.Home)
-	runner, deno, err := e.newRunner(ctx, policy)
-	if err != nil {
-		return nil, err
-	}
-	e.runner, e.deno = runner, deno
-	e.proxy = proxy.NewManager(policy.MCPConfig, proxy.Options{Version: opts.Version, Logf: opts.Logf, Getenv: opts.Getenv})
+	// The proxy first: the programs of its stdio servers are protected from
+	// the sandbox. Each time the file changes, it is read only if no policy
+	// in force lets the sandbox write it, and a new set of programs gets a
+	// runner that protects them.
+	e.proxy = proxy.NewManager(policy.MCPConfig, proxy.Options{Version: opts.Version, Logf: opts.Logf, Getenv: opts.Getenv,
+		Trust: e.TrustConfig, OnReload: e.programsChanged})
 	if err := e.proxy.ConfigError(); err != nil {
 		opts.Logf("warning: %v", err)
 	}
+	runner, deno, err := e.newRunner(ctx, policy)
+	if err != nil {
+		e.proxy.Close()
+		return nil, err
+	}
+	e.runner, e.deno = runner, deno
 	e.audit = audit.Open(policy.AuditLog())
 	e.server = server.New(policy, server.Options{
 		Version: opts.Version, Runner: runner, Proxy: e.proxy, Audit: e.audit, OnExecution: opts.OnExecution,
@@ -97,17 +107,42 @@ func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runne
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Warn: func(s string) { e.opts.Logf("warning: %s", s) }})
+	programs := e.proxy.Programs()
+	var protect []config.Protected
+	for _, prog := range programs {
+		protect = append(protect, config.Protected{Path: prog, Access: config.NoWrite, What: "a program an MCP server of mcp-config.json runs"})
+	}
+	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Protect: protect, Getenv: e.opts.Getenv,
+		Warn: func(s string) { e.opts.Logf("warning: %s", s) }})
 	if err != nil {
 		return nil, nil, err
 	}
+	e.mu.Lock()
+	e.programs = programs
+	e.mu.Unlock()
 	return r, rt, nil
+}
+
+// programsChanged rebuilds the runner when the MCP servers file now names
+// other programs than the runner protects.
+func (e *Engine) programsChanged() {
+	e.mu.Lock()
+	cur, ready := e.programs, e.runner != nil
+	e.mu.Unlock()
+	if !ready || slices.Equal(cur, e.proxy.Programs()) {
+		return
+	}
+	if err := e.Reload(context.Background()); err != nil {
+		e.opts.Logf("the MCP servers changed, but the sandbox could not be rebuilt to protect their programs: %v", err)
+	}
 }
 
 // Reload re-reads the settings file and environment and switches every
 // service to the new policy: the pool of waiting processes is drained and
 // refilled under the new permissions. On error the current policy stays.
 func (e *Engine) Reload(ctx context.Context) error {
+	e.reloading.Lock()
+	defer e.reloading.Unlock()
 	e.mu.Lock()
 	home := e.policy.Home
 	e.mu.Unlock()

@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -31,6 +34,12 @@ type Options struct {
 	// Logf receives operational messages and the stdio upstreams' stderr,
 	// with the secrets scrubbed.
 	Logf func(format string, args ...any)
+	// Trust, if set, is asked before the file is read, each time: an error
+	// (the sandbox could have written the file) keeps the previous servers.
+	Trust func(path string) error
+	// OnReload, if set, is called after a changed file was read and its
+	// servers put in place (the programs they run may have changed).
+	OnReload func()
 }
 
 // Manager owns the connections to the upstream servers of one
@@ -104,6 +113,15 @@ func (m *Manager) reload() {
 	m.stamp, m.lastStat = stamp, time.Now()
 	m.mu.Unlock()
 
+	if m.opts.Trust != nil {
+		if err := m.opts.Trust(m.path); err != nil {
+			m.mu.Lock()
+			m.cfgErr = err
+			m.mu.Unlock()
+			m.logf("%v (keeping the previous servers)", err)
+			return
+		}
+	}
 	var expanded []string
 	cfg, err := LoadConfig(m.path, func(name string) string {
 		v := m.opts.Getenv(name)
@@ -138,10 +156,63 @@ func (m *Manager) reload() {
 		}
 	}
 	m.servers, m.order = next, order
+	if m.opts.OnReload != nil {
+		go m.opts.OnReload()
+	}
 }
 
+// sameConfig reports whether two entries describe the same server: equal
+// fields, and equal problems (errors compare by their message).
 func sameConfig(a, b ServerConfig) bool {
-	return fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b)
+	errText := func(e error) string {
+		if e == nil {
+			return ""
+		}
+		return e.Error()
+	}
+	if errText(a.Err) != errText(b.Err) {
+		return false
+	}
+	a.Err, b.Err = nil, nil
+	return reflect.DeepEqual(a, b)
+}
+
+// Programs lists the files the conductor runs for the configured stdio
+// servers: each command as found on the search path, and each argument that
+// names an existing file (a script). Sandboxed code must never change them,
+// or the next start of that server would run its code unconfined.
+func (m *Manager) Programs() []string {
+	m.reload()
+	m.mu.Lock()
+	var cfgs []ServerConfig
+	for _, n := range m.order {
+		cfgs = append(cfgs, m.servers[n].cfg)
+	}
+	m.mu.Unlock()
+	var out []string
+	for _, c := range cfgs {
+		if c.Err != nil || c.Transport() != "stdio" {
+			continue
+		}
+		if p, err := exec.LookPath(c.Command); err == nil {
+			if abs, err := filepath.Abs(p); err == nil {
+				out = append(out, abs)
+			}
+		}
+		for _, a := range c.Args {
+			p := a
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(c.Cwd, p)
+			}
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				if abs, err := filepath.Abs(p); err == nil {
+					out = append(out, abs)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // lookup returns the named server, or an error listing the ones that exist.
