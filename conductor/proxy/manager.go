@@ -186,7 +186,9 @@ func (m *Manager) Programs() []string {
 	m.mu.Lock()
 	var cfgs []ServerConfig
 	for _, n := range m.order {
-		cfgs = append(cfgs, m.servers[n].cfg)
+		if u := m.servers[n]; u != nil { // nil once closed
+			cfgs = append(cfgs, u.cfg)
+		}
 	}
 	m.mu.Unlock()
 	var out []string
