@@ -229,6 +229,10 @@ func (c *conductor) upstreamPIDs(match string) []int {
 			continue
 		}
 		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		argv0, _, _ := strings.Cut(string(b), "\x00")
+		if filepath.Base(argv0) == "deno" {
+			continue // a sandbox process: its flags name the upstreams' programs (protected)
+		}
 		if strings.Contains(string(b), match) {
 			pids = append(pids, pid)
 		}

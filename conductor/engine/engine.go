@@ -5,6 +5,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -41,7 +42,8 @@ type Engine struct {
 	audit  *audit.Log
 	server *server.Server
 
-	reloading sync.Mutex // one Reload at a time
+	reloading sync.Mutex // one Reload at a time; Close waits for it
+	closed    bool       // under reloading: Close was called
 
 	mu       sync.Mutex
 	policy   config.Policy
@@ -132,6 +134,12 @@ func (e *Engine) programsChanged() {
 	if !ready || slices.Equal(cur, e.proxy.Programs()) {
 		return
 	}
+	e.reloading.Lock()
+	closed := e.closed
+	e.reloading.Unlock()
+	if closed {
+		return
+	}
 	if err := e.Reload(context.Background()); err != nil {
 		e.opts.Logf("the MCP servers changed, but the sandbox could not be rebuilt to protect their programs: %v", err)
 	}
@@ -143,6 +151,9 @@ func (e *Engine) programsChanged() {
 func (e *Engine) Reload(ctx context.Context) error {
 	e.reloading.Lock()
 	defer e.reloading.Unlock()
+	if e.closed {
+		return errors.New("the engine has stopped")
+	}
 	e.mu.Lock()
 	home := e.policy.Home
 	e.mu.Unlock()
@@ -262,6 +273,9 @@ func (e *Engine) Audit() *audit.Log { return e.audit }
 // running; each one's private folder is gone when Close returns) and the
 // upstream servers.
 func (e *Engine) Close() {
+	e.reloading.Lock()
+	e.closed = true
+	e.reloading.Unlock()
 	e.stop()
 	e.mu.Lock()
 	runners := append([]*sandbox.Runner{e.runner}, e.retired...)

@@ -167,12 +167,14 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	r := &Runner{
 		policy:    p,
 		env:       env,
 		installer: installer,
 		slots:     make(chan struct{}, p.MaxConcurrency),
 		live:      map[*process]bool{},
+		cancel:    cancel,
 	}
 	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn,
 		func(proc *process) bool { return proc.lock == r.installer.Lock() })
@@ -180,8 +182,10 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		// The install step for the whole allowlist, so that every listed
 		// package is importable (and none other): processes started before
 		// it ends are replaced by ones that know the new lockfile.
+		r.background.Add(1)
 		go func() {
-			if _, err := installer.Ensure(ctx, entries); err != nil && opts.Warn != nil {
+			defer r.background.Done()
+			if _, err := installer.Ensure(ctx, entries); err != nil && opts.Warn != nil && ctx.Err() == nil {
 				opts.Warn("installing the allowed packages: " + err.Error())
 			}
 			r.pool.discardStale()

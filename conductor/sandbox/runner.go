@@ -82,6 +82,9 @@ type Runner struct {
 	mu     sync.Mutex
 	live   map[*process]bool // every process started and not yet exited
 	closed bool              // Stop was called: no new processes
+
+	cancel     context.CancelFunc // ends background work (the install step)
+	background sync.WaitGroup
 }
 
 // errClosed is returned for work that arrives while the runner stops.
@@ -106,7 +109,11 @@ func (r *Runner) track(p *process) bool {
 
 // Close stops the pre-started processes; executions already running finish
 // under this runner. Used when a new policy replaces this one.
-func (r *Runner) Close() { r.pool.close() }
+func (r *Runner) Close() {
+	r.cancel()
+	r.background.Wait()
+	r.pool.close()
+}
 
 // Stop ends every process of this runner, waiting or running, and returns
 // once each has exited and its private folder is gone. Executions still
@@ -119,7 +126,7 @@ func (r *Runner) Stop() {
 		procs = append(procs, p)
 	}
 	r.mu.Unlock()
-	r.pool.close()
+	r.Close()
 	var wg sync.WaitGroup
 	for _, p := range procs {
 		wg.Add(1)
