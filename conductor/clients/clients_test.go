@@ -272,6 +272,11 @@ func TestConfigPathsPerOS(t *testing.T) {
 		{"zed", win, `C:\Users\alice\AppData\Roaming\Zed\settings.json`},
 		{"lmstudio", mac, "/Users/alice/.lmstudio/mcp.json"},
 		{"cline", lin, "/home/alice/.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json"},
+		{"qwen", lin, "/home/alice/.qwen/settings.json"},
+		{"qwen", win, `C:\Users\alice\.qwen\settings.json`},
+		{"opencode", lin, "/home/alice/.config/opencode/opencode.json"},
+		{"opencode", mac, "/Users/alice/.config/opencode/opencode.json"},
+		{"opencode", win, `C:\Users\alice\.config\opencode\opencode.json`},
 	}
 	for _, tc := range cases {
 		got, err := mustFind(t, tc.id).ConfigPath(Options{Env: tc.env})
@@ -408,7 +413,7 @@ func TestUnifiedDiff(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
-	ids := []string{"cursor", "claude-desktop", "vscode", "windsurf", "claude-code", "gemini", "codex", "zed", "lmstudio", "cline"}
+	ids := []string{"cursor", "claude-desktop", "vscode", "windsurf", "claude-code", "gemini", "qwen", "codex", "opencode", "zed", "lmstudio", "cline"}
 	var got []string
 	for _, c := range All() {
 		got = append(got, c.ID)
