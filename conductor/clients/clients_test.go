@@ -335,14 +335,14 @@ func TestLinks(t *testing.T) {
 	if !ok || err != nil || json.Unmarshal([]byte(js), &vs) != nil || vs["name"] != ServerName || vs["type"] != "stdio" || vs["command"] != testEntry.Command {
 		t.Fatalf("vscode link %q", byClient["vscode"])
 	}
-	if want := "claude mcp add --scope user -e MCP_CONDUCTOR_HOME=/home/alice/.mcp-conductor mcp-conductor -- /home/alice/.mcp-conductor/bin/mcp-conductor --stdio"; byClient["claude-code"] != want {
+	if want := "claude mcp add --scope user mcp-conductor -e MCP_CONDUCTOR_HOME=/home/alice/.mcp-conductor -- /home/alice/.mcp-conductor/bin/mcp-conductor --stdio"; byClient["claude-code"] != want {
 		t.Errorf("claude command %q", byClient["claude-code"])
 	}
 	if want := "codex mcp add mcp-conductor --env MCP_CONDUCTOR_HOME=/home/alice/.mcp-conductor -- /home/alice/.mcp-conductor/bin/mcp-conductor --stdio"; byClient["codex"] != want {
 		t.Errorf("codex command %q", byClient["codex"])
 	}
 	http, _ := Links(HTTPEntry("http://127.0.0.1:7345/mcp", "t"))
-	if got := http[2].Value; got != "claude mcp add --scope user --transport http --header 'Authorization: Bearer t' mcp-conductor http://127.0.0.1:7345/mcp" {
+	if got := http[2].Value; got != "claude mcp add --scope user --transport http mcp-conductor http://127.0.0.1:7345/mcp --header 'Authorization: Bearer t'" {
 		t.Errorf("claude HTTP command %q", got)
 	}
 }
