@@ -134,7 +134,7 @@ func runRegister(ctx context.Context, args []string) error {
 }
 
 func runLinks() error {
-	e, _, err := wantedEntry(false)
+	e, _, err := wantedEntry(true) // the commands run the launcher: put it there
 	if err != nil {
 		return err
 	}
