@@ -76,4 +76,3 @@ func TestCodex(t *testing.T) {
 	}
 	t.Fatalf("codex app-server ended without answering mcpServerStatus/list: %v", sc.Err())
 }
-
