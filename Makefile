@@ -14,6 +14,10 @@
 # WebKitGTK 4.1 headers, Xvfb, D-Bus and Chromium (Debian packages): as root,
 # `make test` installs them; otherwise run `sudo make system-deps` once.
 
+# `make run` may be run from another make; its directory messages would
+# reach stdout.
+MAKEFLAGS += --no-print-directory
+
 DENO := $(CURDIR)/node_modules/@deno/linux-x64-glibc/deno
 export MCP_CONDUCTOR_DENO ?= $(DENO)
 DESKTOP_TAGS := desktop,production,webkit2_41
