@@ -92,7 +92,9 @@ func TestGeminiRules(t *testing.T) {
 	wantState(t, c, opts, Registered, "")
 
 	b, _ := os.ReadFile(path)
-	withMCP := func(mcp string) { os.WriteFile(path, []byte(strings.Replace(string(b), "{", "{\n  "+mcp+",", 1)), 0o600) }
+	withMCP := func(mcp string) {
+		os.WriteFile(path, []byte(strings.Replace(string(b), "{", "{\n  "+mcp+",", 1)), 0o600)
+	}
 	withMCP(`"mcp": {"allowed": ["memory"]}`)
 	wantState(t, c, opts, Blocked, "mcp.allowed in "+path)
 	withMCP(`"mcp": {"allowed": ["MCP-Conductor"], "excluded": ["mcp-conductor"]}`)
