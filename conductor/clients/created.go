@@ -52,11 +52,13 @@ func recordCreated(home, path string, dirs []string) {
 	writeAtomic(name, append(b, '\n'), 0o600)
 }
 
-// undo removes the folders Register created, if they are empty, and the
-// record.
-func (r *createdRecord) undo(home string) {
+// undo removes the record and, with dirs, the folders Register created if
+// they are empty.
+func (r *createdRecord) undo(dirs bool) {
 	for _, d := range r.Dirs {
-		os.Remove(d) // fails, harmlessly, when something else is in it
+		if dirs {
+			os.Remove(d) // fails, harmlessly, when something else is in it
+		}
 	}
 	os.Remove(r.file)
 }

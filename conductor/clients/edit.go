@@ -146,8 +146,8 @@ func (c Client) Repair(ctx context.Context, e Entry, opts Options) (*Change, err
 }
 
 // Unregister removes our entry from c's configuration; other servers stay.
-// A file that Register created is deleted, with the folders it created,
-// when nothing but an empty server list would be left.
+// A file that Register created is deleted when nothing but an empty server
+// list would be left; in a project, so are the folders it created.
 func (c Client) Unregister(ctx context.Context, opts Options) (*Change, error) {
 	return c.edit(ctx, opts, false, func(path string, data []byte) ([]byte, error) {
 		var out []byte
@@ -222,7 +222,7 @@ func (c Client) edit(ctx context.Context, opts Options, create bool, fn func(pat
 		if err := os.Remove(real); err != nil {
 			return nil, fmt.Errorf("remove %s: %w", real, err)
 		}
-		rec.undo(home)
+		rec.undo(opts.ProjectDir != "") // a user's client folders stay: they show it installed
 		ch.Written = true
 		return ch, nil
 	}

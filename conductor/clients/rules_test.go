@@ -271,3 +271,21 @@ func TestZedOldEntryLacksSource(t *testing.T) {
 		t.Fatalf("%v %v", st.State, st.Differs)
 	}
 }
+
+// TestUnregisterUserScopeKeepsFolders: in the home, the file register
+// created goes, the client's folder stays.
+func TestUnregisterUserScopeKeepsFolders(t *testing.T) {
+	c := mustFind(t, "cursor")
+	opts := tempHome(t)
+	opts.Force = true
+	if _, err := c.Register(context.Background(), testEntry, opts); err != nil {
+		t.Fatal(err)
+	}
+	path, _ := c.ConfigPath(opts)
+	if ch, err := c.Unregister(context.Background(), opts); err != nil || !ch.Removed || exists(path) || !exists(filepath.Dir(path)) {
+		t.Fatalf("unregister: %v; file there %v, folder there %v", err, exists(path), exists(filepath.Dir(path)))
+	}
+	if st := c.Status(testEntry, opts); st.State != Installed {
+		t.Fatalf("state %v, want installed", st.State)
+	}
+}
