@@ -1,29 +1,46 @@
 # MCP Conductor — developer entry points.
 #
 #   make test    install what the tests need, vet, run every test (engine and desktop app)
-#   make run     serve MCP over stdio (what an MCP client launches)
+#   make run     serve MCP over stdio (what an MCP client launches); only the
+#                protocol reaches stdout, everything else (installs) goes to stderr
 #   make app     build and start the desktop app (window + tray)
 #   make deb     build a Debian package of the desktop app (build/bin)
 #   make bench   print end-to-end performance figures
 #
 # The real Deno binary and the upstream MCP servers the tests drive come from
-# the npm registry into ./node_modules. The desktop app needs GTK 3 and
+# the npm registry into ./node_modules; the MCP client CLIs the registration
+# tests drive (claude, gemini, codex, cline, qwen, opencode) into
+# test/clients/node_modules, pinned in test/clients/package-lock.json. The desktop app needs GTK 3 and
 # WebKitGTK 4.1 headers, Xvfb, D-Bus and Chromium (Debian packages): as root,
 # `make test` installs them; otherwise run `sudo make system-deps` once.
+
+# `make run` may be run from another make; its directory messages would
+# reach stdout.
+MAKEFLAGS += --no-print-directory
 
 DENO := $(CURDIR)/node_modules/@deno/linux-x64-glibc/deno
 export MCP_CONDUCTOR_DENO ?= $(DENO)
 DESKTOP_TAGS := desktop,production,webkit2_41
 VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | grep -E '^[0-9]' || echo 0.1.0-dev)
 
-.PHONY: deps system-deps build run app deb test test-engine test-gui test-deb vet bench
+.PHONY: deps client-clis system-deps build run app deb test test-engine test-gui test-deb vet bench
 
+# Recipes that `make run` can reach print nothing on stdout: a client reading
+# the protocol from it would take anything else for garbage.
 deps: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	@echo "npm ci (Deno and the MCP servers the tests drive)" >&2
+	@npm ci --no-audit --no-fund >&2
 	@test -x "$(DENO)" || { echo "deno binary missing at $(DENO) after npm ci" >&2; exit 1; }
-	touch $@
+	@touch $@
+
+client-clis: test/clients/node_modules/.installed
+
+test/clients/node_modules/.installed: test/clients/package.json test/clients/package-lock.json
+	@echo "npm ci in test/clients (the MCP client CLIs)" >&2
+	@cd test/clients && npm ci --no-audit --no-fund >&2
+	@touch $@
 
 # Debian packages for the desktop app (root).
 system-deps:
@@ -39,7 +56,7 @@ build:
 	go build -o mcp-conductor .
 
 run: deps
-	go run . --stdio
+	@go run . --stdio
 
 app: deps system-deps-check
 	cd frontend && npm run build
@@ -57,7 +74,7 @@ vet:
 
 test: test-engine test-gui test-deb
 
-test-engine: deps vet
+test-engine: deps client-clis vet
 	go test -count=1 -timeout 30m ./...
 
 test-gui: deps system-deps-check

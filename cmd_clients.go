@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,25 +13,9 @@ import (
 )
 
 func init() {
-	commands["clients"] = command{"show which MCP clients know mcp-conductor (also: links, repair, backups, restore)", runClients}
-	commands["register"] = command{"add mcp-conductor to an MCP client's configuration", runRegister}
-	commands["unregister"] = command{"remove mcp-conductor from an MCP client's configuration", runUnregister}
-}
-
-// parseInterleaved parses flags that may come before or after positional
-// arguments ("register cursor --dry-run").
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
+	commands["clients"] = command{"show which MCP clients know mcp-conductor (also: links, repair, backups, restore)", clientsHelp, runClients}
+	commands["register"] = command{"add mcp-conductor to an MCP client's configuration", registerHelp, runRegister}
+	commands["unregister"] = command{"remove mcp-conductor from an MCP client's configuration", unregisterHelp, runUnregister}
 }
 
 // wantedEntry is the entry this process would register: the stable launcher
@@ -56,23 +38,42 @@ func wantedEntry(install bool) (clients.Entry, string, error) {
 	return clients.StdioEntry(launcher, clients.ConductorEnv(os.Environ())), home, nil
 }
 
+func isHelp(args []string) bool {
+	return len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help")
+}
+
 func runClients(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "links":
+			if len(args) > 1 {
+				if isHelp(args[1:]) {
+					return errHelp
+				}
+				return fmt.Errorf("clients links takes no arguments, got %q", args[1])
+			}
 			return runLinks()
 		case "repair":
-			return runRegisterLike(ctx, "repair", args[1:])
+			err := runRegisterLike(ctx, "repair", args[1:])
+			if err == errHelp {
+				fmt.Print(registerHelp())
+				return nil
+			}
+			return err
 		case "backups":
 			return runBackups(args[1:])
 		case "restore":
 			return runRestore(ctx, args[1:])
 		}
 	}
-	fs := flag.NewFlagSet("clients", flag.ContinueOnError)
-	project := fs.String("project", "", "show the per-project files in `DIR`")
-	if _, err := parseInterleaved(fs, args); err != nil {
+	fs := newFlags("clients")
+	project := fs.String("project", "", "")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("no clients command %q; choose links, repair, backups or restore (see `mcp-conductor clients --help`)", pos[0])
 	}
 	want, _, err := wantedEntry(false)
 	if err != nil {
@@ -86,16 +87,27 @@ func runClients(ctx context.Context, args []string) error {
 		if *project != "" && !c.ProjectScope {
 			continue
 		}
-		st := c.Status(want, opts)
-		state := st.State.String()
-		switch st.State {
-		case clients.Drifted:
-			state += " (" + strings.Join(st.Differs, ", ") + ")"
-			notes = append(notes, fmt.Sprintf("%s: run `mcp-conductor clients repair %s` to rewrite the entry", c.Name, c.ID))
-		case clients.Unreadable:
-			notes = append(notes, fmt.Sprintf("%s: %v", c.Name, st.Err))
+		for _, pl := range statusPlaces(c, opts) {
+			o := opts
+			o.Place = pl
+			st := c.Status(want, o)
+			id, state := c.ID, st.State.String()
+			if pl != "" {
+				id += " (" + pl + ")"
+			}
+			if len(st.Differs) > 0 {
+				state += " (" + strings.Join(st.Differs, ", ") + ")"
+			}
+			switch {
+			case st.Reason != "":
+				notes = append(notes, fmt.Sprintf("%s: the entry is %s: %s", c.Name, st.State, st.Reason))
+			case st.State == clients.Drifted:
+				notes = append(notes, fmt.Sprintf("%s: run `mcp-conductor clients repair %s` to rewrite the entry", c.Name, c.ID))
+			case st.State == clients.Unreadable:
+				notes = append(notes, fmt.Sprintf("%s: %v", c.Name, st.Err))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", id, state, st.Path)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, state, st.Path)
 	}
 	tw.Flush()
 	for _, n := range notes {
@@ -105,83 +117,24 @@ func runClients(ctx context.Context, args []string) error {
 	return nil
 }
 
+// statusPlaces are the places `clients` shows a row for: "" for a client
+// with one place; for Cline, each installed place (the first if none).
+func statusPlaces(c clients.Client, opts clients.Options) []string {
+	if len(c.Places()) < 2 || opts.ProjectDir != "" {
+		return []string{""}
+	}
+	if in := c.InstalledPlaces(opts); len(in) > 0 {
+		return in
+	}
+	return []string{c.Places()[0].Name}
+}
+
 func runRegister(ctx context.Context, args []string) error {
 	return runRegisterLike(ctx, "register", args)
 }
 
-func runRegisterLike(ctx context.Context, verb string, args []string) error {
-	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
-	project := fs.String("project", "", "edit the client's per-project file in `DIR`")
-	dryRun := fs.Bool("dry-run", false, "print the change as a unified diff; write nothing")
-	force := fs.Bool("force", false, "register even if the client does not seem installed")
-	url := fs.String("url", "", "register the HTTP form: the conductor's Streamable HTTP `URL`")
-	token := fs.String("token", "", "with --url: bearer `TOKEN` sent as the Authorization header")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("usage: mcp-conductor %s <client> [--project DIR] [--dry-run] [--force] [--url URL [--token T]]", verb)
-	}
-	c, err := clients.Find(pos[0])
-	if err != nil {
-		return err
-	}
-	var e clients.Entry
-	if *url != "" {
-		e = clients.HTTPEntry(*url, *token)
-	} else if e, _, err = wantedEntry(!*dryRun); err != nil {
-		return err
-	}
-	opts := clients.Options{ProjectDir: *project, DryRun: *dryRun, Force: *force}
-	ch, err := c.Register(ctx, e, opts)
-	if err != nil {
-		return err
-	}
-	return report(os.Stdout, c, ch, *dryRun, "registered in", "already registered in")
-}
-
-func runUnregister(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("unregister", flag.ContinueOnError)
-	project := fs.String("project", "", "edit the client's per-project file in `DIR`")
-	dryRun := fs.Bool("dry-run", false, "print the change as a unified diff; write nothing")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return errors.New("usage: mcp-conductor unregister <client> [--project DIR] [--dry-run]")
-	}
-	c, err := clients.Find(pos[0])
-	if err != nil {
-		return err
-	}
-	ch, err := c.Unregister(ctx, clients.Options{ProjectDir: *project, DryRun: *dryRun})
-	if err != nil {
-		return err
-	}
-	return report(os.Stdout, c, ch, *dryRun, "removed from", "not registered in")
-}
-
-func report(w io.Writer, c clients.Client, ch *clients.Change, dryRun bool, did, nothing string) error {
-	switch {
-	case dryRun && ch.Changed():
-		fmt.Fprint(w, ch.Diff())
-		fmt.Fprintln(w, "(dry run: nothing written)")
-	case !ch.Changed():
-		fmt.Fprintf(w, "mcp-conductor is %s %s (%s); nothing to do\n", nothing, c.Name, ch.Path)
-	default:
-		fmt.Fprintf(w, "mcp-conductor %s %s (%s)\n", did, c.Name, ch.Path)
-		if ch.Backup != "" {
-			fmt.Fprintf(w, "backup: %s (undo with `mcp-conductor clients restore %s`)\n", ch.Backup, c.ID)
-		}
-		fmt.Fprintf(w, "restart %s to apply it\n", c.Name)
-	}
-	return nil
-}
-
 func runLinks() error {
-	e, _, err := wantedEntry(false)
+	e, _, err := wantedEntry(true) // the commands run the launcher: put it there
 	if err != nil {
 		return err
 	}
@@ -196,8 +149,11 @@ func runLinks() error {
 }
 
 func runBackups(args []string) error {
+	if isHelp(args) {
+		return errHelp
+	}
 	if len(args) != 1 {
-		return errors.New("usage: mcp-conductor clients backups <client>")
+		return fmt.Errorf("usage: mcp-conductor clients backups <client>; see `mcp-conductor clients --help`")
 	}
 	c, err := clients.Find(args[0])
 	if err != nil {
@@ -217,8 +173,11 @@ func runBackups(args []string) error {
 }
 
 func runRestore(ctx context.Context, args []string) error {
+	if isHelp(args) {
+		return errHelp
+	}
 	if len(args) < 1 || len(args) > 2 {
-		return errors.New("usage: mcp-conductor clients restore <client> [backup]  (newest if omitted; list with `clients backups <client>`)")
+		return fmt.Errorf("usage: mcp-conductor clients restore <client> [backup] (newest if omitted; list with `clients backups <client>`)")
 	}
 	c, err := clients.Find(args[0])
 	if err != nil {
@@ -234,4 +193,75 @@ func runRestore(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("restored %s from %s\nrestart %s to apply it\n", b.Original, b.Name, c.Name)
 	return nil
+}
+
+func clientsHelp() string {
+	return `Usage:
+  mcp-conductor clients [--project DIR]           status of every client: its state and file
+  mcp-conductor clients links                     Cursor and VS Code install links; the
+                                                  claude mcp add and codex mcp add commands
+  mcp-conductor clients repair <client> [FLAGS]   rewrite an entry someone changed (the flags
+                                                  of register; see mcp-conductor register --help)
+  mcp-conductor clients backups <client>          list the client's backups, newest first
+  mcp-conductor clients restore <client> [NAME]   put a backup back (the newest without NAME);
+                                                  the file it replaces is backed up first
+
+Flags:
+  --project DIR   show the per-project files in DIR instead of the user's
+
+States: not installed, installed (no entry), registered, registered-but-different
+(FIELDS), disabled (the client switched the entry off, or Gemini's folder is not
+trusted), blocked (a client policy such as mcp.allowed keeps it off), unreadable.
+
+` + clientList()
+}
+
+// clientList is the table of client IDs the help pages end with.
+func clientList() string {
+	var b strings.Builder
+	b.WriteString("Clients (ID, name, what applies):\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, c := range clients.All() {
+		var notes []string
+		if c.ProjectScope {
+			notes = append(notes, "--project")
+		}
+		if !c.HTTP {
+			notes = append(notes, "no --url")
+		}
+		if ps := c.Places(); len(ps) > 1 {
+			for _, p := range ps {
+				notes = append(notes, "--force="+p.Name+": "+p.Label)
+			}
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.ID, c.Name, strings.Join(notes, "; "))
+	}
+	tw.Flush()
+	lines := strings.Split(b.String(), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func report(w io.Writer, c clients.Client, ch *clients.Change, dryRun bool, did, nothing string) {
+	switch {
+	case dryRun && ch.Changed():
+		fmt.Fprint(w, ch.Diff())
+		if ch.Removed {
+			fmt.Fprintf(w, "(would delete %s: mcp-conductor created it and nothing else is left)\n", ch.Path)
+		}
+		fmt.Fprintln(w, "(dry run: nothing written)")
+	case !ch.Changed():
+		fmt.Fprintf(w, "mcp-conductor is %s %s (%s); nothing to do\n", nothing, c.Name, ch.Path)
+	default:
+		fmt.Fprintf(w, "mcp-conductor %s %s (%s)\n", did, c.Name, ch.Path)
+		if ch.Removed {
+			fmt.Fprintf(w, "deleted %s: mcp-conductor had created it and nothing else was left\n", ch.Path)
+		}
+		if ch.Backup != "" {
+			fmt.Fprintf(w, "backup: %s (undo with `mcp-conductor clients restore %s`)\n", ch.Backup, c.ID)
+		}
+		fmt.Fprintf(w, "restart %s to apply it\n", c.Name)
+	}
 }

@@ -2,29 +2,54 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
 )
 
 func init() {
-	commands["deno"] = command{"show or install the Deno runtime (status, install, rollback)", runDeno}
+	commands["deno"] = command{"show or install the Deno runtime (status, install, rollback)", denoHelp, runDeno}
 }
 
-const denoUsage = `usage:
-  mcp-conductor deno status
+const denoUsage = `Usage:
+  mcp-conductor deno [status]     which deno the sandbox uses, its version, where it was found
   mcp-conductor deno install [--version vX.Y.Z] [--source github|npm] [--base-url URL]
-  mcp-conductor deno rollback`
+                                  download deno into ~/.mcp-conductor/runtime and make it current
+  mcp-conductor deno rollback     make the previously installed version current again
+`
+
+func denoHelp() string {
+	return denoUsage + `
+Flags of install:
+  --version vX.Y.Z   install this version instead of the latest release
+  --source SOURCE    github (default: the release zip, dl.deno.land as fallback)
+                     or npm (the registry's @deno/<platform> package)
+  --base-url URL     github: a mirror laid out like https://dl.deno.land;
+                     npm: the registry (default: the npm configuration)
+
+Deno is looked for in $MCP_CONDUCTOR_DENO, the installed runtime, ~/.deno/bin,
+PATH and package-manager folders; see docs/runtime-and-clients.md.
+`
+}
 
 func runDeno(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		args = []string{"status"}
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		return errHelp
+	}
+	if args[0] != "install" && len(args) > 1 {
+		if args[1] == "-h" || args[1] == "--help" {
+			return errHelp
+		}
+		return fmt.Errorf("deno %s takes no arguments, got %q; see `mcp-conductor deno --help`", args[0], args[1])
 	}
 	switch args[0] {
 	case "status":
@@ -43,7 +68,7 @@ func runDeno(ctx context.Context, args []string) error {
 		fmt.Printf("now using deno %s (%s)\n", rt.Version, rt.Path)
 		return nil
 	}
-	return fmt.Errorf("unknown deno command %q\n%s", args[0], denoUsage)
+	return fmt.Errorf("unknown deno command %q; choose status, install or rollback (see `mcp-conductor deno --help`)", args[0])
 }
 
 func denoStatus(ctx context.Context, w io.Writer) error {
@@ -56,15 +81,23 @@ func denoStatus(ctx context.Context, w io.Writer) error {
 }
 
 func denoInstall(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("deno install", flag.ContinueOnError)
+	fs := newFlags("deno install")
 	version := fs.String("version", "", "install `vX.Y.Z` instead of the latest release")
 	source := fs.String("source", "github", "download from `github` (release zip, dl.deno.land fallback) or npm (registry package)")
 	baseURL := fs.String("base-url", "", "github: a mirror laid out like https://dl.deno.land; npm: the registry `URL`")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected %q\n%s", fs.Arg(0), denoUsage)
+	if len(pos) > 0 {
+		return fmt.Errorf("deno install takes no arguments, got %q; see `mcp-conductor deno --help`", pos[0])
+	}
+	home, err := config.HomeDir()
+	if err != nil {
+		return err
+	}
+	if err := clients.EnsureHome(home); err != nil { // 0700, as the server makes it
+		return err
 	}
 	bar := &progressBar{w: os.Stderr, tty: isTerminal(os.Stderr)}
 	rt, err := runtime.Install(ctx, runtime.InstallOptions{

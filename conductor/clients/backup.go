@@ -35,6 +35,9 @@ func backupDir(home, clientID string) string { return filepath.Join(home, "backu
 // folder, with a sidecar ".path" file naming the original.
 func saveBackup(home, clientID, original string, data []byte) (string, error) {
 	dir := backupDir(home, clientID)
+	if err := ensureHome(home); err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create backup folder: %w", err)
 	}

@@ -133,7 +133,7 @@ type field struct {
 
 // ownedKeys are the keys of our entry that we manage. Other keys inside the
 // entry (a client's "disabled", "autoApprove", "timeout"...) are kept.
-var ownedKeys = []string{"type", "command", "args", "env", "url", "serverUrl", "httpUrl", "headers", "http_headers"}
+var ownedKeys = []string{"type", "source", "command", "args", "env", "environment", "url", "serverUrl", "httpUrl", "headers", "http_headers"}
 
 func owned(key string) bool { return slices.Contains(ownedKeys, key) }
 
@@ -147,9 +147,18 @@ func (d *clientDef) render(e Entry) (fields, error) {
 		if d.stdioType != "" {
 			f = append(f, field{"type", d.stdioType})
 		}
-		f = append(f, field{"command", e.Command}, field{"args", nonNil(e.Args)})
+		f = append(f, d.stdioExtra...)
+		if d.commandArgs {
+			f = append(f, field{"command", append([]string{e.Command}, e.Args...)})
+		} else {
+			f = append(f, field{"command", e.Command}, field{"args", nonNil(e.Args)})
+		}
 		if len(e.Env) > 0 {
-			f = append(f, field{"env", maps.Clone(e.Env)})
+			key := d.envKey
+			if key == "" {
+				key = "env"
+			}
+			f = append(f, field{key, maps.Clone(e.Env)})
 		}
 		return f, nil
 	}

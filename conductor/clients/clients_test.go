@@ -272,6 +272,11 @@ func TestConfigPathsPerOS(t *testing.T) {
 		{"zed", win, `C:\Users\alice\AppData\Roaming\Zed\settings.json`},
 		{"lmstudio", mac, "/Users/alice/.lmstudio/mcp.json"},
 		{"cline", lin, "/home/alice/.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json"},
+		{"qwen", lin, "/home/alice/.qwen/settings.json"},
+		{"qwen", win, `C:\Users\alice\.qwen\settings.json`},
+		{"opencode", lin, "/home/alice/.config/opencode/opencode.json"},
+		{"opencode", mac, "/Users/alice/.config/opencode/opencode.json"},
+		{"opencode", win, `C:\Users\alice\.config\opencode\opencode.json`},
 	}
 	for _, tc := range cases {
 		got, err := mustFind(t, tc.id).ConfigPath(Options{Env: tc.env})
@@ -330,14 +335,14 @@ func TestLinks(t *testing.T) {
 	if !ok || err != nil || json.Unmarshal([]byte(js), &vs) != nil || vs["name"] != ServerName || vs["type"] != "stdio" || vs["command"] != testEntry.Command {
 		t.Fatalf("vscode link %q", byClient["vscode"])
 	}
-	if want := "claude mcp add --scope user -e MCP_CONDUCTOR_HOME=/home/alice/.mcp-conductor mcp-conductor -- /home/alice/.mcp-conductor/bin/mcp-conductor --stdio"; byClient["claude-code"] != want {
+	if want := "claude mcp add --scope user mcp-conductor -e MCP_CONDUCTOR_HOME=/home/alice/.mcp-conductor -- /home/alice/.mcp-conductor/bin/mcp-conductor --stdio"; byClient["claude-code"] != want {
 		t.Errorf("claude command %q", byClient["claude-code"])
 	}
 	if want := "codex mcp add mcp-conductor --env MCP_CONDUCTOR_HOME=/home/alice/.mcp-conductor -- /home/alice/.mcp-conductor/bin/mcp-conductor --stdio"; byClient["codex"] != want {
 		t.Errorf("codex command %q", byClient["codex"])
 	}
 	http, _ := Links(HTTPEntry("http://127.0.0.1:7345/mcp", "t"))
-	if got := http[2].Value; got != "claude mcp add --scope user --transport http --header 'Authorization: Bearer t' mcp-conductor http://127.0.0.1:7345/mcp" {
+	if got := http[2].Value; got != "claude mcp add --scope user --transport http mcp-conductor http://127.0.0.1:7345/mcp --header 'Authorization: Bearer t'" {
 		t.Errorf("claude HTTP command %q", got)
 	}
 }
@@ -408,7 +413,7 @@ func TestUnifiedDiff(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
-	ids := []string{"cursor", "claude-desktop", "vscode", "windsurf", "claude-code", "gemini", "codex", "zed", "lmstudio", "cline"}
+	ids := []string{"cursor", "claude-desktop", "vscode", "windsurf", "claude-code", "gemini", "qwen", "codex", "opencode", "zed", "lmstudio", "cline"}
 	var got []string
 	for _, c := range All() {
 		got = append(got, c.ID)

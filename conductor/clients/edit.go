@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
@@ -23,6 +24,13 @@ type Options struct {
 	Force bool
 	// DryRun computes the change without writing anything.
 	DryRun bool
+	// Place selects one of a client's user-scope places by name (see
+	// Client.Places); "" picks the first installed one.
+	Place string
+	// WorkDir is the folder a client would be started in, for clients
+	// whose rules depend on it (Gemini's trusted folders); "" means
+	// ProjectDir, else the current folder.
+	WorkDir string
 }
 
 func (o Options) env() (Env, error) {
@@ -55,7 +63,11 @@ func (c Client) ConfigPath(opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cands := c.def.user(env)
+	pl, err := c.place(opts, env)
+	if err != nil {
+		return "", err
+	}
+	cands := pl.user(env)
 	for _, p := range cands {
 		if exists(p) {
 			return p, nil
@@ -70,25 +82,18 @@ func (c Client) ConfigPath(opts Options) (string, error) {
 }
 
 // Installed reports whether c seems to be installed for the user: its
-// configuration folder (or another marker the client creates) exists.
+// configuration folder, another marker the client creates, or its program
+// on PATH exists. With opts.Place, only that place counts.
 func (c Client) Installed(opts Options) bool {
 	env, err := opts.env()
 	if err != nil {
 		return false
 	}
-	markers := []string{}
-	if c.def.markers != nil {
-		markers = c.def.markers(env)
+	if opts.Place != "" {
+		pl, err := c.place(opts, env)
+		return err == nil && pl.installed(env)
 	}
-	for _, p := range c.def.user(env) {
-		markers = append(markers, p, filepath.Dir(p))
-	}
-	for _, m := range markers {
-		if m != env.Home && exists(m) {
-			return true
-		}
-	}
-	return false
+	return len(c.InstalledPlaces(opts)) > 0
 }
 
 // A Change is the outcome of Register, Unregister or Repair.
@@ -99,8 +104,11 @@ type Change struct {
 	Before, After []byte
 	// Backup is the copy taken before writing, "" if none was needed.
 	Backup string
-	// Written reports whether the file was written.
+	// Written reports whether the file was written (or removed).
 	Written bool
+	// Removed reports that Unregister deleted the file: mcp-conductor had
+	// created it and nothing but an empty server list was left.
+	Removed bool
 }
 
 // Changed reports whether the file's content differs.
@@ -122,7 +130,7 @@ func (c Client) Register(ctx context.Context, e Entry, opts Options) (*Change, e
 		if c.def.format == formatTOML {
 			if got, ok, err := tomlEntry(path, data); err != nil {
 				return nil, err
-			} else if ok && len(entryDiff(got, f)) == 0 {
+			} else if ok && len(entryDiff(got, f)) == 0 && entryOff(got) == "" {
 				return data, nil
 			}
 			return tomlSet(path, data, f)
@@ -138,6 +146,8 @@ func (c Client) Repair(ctx context.Context, e Entry, opts Options) (*Change, err
 }
 
 // Unregister removes our entry from c's configuration; other servers stay.
+// A file that Register created is deleted when nothing but an empty server
+// list would be left; in a project, so are the folders it created.
 func (c Client) Unregister(ctx context.Context, opts Options) (*Change, error) {
 	return c.edit(ctx, opts, false, func(path string, data []byte) ([]byte, error) {
 		var out []byte
@@ -192,7 +202,15 @@ func (c Client) edit(ctx context.Context, opts Options, create bool, fn func(pat
 	if ch.After, err = fn(path, data); err != nil {
 		return nil, err
 	}
-	if !ch.Changed() || opts.DryRun {
+	if !ch.Changed() {
+		return ch, nil
+	}
+	rec := created(home, real)
+	ch.Removed = !create && rec != nil && c.emptyShell(ch.After)
+	if ch.Removed {
+		ch.After = nil
+	}
+	if opts.DryRun {
 		return ch, nil
 	}
 	if present {
@@ -200,8 +218,23 @@ func (c Client) edit(ctx context.Context, opts Options, create bool, fn func(pat
 			return nil, err
 		}
 	}
+	if ch.Removed {
+		if err := os.Remove(real); err != nil {
+			return nil, fmt.Errorf("remove %s: %w", real, err)
+		}
+		rec.undo(opts.ProjectDir != "") // a user's client folders stay: they show it installed
+		ch.Written = true
+		return ch, nil
+	}
+	var dirs []string
+	if !present {
+		dirs = missingDirs(filepath.Dir(real))
+	}
 	if err := writeAtomic(real, ch.After, mode); err != nil {
 		return nil, fmt.Errorf("write %s: %w (the file was not changed)", real, err)
+	}
+	if !present {
+		recordCreated(home, real, dirs)
 	}
 	ch.Written = true
 	return ch, nil

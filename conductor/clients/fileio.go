@@ -28,6 +28,9 @@ const lockStale = 30 * time.Second
 // same file at once; the client applications themselves do not honour it.
 func lock(ctx context.Context, home, path string) (unlock func(), err error) {
 	dir := filepath.Join(home, "locks")
+	if err := ensureHome(home); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create lock folder: %w", err)
 	}
@@ -55,6 +58,32 @@ func lock(ctx context.Context, home, path string) (unlock func(), err error) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// EnsureHome creates the conductor home folder with mode 0700: it holds the
+// HTTP token and backups of client files, which can carry tokens. A
+// default home (~/.mcp-conductor) left group- or world-readable by an older
+// version is tightened to 0700; a home chosen with MCP_CONDUCTOR_HOME keeps
+// its mode.
+func EnsureHome(home string) error { return ensureHome(home) }
+
+func ensureHome(home string) error {
+	fi, err := os.Stat(home)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(home, 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", home, err)
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() && fi.Mode().Perm()&0o077 != 0 && filepath.Base(home) == ".mcp-conductor" {
+		if err := os.Chmod(home, 0o700); err != nil {
+			return fmt.Errorf("make %s private (chmod 700): %w", home, err)
+		}
+	}
+	return nil
 }
 
 // readConfig reads path, following symbolic links (dotfile managers link

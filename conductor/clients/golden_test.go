@@ -29,9 +29,13 @@ func tempHome(t *testing.T) Options {
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	t.Setenv("APPDATA", filepath.Join(home, "AppData", "Roaming"))
 	t.Setenv("LOCALAPPDATA", filepath.Join(home, "AppData", "Local"))
-	for _, k := range []string{"CODEX_HOME", "CLAUDE_CONFIG_DIR", "FLATPAK_XDG_CONFIG_HOME", "MCP_CONDUCTOR_HOME"} {
+	for _, k := range []string{"CODEX_HOME", "CLAUDE_CONFIG_DIR", "FLATPAK_XDG_CONFIG_HOME", "MCP_CONDUCTOR_HOME", "QWEN_HOME",
+		"CLINE_DIR", "CLINE_DATA_DIR", "CLINE_MCP_SETTINGS_PATH", "GEMINI_CLI_TRUSTED_FOLDERS_PATH", "GEMINI_CLI_SYSTEM_SETTINGS_PATH", "GEMINI_RESTRICTED_MODE"} {
 		t.Setenv(k, "")
 	}
+	// Gemini runs servers only in trusted folders; the tests of that rule
+	// unset this.
+	t.Setenv("GEMINI_CLI_TRUST_WORKSPACE", "true")
 	xdg.Reload()
 	t.Cleanup(xdg.Reload)
 	env, err := DefaultEnv()

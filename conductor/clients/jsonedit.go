@@ -198,7 +198,25 @@ func jsonSet(path string, data []byte, key string, f fields) ([]byte, error) {
 			return nil, err
 		}
 	}
+	enable(entry)
 	return doc.Pack(), nil
+}
+
+// enable turns back on an entry the client switched off: "disabled": true
+// becomes false and "enabled": false becomes true, in place.
+func enable(entry *hujson.Object) {
+	for i := range entry.Members {
+		m := &entry.Members[i]
+		name, _ := m.Name.Value.(hujson.Literal)
+		lit, ok := m.Value.Value.(hujson.Literal)
+		switch {
+		case !ok:
+		case name.String() == "disabled" && lit.Kind() == 't':
+			m.Value.Value = hujson.Bool(false)
+		case name.String() == "enabled" && lit.Kind() == 'f':
+			m.Value.Value = hujson.Bool(true)
+		}
+	}
 }
 
 // jsonRemove deletes our entry; removed is false if there was none.

@@ -33,7 +33,10 @@ func InstallLauncher(home, exe string) (string, error) {
 	} else if same {
 		return dst, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := ensureHome(home); err != nil {
+		return "", fmt.Errorf("install launcher: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return "", fmt.Errorf("install launcher: %w", err)
 	}
 	src, err := os.Open(exe)

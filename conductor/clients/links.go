@@ -67,19 +67,22 @@ func entryFields(e Entry, stdioType string) fields {
 	return f
 }
 
+// claudeAdd is `claude mcp add`. The name comes right after the scope:
+// -e and --header take several values and would swallow it.
 func claudeAdd(e Entry) []string {
 	cmd := []string{"claude", "mcp", "add", "--scope", "user"}
 	if e.IsHTTP() {
-		cmd = append(cmd, "--transport", "http")
+		cmd = append(cmd, "--transport", "http", ServerName, e.URL)
 		for _, k := range slices.Sorted(maps.Keys(e.Headers)) {
 			cmd = append(cmd, "--header", k+": "+e.Headers[k])
 		}
-		return append(cmd, ServerName, e.URL)
+		return cmd
 	}
+	cmd = append(cmd, ServerName)
 	for _, k := range slices.Sorted(maps.Keys(e.Env)) {
 		cmd = append(cmd, "-e", k+"="+e.Env[k])
 	}
-	return append(append(cmd, ServerName, "--", e.Command), e.Args...)
+	return append(append(cmd, "--", e.Command), e.Args...)
 }
 
 func codexAdd(e Entry) []string {

@@ -2,6 +2,7 @@ package clients
 
 import (
 	"encoding/json"
+	"os"
 	"reflect"
 	"sort"
 )
@@ -20,6 +21,15 @@ const (
 	Drifted
 	// Unreadable: the configuration file cannot be read or parsed.
 	Unreadable
+	// Disabled: our entry is present but the client turned it off (its
+	// "disabled" switch, or a rule such as Gemini's trusted folders).
+	// Status.Reason says which; Register re-enables an entry switched off
+	// in the entry itself.
+	Disabled
+	// Blocked: our entry is present but a policy of the client keeps it
+	// from starting, e.g. Gemini's mcp.allowed list omits it. Only the user
+	// (or administrator) can lift it; Status.Reason says where.
+	Blocked
 )
 
 func (s State) String() string {
@@ -32,6 +42,10 @@ func (s State) String() string {
 		return "registered"
 	case Drifted:
 		return "registered-but-different"
+	case Disabled:
+		return "disabled"
+	case Blocked:
+		return "blocked"
 	}
 	return "unreadable"
 }
@@ -39,12 +53,18 @@ func (s State) String() string {
 // Status is a client's state with respect to the entry we would write.
 type Status struct {
 	Client Client
+	// Place is the name of the place examined ("" for one-place clients).
+	Place string
 	// Path is the configuration file examined.
 	Path  string
 	State State
-	// Differs names the fields of our entry that differ from want when
-	// State is Drifted, e.g. ["command", "env"].
+	// Differs names the fields of our entry that differ from want, e.g.
+	// ["command", "env"]. Set when State is Drifted, and also with
+	// Disabled or Blocked when the entry differs too.
 	Differs []string
+	// Reason says, in one line, why a Disabled or Blocked entry does not
+	// start and what to do about it.
+	Reason string
 	// Err explains an Unreadable state.
 	Err error
 }
@@ -54,6 +74,11 @@ type Status struct {
 // with other settings than the registration's reports Drifted on "env".
 func (c Client) Status(want Entry, opts Options) Status {
 	st := Status{Client: c}
+	if env, err := opts.env(); err == nil {
+		if pl, err := c.place(opts, env); err == nil {
+			st.Place = pl.name
+		}
+	}
 	path, got, found, err := c.readEntry(opts)
 	st.Path = path
 	switch {
@@ -70,10 +95,55 @@ func (c Client) Status(want Entry, opts Options) Status {
 		if len(st.Differs) > 0 {
 			st.State = Drifted
 		}
+		if r := entryOff(got); r != "" {
+			st.State, st.Reason = Disabled, r+"; `mcp-conductor register "+c.ID+"` turns it back on"
+		} else if s, r := c.checkRules(path, got, opts); r != "" {
+			st.State, st.Reason = s, r
+		}
 	case opts.ProjectDir != "" || c.Installed(opts):
 		st.State = Installed
 	}
 	return st
+}
+
+// entryOff reports how an entry is switched off in itself: a client's
+// "disabled": true (Cline, Windsurf) or "enabled": false (Codex, opencode,
+// Zed). "" if it is not.
+func entryOff(entry map[string]any) string {
+	if v, ok := entry["disabled"].(bool); ok && v {
+		return `the client set "disabled": true in the entry`
+	}
+	if v, ok := entry["enabled"].(bool); ok && !v {
+		return `the client set "enabled": false in the entry`
+	}
+	return ""
+}
+
+// checkInput is what a client's own rules (clientDef.check) look at.
+type checkInput struct {
+	env  Env
+	file string         // the configuration file examined
+	doc  map[string]any // its content
+	// workDir is the folder the client would be started in.
+	workDir string
+}
+
+func (c Client) checkRules(path string, entry map[string]any, opts Options) (State, string) {
+	if c.def.check == nil {
+		return Registered, ""
+	}
+	env, err := opts.env()
+	if err != nil {
+		return Registered, ""
+	}
+	in := checkInput{env: env, file: path, doc: readJSONFile(path), workDir: opts.WorkDir}
+	if in.workDir == "" {
+		in.workDir = opts.ProjectDir
+	}
+	if in.workDir == "" {
+		in.workDir, _ = os.Getwd()
+	}
+	return c.def.check(in)
 }
 
 // entryDiff lists the owned keys whose values differ between the entry in

@@ -16,12 +16,9 @@ type clientDef struct {
 	format   fileFormat
 	// key names the object holding the servers: "mcpServers", "servers"...
 	key string
-	// user lists the user-scope configuration files, best first. The first
-	// one whose folder exists is used; with none, the first one.
-	user func(Env) []string
-	// markers are paths whose existence shows the client is installed; nil
-	// means the folders of user.
-	markers func(Env) []string
+	// places are where the client keeps its user-scope file; most clients
+	// have one. See place.
+	places []place
 	// project is the file inside a project folder, "" if none.
 	project string
 
@@ -30,6 +27,29 @@ type clientDef struct {
 	httpURLKey string // key of the URL in an HTTP entry; "" = no HTTP form
 	headersKey string // key of the HTTP headers
 	httpHint   string // what to do instead when httpURLKey is ""
+	envKey     string // key of the environment; "" means "env"
+	// commandArgs puts the program and its arguments in one "command"
+	// array, without "args" (opencode).
+	commandArgs bool
+	// stdioExtra are written first in a stdio entry (Zed's "source").
+	stdioExtra fields
+	// check reports why the client would not start an entry it has, beyond
+	// the entry's own "disabled"/"enabled" keys; nil when it has no such rules.
+	check func(checkInput) (State, string)
+}
+
+// A place is one of a client's user-scope locations. Cline has two: its
+// VS Code extension and its CLI, which read different files.
+type place struct {
+	name, label string
+	// user lists the configuration files, best first. The first one that
+	// exists is used; else the first whose folder exists; else the first.
+	user func(Env) []string
+	// markers are further paths whose existence shows the client is
+	// installed (the folders of user always count).
+	markers func(Env) []string
+	// commands are programs whose presence on PATH shows it is installed.
+	commands []string
 }
 
 func (d *clientDef) client() Client {
@@ -38,120 +58,174 @@ func (d *clientDef) client() Client {
 
 func one(p string) []string { return []string{p} }
 
+// at is a single place with the given files.
+func at(user func(Env) []string, commands ...string) []place {
+	return []place{{user: user, commands: commands}}
+}
+
+// envOr returns $k joined with elem, or def when k is unset.
+func (e Env) envOr(k, def string, elem ...string) string {
+	if d := e.getenv(k); d != "" {
+		return e.join(append([]string{d}, elem...)...)
+	}
+	return def
+}
+
+var clineSettings = []string{"globalStorage", "saoudrizwan.claude-dev", "settings", "cline_mcp_settings.json"}
+
 // table drives every client. Paths follow each client's documentation and
 // source; see docs/runtime-and-clients.md.
 var table = []clientDef{
 	{
 		id: "cursor", name: "Cursor", key: "mcpServers",
-		user:       func(e Env) []string { return one(e.home(".cursor", "mcp.json")) },
+		places:     at(func(e Env) []string { return one(e.home(".cursor", "mcp.json")) }),
 		project:    filepath.Join(".cursor", "mcp.json"),
 		httpURLKey: "url", headersKey: "headers",
 	},
 	{
 		id: "claude-desktop", name: "Claude Desktop", key: "mcpServers",
-		user: func(e Env) []string {
-			var out []string
-			if e.GOOS == "windows" {
-				// The MSIX build (the default installer) reads a virtualised
-				// copy; the publisher hash is not hard-coded.
-				// Once it is installed, the %APPDATA% file is never read.
-				for _, pkg := range glob(e.localAppData("Packages", "Claude_*")) {
-					out = append(out, e.join(pkg, "LocalCache", "Roaming", "Claude", "claude_desktop_config.json"))
-				}
-				if len(out) > 0 {
-					return out
-				}
-			}
-			return append(out, e.appConfig("Claude", "claude_desktop_config.json"))
-		},
+		places:   at(claudeDesktopFiles),
 		httpHint: "register the stdio form, or add the URL under Settings → Connectors",
 	},
 	{
 		id: "vscode", name: "VS Code", key: "servers",
-		user:      func(e Env) []string { return one(e.appConfig("Code", "User", "mcp.json")) },
+		places:    at(func(e Env) []string { return one(e.appConfig("Code", "User", "mcp.json")) }),
 		project:   filepath.Join(".vscode", "mcp.json"),
 		stdioType: "stdio", httpType: "http", httpURLKey: "url", headersKey: "headers",
 	},
 	{
 		id: "windsurf", name: "Windsurf", key: "mcpServers",
-		user:       func(e Env) []string { return one(e.home(".codeium", "windsurf", "mcp_config.json")) },
+		places:     at(func(e Env) []string { return one(e.home(".codeium", "windsurf", "mcp_config.json")) }),
 		httpURLKey: "serverUrl", headersKey: "headers",
 	},
 	{
 		id: "claude-code", name: "Claude Code", key: "mcpServers",
-		user: func(e Env) []string {
-			if d := e.getenv("CLAUDE_CONFIG_DIR"); d != "" {
-				return one(e.join(d, ".claude.json"))
-			}
-			return one(e.home(".claude.json"))
-		},
-		markers: func(e Env) []string {
-			m := []string{e.home(".claude.json"), e.home(".claude")}
-			if d := e.getenv("CLAUDE_CONFIG_DIR"); d != "" {
-				m = append(m, d)
-			}
-			return m
-		},
+		places: []place{{
+			user: func(e Env) []string { return one(e.envOr("CLAUDE_CONFIG_DIR", e.home(".claude.json"), ".claude.json")) },
+			markers: func(e Env) []string {
+				return []string{e.home(".claude.json"), e.home(".claude"), e.getenv("CLAUDE_CONFIG_DIR")}
+			},
+			commands: []string{"claude"},
+		}},
 		project:   ".mcp.json",
 		stdioType: "stdio", httpType: "http", httpURLKey: "url", headersKey: "headers",
 	},
 	{
 		id: "gemini", name: "Gemini CLI", key: "mcpServers",
-		user:       func(e Env) []string { return one(e.home(".gemini", "settings.json")) },
+		places:     at(func(e Env) []string { return one(e.home(".gemini", "settings.json")) }, "gemini"),
 		project:    filepath.Join(".gemini", "settings.json"),
 		httpURLKey: "httpUrl", headersKey: "headers",
+		check: geminiCheck,
+	},
+	{
+		id: "qwen", name: "Qwen Code", key: "mcpServers",
+		places: at(func(e Env) []string {
+			return one(e.envOr("QWEN_HOME", e.home(".qwen", "settings.json"), "settings.json"))
+		}, "qwen"),
+		project:    filepath.Join(".qwen", "settings.json"),
+		httpURLKey: "httpUrl", headersKey: "headers",
+		check: qwenCheck,
 	},
 	{
 		id: "codex", name: "Codex", key: "mcp_servers", format: formatTOML,
-		user: func(e Env) []string {
-			if d := e.getenv("CODEX_HOME"); d != "" {
-				return one(e.join(d, "config.toml"))
-			}
-			return one(e.home(".codex", "config.toml"))
-		},
+		places: at(func(e Env) []string {
+			return one(e.envOr("CODEX_HOME", e.home(".codex", "config.toml"), "config.toml"))
+		}, "codex"),
 		project:    filepath.Join(".codex", "config.toml"),
 		httpURLKey: "url", headersKey: "http_headers",
 	},
 	{
+		id: "opencode", name: "opencode", key: "mcp",
+		places: at(func(e Env) []string {
+			dir := e.xdgConfig("opencode") // opencode uses ~/.config on every OS
+			if e.GOOS == "darwin" || e.GOOS == "windows" {
+				dir = e.home(".config", "opencode")
+			}
+			return []string{e.join(dir, "opencode.json"), e.join(dir, "opencode.jsonc"), e.join(dir, "config.json")}
+		}, "opencode"),
+		project:   "opencode.json",
+		stdioType: "local", httpType: "remote", httpURLKey: "url", headersKey: "headers",
+		envKey: "environment", commandArgs: true,
+	},
+	{
 		id: "zed", name: "Zed", key: "context_servers",
-		user: func(e Env) []string {
-			switch e.GOOS {
-			case "windows":
-				return one(e.appData("Zed", "settings.json"))
-			case "darwin": // Zed uses ~/.config on macOS too
-				return one(e.home(".config", "zed", "settings.json"))
-			}
-			if d := e.getenv("FLATPAK_XDG_CONFIG_HOME"); d != "" {
-				return []string{e.join(d, "zed", "settings.json"), e.xdgConfig("zed", "settings.json")}
-			}
-			return one(e.xdgConfig("zed", "settings.json"))
-		},
-		project:    filepath.Join(".zed", "settings.json"),
+		places:  at(zedFiles),
+		project: filepath.Join(".zed", "settings.json"),
+		// Older Zed builds read context_servers as a tagged enum and need
+		// "source"; newer ones ignore it. HTTP entries postdate the tag.
+		stdioExtra: fields{{"source", "custom"}},
 		httpURLKey: "url", headersKey: "headers",
 	},
 	{
 		id: "lmstudio", name: "LM Studio", key: "mcpServers",
-		user: func(e Env) []string {
+		places: at(func(e Env) []string {
 			return []string{e.home(".lmstudio", "mcp.json"), e.home(".cache", "lm-studio", "mcp.json")}
-		},
+		}),
 		httpURLKey: "url", headersKey: "headers",
 	},
 	{
 		id: "cline", name: "Cline", key: "mcpServers",
-		user: func(e Env) []string {
-			var out []string
-			for _, editor := range []string{"Code", "Cursor", "Windsurf"} {
-				out = append(out, e.appConfig(editor, "User", "globalStorage", "saoudrizwan.claude-dev", "settings", "cline_mcp_settings.json"))
-			}
-			return append(out, e.home(".cline", "data", "settings", "cline_mcp_settings.json"))
-		},
-		markers: func(e Env) []string {
-			var out []string
-			for _, editor := range []string{"Code", "Cursor", "Windsurf"} {
-				out = append(out, e.appConfig(editor, "User", "globalStorage", "saoudrizwan.claude-dev"))
-			}
-			return append(out, e.home(".cline"))
+		places: []place{
+			{
+				name: "extension", label: "VS Code, Cursor or Windsurf extension",
+				user: func(e Env) []string {
+					var out []string
+					for _, editor := range []string{"Code", "Cursor", "Windsurf"} {
+						out = append(out, e.appConfig(append([]string{editor, "User"}, clineSettings...)...))
+					}
+					return out
+				},
+				markers: func(e Env) []string {
+					var out []string
+					for _, editor := range []string{"Code", "Cursor", "Windsurf"} {
+						out = append(out, e.appConfig(editor, "User", clineSettings[0], clineSettings[1]))
+					}
+					return out
+				},
+			},
+			{
+				// The CLI's paths: @cline/shared storage/paths.
+				name: "cli", label: "cline CLI",
+				user: func(e Env) []string {
+					if p := e.getenv("CLINE_MCP_SETTINGS_PATH"); p != "" {
+						return one(p)
+					}
+					data := e.envOr("CLINE_DATA_DIR", e.join(e.envOr("CLINE_DIR", e.home(".cline")), "data"))
+					return one(e.join(data, "settings", "cline_mcp_settings.json"))
+				},
+				markers:  func(e Env) []string { return []string{e.home(".cline"), e.getenv("CLINE_DIR")} },
+				commands: []string{"cline"},
+			},
 		},
 		httpType: "streamableHttp", httpURLKey: "url", headersKey: "headers",
 	},
+}
+
+func claudeDesktopFiles(e Env) []string {
+	var out []string
+	if e.GOOS == "windows" {
+		// The MSIX build (the default installer) reads a virtualised
+		// copy; the publisher hash is not hard-coded.
+		// Once it is installed, the %APPDATA% file is never read.
+		for _, pkg := range glob(e.localAppData("Packages", "Claude_*")) {
+			out = append(out, e.join(pkg, "LocalCache", "Roaming", "Claude", "claude_desktop_config.json"))
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return append(out, e.appConfig("Claude", "claude_desktop_config.json"))
+}
+
+func zedFiles(e Env) []string {
+	switch e.GOOS {
+	case "windows":
+		return one(e.appData("Zed", "settings.json"))
+	case "darwin": // Zed uses ~/.config on macOS too
+		return one(e.home(".config", "zed", "settings.json"))
+	}
+	if d := e.getenv("FLATPAK_XDG_CONFIG_HOME"); d != "" {
+		return []string{e.join(d, "zed", "settings.json"), e.xdgConfig("zed", "settings.json")}
+	}
+	return one(e.xdgConfig("zed", "settings.json"))
 }

@@ -136,7 +136,7 @@ func span(data []byte, exprs []tomlExpr, from, to int) (start, end int) {
 
 // tomlSet writes our entry (f) as the [mcp_servers.mcp-conductor] table.
 func tomlSet(path string, data []byte, f fields) ([]byte, error) {
-	_, exprs, err := parseTOML(path, data)
+	doc, exprs, err := parseTOML(path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +169,8 @@ func tomlSet(path string, data []byte, f fields) ([]byte, error) {
 				}
 			case len(rel) > 0 && owned(rel[0]):
 				// ours: rewritten below
+			case len(rel) == 1 && rel[0] == "enabled" && dig(doc, "mcp_servers", ServerName, "enabled") == false:
+				kept = append(kept, []byte("enabled = true\n")) // Codex switched it off
 			default:
 				kept = append(kept, withNL(data[s:end]))
 			}
