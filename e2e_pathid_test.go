@@ -325,3 +325,24 @@ got`, path, evil, path)
 	symlink(t, planted, filepath.Join(home, "mcp-config.json"))
 	checkAttack(t, c.run(`const got = []; try { await mcpFactory.load("up"); } catch (e) {} got`, nil), pwned, "no-canary", nil)
 }
+
+// A second hard link to a protected file cannot be found by resolving
+// names, so a policy that grants files while one exists is refused.
+func TestPathIdentityHardLinkRefused(t *testing.T) {
+	bin, deno := testBinary(t), testenv.Deno(t)
+	x := realTemp(t)
+	home := filepath.Join(x, "home", ".mcp-conductor")
+	writeFile(t, filepath.Join(home, "mcp-config.json"), `{"mcpServers":{}}`)
+	data := filepath.Join(x, "data")
+	os.MkdirAll(data, 0o755)
+	if err := os.Link(filepath.Join(home, "mcp-config.json"), filepath.Join(data, "innocent.json")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--stdio")
+	cmd.Env = []string{"HOME=" + filepath.Dir(home), "MCP_CONDUCTOR_HOME=" + home, "MCP_CONDUCTOR_DENO=" + deno,
+		"MCP_CONDUCTOR_RUN_ARGS=allow-read=" + data + ";allow-write=" + data, "PATH=/usr/bin:/bin"}
+	out, err := runWithTimeout(t, cmd)
+	if err == nil || !strings.Contains(out, "hard links") || !strings.Contains(out, "mcp-config.json") {
+		t.Errorf("exit %v, output %q; want a refusal naming the hard link", err, out)
+	}
+}

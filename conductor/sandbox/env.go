@@ -306,6 +306,9 @@ func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (E
 		env.Spec.Filter = true
 		env.Spec.NoNet, env.Spec.Sys = !g.Has(config.PermNet), g.Has(config.PermSys)
 	}
+	if err := pr.refuseHardLinks(len(reads)+len(writes) > 0 || g.Has(config.PermFFI)); err != nil {
+		return Env{}, err
+	}
 	if !env.Confined {
 		if err := pr.refuseUnconfined(reads, writes, env.Confinement); err != nil {
 			return Env{}, err

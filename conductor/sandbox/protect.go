@@ -125,6 +125,26 @@ func carve(root string, places []string) []string {
 	return out
 }
 
+// refuseHardLinks refuses a policy that grants files at all while one of
+// the conductor's own files (settings, MCP servers, token: the NoAccess
+// ones) has a second name: no resolution leads from one hard link to the
+// other, so the second name could lie inside a grant unseen. Programs
+// (NoWrite) are left out: system programs often have several names.
+func (pr protection) refuseHardLinks(grantsFiles bool) error {
+	if !grantsFiles {
+		return nil
+	}
+	for _, x := range pr.items {
+		if x.Access != config.NoAccess {
+			continue
+		}
+		if n := hardLinks(x.Path); n > 1 {
+			return fmt.Errorf("%s (%s) has %d hard links: another name for it could lie inside a folder granted to sandboxed code; replace the extra links with copies", x.Path, x.What, n)
+		}
+	}
+	return nil
+}
+
 // refuseUnconfined refuses grants that only the kernel layer could make
 // safe. Without it Deno checks paths by their spelling, so a grant that
 // holds a protected place, or a link inside a grant that leads to one, lets
