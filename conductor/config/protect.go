@@ -29,6 +29,9 @@ type Protected struct {
 	Path   string // as the conductor names it
 	Access Access
 	What   string // what it is, for messages: "the MCP servers file"
+	// Program marks a program the conductor runs (Deno, an upstream server)
+	// rather than one of its own files.
+	Program bool
 }
 
 // Aliases are the spellings Path is known under: as named, and resolved.
@@ -81,6 +84,14 @@ func (p Policy) protectedAll() []Protected {
 		}
 		out = append(out, Protected{Path: path, Access: a, What: what})
 	}
+	program := func(path string, a Access, what string) {
+		add(path, a, what)
+		for i := range out {
+			if out[i].Path == filepath.Clean(path) {
+				out[i].Program = true
+			}
+		}
+	}
 	if _, inside := pathid.Within(p.Workspace, p.Home); !inside {
 		add(p.Home, NoAccess, "the conductor's folder")
 	}
@@ -100,10 +111,10 @@ func (p Policy) protectedAll() []Protected {
 	add(p.MCPConfig, NoAccess, "the MCP servers file")
 	add(SettingsPath(p.Home), NoAccess, "the settings file")
 	if p.Deno != "" {
-		add(p.Deno, NoAccess, "the Deno binary")
+		program(p.Deno, NoAccess, "the Deno binary")
 	}
 	if exe, err := os.Executable(); err == nil {
-		add(exe, NoWrite, "the conductor's program")
+		program(exe, NoWrite, "the conductor's program")
 	}
 	return out
 }

@@ -112,7 +112,7 @@ func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runne
 	programs := e.proxy.Programs()
 	var protect []config.Protected
 	for _, prog := range programs {
-		protect = append(protect, config.Protected{Path: prog, Access: config.NoWrite, What: "a program an MCP server of mcp-config.json runs"})
+		protect = append(protect, config.Protected{Path: prog, Access: config.NoWrite, What: "a program an MCP server of mcp-config.json runs", Program: true})
 	}
 	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Protect: protect, Getenv: e.opts.Getenv,
 		Warn: func(s string) { e.opts.Logf("warning: %s", s) }})

@@ -258,7 +258,7 @@ func writeFileOnce(path string, content []byte) error {
 func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (Env, error) {
 	// The conductor's files, the Deno binary wherever it was found, and
 	// what the caller adds.
-	items := append(p.Protected(), config.Protected{Path: opts.Deno, Access: config.NoAccess, What: "the Deno binary"})
+	items := append(p.Protected(), config.Protected{Path: opts.Deno, Access: config.NoAccess, What: "the Deno binary", Program: true})
 	items = append(items, opts.Protect...)
 	pr := newProtection(items)
 

@@ -126,16 +126,16 @@ func carve(root string, places []string) []string {
 }
 
 // refuseHardLinks refuses a policy that grants files at all while one of
-// the conductor's own files (settings, MCP servers, token: the NoAccess
-// ones) has a second name: no resolution leads from one hard link to the
-// other, so the second name could lie inside a grant unseen. Programs
-// (NoWrite) are left out: system programs often have several names.
+// the conductor's own files (settings, MCP servers, token, logs) has a
+// second name: no resolution leads from one hard link to the other, so the
+// second name could lie inside a grant unseen. Programs are left out
+// (Deno's npm package, and many system programs, have several names).
 func (pr protection) refuseHardLinks(grantsFiles bool) error {
 	if !grantsFiles {
 		return nil
 	}
 	for _, x := range pr.items {
-		if x.Access != config.NoAccess {
+		if x.Access != config.NoAccess || x.Program {
 			continue
 		}
 		if n := hardLinks(x.Path); n > 1 {
