@@ -4,8 +4,9 @@
 //	go run ./bench [-n 200] [-concurrency 8] [-deno PATH]
 //
 // It prints latency percentiles for run_deno_code of `1+1` over stdio (warm
-// pool and cold start), executions per second with concurrent callers, and
-// the conductor's resident memory.
+// pool and cold start), executions per second with concurrent callers, the
+// conductor's resident memory, the proxy's added latency, and the server's
+// peak memory under a flood of calls from sandboxed code.
 package main
 
 import (
@@ -159,7 +160,67 @@ func run(n, conc int, deno string) error {
 		fmt.Printf("%s: CPU per execution: server %.1f ms, sandbox processes (deno) %.1f ms\n", r.name, r.serverCPU, r.sandboxCPU)
 	}
 	fmt.Println()
-	return benchProxy(bin, deno, tmp, n)
+	if err := benchProxy(bin, deno, tmp, n); err != nil {
+		return err
+	}
+	fmt.Println()
+	return benchFlood(bin, deno, tmp)
+}
+
+// benchFlood measures the server's peak memory while sandboxed code floods
+// the channel: 100 000 mcpFactory calls whose replies it never reads, and
+// 100 calls with 60 KB names. The baseline is the same server's peak before.
+func benchFlood(bin, deno, tmp string) error {
+	s, cmd, err := connect(bin, deno, tmp, "2", "MCP_CONDUCTOR_HOME="+filepath.Join(tmp, "home-flood"))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	run := func(code string) (int, error) {
+		res, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "run_deno_code", Arguments: map[string]any{"deno_code": code, "timeout": 120000}})
+		if err != nil {
+			return 0, err
+		}
+		b, _ := json.Marshal(res.StructuredContent)
+		if res.IsError {
+			return 0, fmt.Errorf("flood run failed: %s", b)
+		}
+		return len(b), nil
+	}
+	if _, err := run("1"); err != nil {
+		return err
+	}
+	before := peakKB(cmd.Process.Pid)
+	start := time.Now()
+	size, err := run(`for (let i = 0; i < 100000; i++) mcpFactory.listServers(); "sent"`)
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	after := peakKB(cmd.Process.Pid)
+	names, err := run(`await Promise.allSettled(Array.from({ length: 100 }, () => mcpFactory.load("x".repeat(60000)))); 1`)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("flood of 100000 unread mcpFactory calls: server peak RSS %d MB (%d MB before, same run), %v, result %d bytes\n",
+		after/1024, before/1024, took.Round(time.Millisecond), size)
+	fmt.Printf("100 calls with 60 KB names: result %d bytes; server peak RSS %d MB\n", names, peakKB(cmd.Process.Pid)/1024)
+	return nil
+}
+
+// peakKB is a process's peak resident memory (VmHWM), in KiB.
+func peakKB(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "VmHWM:" {
+			n, _ := strconv.Atoi(f[1])
+			return n
+		}
+	}
+	return 0
 }
 
 func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
