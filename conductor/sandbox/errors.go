@@ -28,7 +28,11 @@ var (
 		return regexp.MustCompile(`^Requires import access to|--cached-only|not found in cache|Module not found|Import ".*" not a dependency|The lockfile is out of date`)
 	})
 	permissionRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Requires \S+ access to`) })
-	codeURLRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`data:text/javascript,[A-Za-z0-9%.]*`) })
+	// codePositionRe matches the module's URL as V8 prints it (maybe
+	// shortened with "......"), and the position after it, if any.
+	codePositionRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`data:text/javascript,[A-Za-z0-9%.]*(:(\d+):(\d+))?`)
+	})
 )
 
 // classify judges an error the code reported (its name, message and stack,
@@ -82,10 +86,11 @@ func moduleURL(js string) string {
 
 // cleanText names the code "code.ts" and the bootstrap
 // "conductor:bootstrap" in an error's text, instead of their URLs (V8 may
-// have shortened the code's URL with "......").
-func cleanText(s, bootstrapURL string) string {
+// have shortened the code's URL with "......"), and maps the code's
+// positions back to the submitted text (pos may be nil: positions stay).
+func cleanText(s, bootstrapURL string, pos *positions) string {
 	if bootstrapURL != "" {
 		s = strings.ReplaceAll(s, bootstrapURL, "conductor:bootstrap")
 	}
-	return codeURLRe().ReplaceAllString(s, "code.ts")
+	return pos.rewrite(s)
 }

@@ -40,7 +40,7 @@ func TestModuleURLAndCleanText(t *testing.T) {
 		"TypeError: bad 1\n    at f (" + short + ":1:23)",
 		"    at main (file:///h/sandbox/bootstrap-1.js:10:2)",
 	} {
-		got := cleanText(trace, "file:///h/sandbox/bootstrap-1.js")
+		got := cleanText(trace, "file:///h/sandbox/bootstrap-1.js", nil)
 		if strings.Contains(got, "data:") || strings.Contains(got, "file://") || !strings.Contains(got, "code.ts:") && !strings.Contains(got, "conductor:bootstrap") {
 			t.Errorf("cleanText(%q) = %q", trace, got)
 		}

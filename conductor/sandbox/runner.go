@@ -240,7 +240,7 @@ func (r *Runner) execute(ctx context.Context, p *process, prog *Program, j Job, 
 	all, omitted := calls.finish()
 	out.Calls, out.CallsNotRecorded = all, omitted
 	out.ToolCalls, out.ToolCallsOmitted = all[:min(len(all), MaxCallLogs)], omitted+max(0, len(all)-MaxCallLogs)
-	r.judge(out, o, p, timeout)
+	r.judge(out, o, p, timeout, prog.pos)
 	return out
 }
 
@@ -321,7 +321,7 @@ func (r *Runner) drain(p *process, take func(frame)) {
 
 // judge turns what was seen into the result's status, error and value,
 // enforcing the return value's cap on the host's side.
-func (r *Runner) judge(out *Result, o outcome, p *process, timeout time.Duration) {
+func (r *Runner) judge(out *Result, o outcome, p *process, timeout time.Duration, pos *positions) {
 	setErr := func(kind ErrorKind, msg string) {
 		out.Status = "error"
 		out.Error = &ExecErr{Type: kind, Message: msg}
@@ -339,7 +339,7 @@ func (r *Runner) judge(out *Result, o outcome, p *process, timeout time.Duration
 		setErr(KindRuntime, "execution cancelled by the client")
 	case o.errFrame != nil:
 		kind, msg := classify(o.errFrame.Name, capText(o.errFrame.Msg, maxErrorText), capText(o.errFrame.Stack, maxErrorText))
-		setErr(kind, cleanText(msg, r.bootstrapURL()))
+		setErr(kind, cleanText(msg, r.bootstrapURL(), pos))
 	case isOutOfMemory(rawStderr):
 		setErr(KindLimit, fmt.Sprintf("the code ran out of memory: the sandbox's heap is capped at %d MB", r.policy.MaxMemoryMB))
 	case !o.finished && p.exitCode() != 0:

@@ -17,6 +17,8 @@ type ImportCheck func(specifier string) error
 // whose last expression, if any, is its default export.
 type Program struct {
 	JS string
+	// pos maps positions in JS back to the submitted code.
+	pos *positions
 }
 
 // CodeError is a problem found in the code before it runs.
@@ -41,19 +43,45 @@ func Compile(code string, check ImportCheck) (*Program, error) {
 			return nil, err
 		}
 	}
-	pre, expr, exprJS, ok := splitLastExpression(code, whole)
+	pre, expr, exprAt, ok := splitLastExpression(code, whole)
+	// The text compiled, piece by piece, so that positions in what runs
+	// lead back to the submitted code.
+	var b layoutBuilder
+	switch {
+	case !ok:
+		b.copy(code, 0)
+		b.insert("\n;export {};")
+	default:
+		if pre != "" {
+			b.copy(pre, 0)
+			b.insert("\n;")
+		}
+		b.insert("export default (\n")
+		b.copy(expr, exprAt)
+		b.insert("\n);")
+	}
+	js, sm, ok := transformMapped(b.src.String())
 	if !ok {
-		return &Program{JS: whole}, nil
+		return nil, fmt.Errorf("compile: rewritten code does not parse (please report this): %s", syntaxErrors(b.src.String()))
 	}
-	if pre == "" {
-		// The whole code is one expression, compiled already.
-		return &Program{JS: exprJS}, nil
-	}
-	js, ok := transform(pre + "\n;" + exportDefault(expr))
-	if !ok {
-		return nil, fmt.Errorf("compile: rewritten code does not parse (please report this): %s", syntaxErrors(pre+"\n;"+exportDefault(expr)))
-	}
-	return &Program{JS: js}, nil
+	return &Program{JS: js, pos: newPositions(sm, b.src.String(), code, b.segs)}, nil
+}
+
+// layoutBuilder assembles the text to compile from pieces of the code and
+// inserted wrapper text, remembering which is which.
+type layoutBuilder struct {
+	src  strings.Builder
+	segs []segment
+}
+
+func (b *layoutBuilder) copy(s string, from int) {
+	b.segs = append(b.segs, segment{at: b.src.Len(), n: len(s), from: from})
+	b.src.WriteString(s)
+}
+
+func (b *layoutBuilder) insert(s string) {
+	b.segs = append(b.segs, segment{at: b.src.Len(), n: len(s), from: -1})
+	b.src.WriteString(s)
 }
 
 // mayImport reports whether code can contain an import at all: every form
@@ -151,10 +179,12 @@ func dedupe(s []string) []string {
 // "a\n-1" (which is "a - 1"). Compiling and comparing, rather than reading
 // esbuild's output, matters because esbuild drops expression statements that
 // fold to constants (NaN, -1, void 0), whose value would then be lost.
-func splitLastExpression(code, whole string) (prefix, expr, exprJS string, ok bool) {
+// exprAt is the expression's byte offset in code.
+func splitLastExpression(code, whole string) (prefix, expr string, exprAt int, ok bool) {
 	trimmed := strings.TrimRight(code, " \t\r\n;")
 	attempts, budget := 0, maxSplitBytes
 	for _, q := range candidateStarts(trimmed) {
+		lead := len(trimmed[q:]) - len(strings.TrimLeft(trimmed[q:], " \t\r\n"))
 		suffix := strings.TrimSpace(trimmed[q:])
 		if suffix == "" || !mayStartExpression(suffix) || continues(trimmed[:q]) || startsDeclaration(suffix) {
 			continue
@@ -166,12 +196,11 @@ func splitLastExpression(code, whole string) (prefix, expr, exprJS string, ok bo
 		}
 		budget -= len(suffix)
 		pre := trimmed[:q]
-		exprJS, ok := transform(exportDefault(suffix))
-		if !ok {
+		if _, ok := transform(exportDefault(suffix)); !ok {
 			continue
 		}
 		if strings.TrimSpace(pre) == "" {
-			return "", suffix, exprJS, true
+			return "", suffix, q + lead, true
 		}
 		if _, ok := transformModule(pre); !ok {
 			continue
@@ -179,9 +208,9 @@ func splitLastExpression(code, whole string) (prefix, expr, exprJS string, ok bo
 		if split, ok := transformModule(pre + "\n;" + suffix); !ok || dropEmpty(split) != dropEmpty(whole) {
 			continue
 		}
-		return pre, suffix, exprJS, true
+		return pre, suffix, q + lead, true
 	}
-	return "", "", "", false
+	return "", "", 0, false
 }
 
 // maxSplitAttempts and maxSplitBytes bound the candidate statement starts
@@ -273,6 +302,19 @@ func transform(code string) (string, bool) {
 		TsconfigRaw: tsconfig,
 	})
 	return string(r.Code), len(r.Errors) == 0
+}
+
+// transformMapped is transform with a source map of the result.
+func transformMapped(code string) (string, []byte, bool) {
+	r := api.Transform(code, api.TransformOptions{
+		Loader:      api.LoaderTS,
+		Format:      api.FormatESModule,
+		Target:      api.ESNext,
+		LogLevel:    api.LogLevelSilent,
+		TsconfigRaw: tsconfig,
+		Sourcemap:   api.SourceMapExternal,
+	})
+	return string(r.Code), r.Map, len(r.Errors) == 0
 }
 
 const tsconfig = `{"compilerOptions":{"verbatimModuleSyntax":false}}`
