@@ -37,10 +37,13 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func TestHTTPEndpoint(t *testing.T) {
+// startHTTP runs `mcp-conductor --http` on a free loopback port with a
+// fresh home, and returns its address and token once it listens.
+func startHTTP(t *testing.T) (addr, token string) {
+	t.Helper()
 	home := t.TempDir()
 	chome := filepath.Join(home, ".mcp-conductor")
-	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	addr = "127.0.0.1:" + strconv.Itoa(freePort(t))
 	cmd := exec.Command(testenv.Binary(t), "--http", addr)
 	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "MCP_CONDUCTOR_HOME=" + chome, "MCP_CONDUCTOR_DENO=" + testenv.Deno(t)}
 	cmd.Stderr = &testLogWriter{t: t}
@@ -48,7 +51,6 @@ func TestHTTPEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
-	var token string
 	deadline := time.Now().Add(20 * time.Second)
 	for token == "" && time.Now().Before(deadline) {
 		if b, err := os.ReadFile(filepath.Join(chome, "http-token")); err == nil {
@@ -65,6 +67,11 @@ func TestHTTPEndpoint(t *testing.T) {
 	if st, _ := os.Stat(filepath.Join(chome, "http-token")); st.Mode().Perm() != 0o600 {
 		t.Errorf("token file mode %v", st.Mode())
 	}
+	return addr, token
+}
+
+func TestHTTPEndpoint(t *testing.T) {
+	addr, token := startHTTP(t)
 	url := "http://" + addr + "/mcp"
 
 	client := mcp.NewClient(&mcp.Implementation{Name: "http-e2e", Version: "1"}, nil)
@@ -88,15 +95,21 @@ func TestHTTPEndpoint(t *testing.T) {
 		name   string
 		header map[string]string
 		host   string
+		body   string // "": body
 		want   int
 	}{
-		{"no token", nil, "", 401},
-		{"wrong token", map[string]string{"Authorization": "Bearer " + strings.Repeat("0", 64)}, "", 401},
-		{"foreign origin", map[string]string{"Authorization": "Bearer " + token, "Origin": "https://evil.example"}, "", 403},
-		{"rebinding host", map[string]string{"Authorization": "Bearer " + token}, "evil.example:80", 403},
-		{"loopback origin", map[string]string{"Authorization": "Bearer " + token, "Origin": "http://localhost:3000"}, "", 200},
+		{"no token", nil, "", "", 401},
+		{"wrong token", map[string]string{"Authorization": "Bearer " + strings.Repeat("0", 64)}, "", "", 401},
+		{"foreign origin", map[string]string{"Authorization": "Bearer " + token, "Origin": "https://evil.example"}, "", "", 403},
+		{"rebinding host", map[string]string{"Authorization": "Bearer " + token}, "evil.example:80", "", 403},
+		{"body over 4 MiB", map[string]string{"Authorization": "Bearer " + token}, "", strings.Repeat(" ", 4<<20+1), 413},
+		{"loopback origin", map[string]string{"Authorization": "Bearer " + token, "Origin": "http://localhost:3000"}, "", "", 200},
 	} {
-		req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+		b := body
+		if tt.body != "" {
+			b = tt.body
+		}
+		req, _ := http.NewRequest("POST", url, strings.NewReader(b))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json, text/event-stream")
 		for k, v := range tt.header {
@@ -110,8 +123,9 @@ func TestHTTPEndpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if resp.StatusCode != tt.want {
-			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.want)
+		// A refused request's connection is closed, so it holds no slot.
+		if resp.StatusCode != tt.want || resp.Close != (tt.want != 200) {
+			t.Errorf("%s: status %d (Connection: close %v), want %d", tt.name, resp.StatusCode, resp.Close, tt.want)
 		}
 	}
 

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"strconv"
-	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/server"
 )
@@ -41,15 +38,5 @@ func serveHTTP(ctx context.Context, addr string) error {
 	}
 	logger := log.New(os.Stderr, "mcp-conductor: ", 0)
 	logger.Printf("serving MCP at http://%s/mcp (bearer token in %s)", ln.Addr(), server.TokenPath(p.Home))
-	srv := &http.Server{Handler: e.Server().HTTPHandler(server.HTTPOptions{Token: token}), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}()
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return e.Server().Serve(ctx, ln, server.ServeOptions{Token: token, Logf: logger.Printf})
 }

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"strconv"
 	"syscall"
-	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/app/services"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
@@ -19,15 +17,15 @@ import (
 type endpoint struct {
 	port int
 	url  string
-	srv  *http.Server
+	stop context.CancelFunc
+	done chan struct{} // closed when Serve has returned
 }
 
+// close stops the endpoint and waits until its port is free and its
+// connections are closed.
 func (ep *endpoint) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	if err := ep.srv.Shutdown(ctx); err != nil {
-		ep.srv.Close()
-	}
+	ep.stop()
+	<-ep.done
 }
 
 // listenHost is the only address the endpoint listens on: it runs code, so
@@ -81,14 +79,16 @@ func (c *Core) listen(port int) (*endpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: e.Server().HTTPHandler(server.HTTPOptions{Token: token}), ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
 	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		defer close(done)
+		if err := e.Server().Serve(ctx, ln, server.ServeOptions{Token: token, Logf: c.opts.Logf}); err != nil {
 			c.opts.Logf("local endpoint: %v", err)
 		}
 	}()
 	c.opts.Logf("serving MCP at http://%s/mcp", addr)
-	return &endpoint{port: port, url: "http://" + addr + "/mcp", srv: srv}, nil
+	return &endpoint{port: port, url: "http://" + addr + "/mcp", stop: stop, done: done}, nil
 }
 
 // EndpointStatus reports the local endpoint (services.Endpoint).

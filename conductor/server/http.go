@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,44 +21,87 @@ import (
 // MaxRequestBytes bounds one HTTP request body.
 const MaxRequestBytes = 4 << 20
 
-// HTTPOptions secure the streamable-HTTP endpoint.
-type HTTPOptions struct {
-	// Token is the bearer token every request must carry.
-	Token string
-	// AllowedOrigins are extra browser origins allowed to call (exact
-	// "scheme://host:port"); loopback origins are always allowed.
-	AllowedOrigins []string
-}
-
-// HTTPHandler serves MCP over streamable HTTP at any path. It answers 401
-// without the bearer token, 403 for a foreign Origin or a Host that is not
-// loopback (DNS-rebinding defence), 413 for bodies over MaxRequestBytes.
-// Each client session gets its own MCP session.
-func (s *Server) HTTPHandler(opts HTTPOptions) http.Handler {
-	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, nil)
+// handler serves MCP over streamable HTTP at any path, once a request has
+// passed, in this order: a loopback Host (else 403: the DNS-rebinding
+// defence), no Origin or an allowed one (else 403), the exact bearer token
+// (else 401), a body of at most MaxRequestBytes (else 413) that arrives
+// before the read timeout (else 408). A refused request's connection is
+// closed after the answer, so it cannot sit in the connection cap; one
+// whose request passes the token check is marked authenticated (connLimit).
+//
+// The checks are written here rather than taken from the libraries, which
+// would weaken them or the answers:
+//   - go-sdk's DNS-rebinding protection, left on as a second layer, is the
+//     same Host rule, but inside its handler: after the token check, so a
+//     rebinding page would get a 401 rather than a 403 that says why; it
+//     has no Origin rule;
+//   - net/http's CrossOriginProtection lets GET, HEAD and OPTIONS through
+//     from any origin (the SSE stream is a GET), and refuses loopback
+//     pages on another port (Sec-Fetch-Site: same-site), which work today;
+//   - go-sdk's auth.RequireBearerToken serves OAuth token verifiers: its 401
+//     says "no bearer token" without saying where the token is, and it
+//     cannot close the connection of a refused request.
+func (s *Server) handler(opts ServeOptions) http.Handler {
+	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{MaxRequestBodyBytes: MaxRequestBytes})
 	want := []byte("Bearer " + opts.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !loopbackHost(r.Host) {
-			http.Error(w, "forbidden: this endpoint only answers requests addressed to 127.0.0.1, [::1] or localhost", http.StatusForbidden)
+			refuseRequest(w, http.StatusForbidden, "forbidden: this endpoint only answers requests addressed to 127.0.0.1, [::1] or localhost")
 			return
 		}
 		if o := r.Header.Get("Origin"); o != "" && !originAllowed(o, opts.AllowedOrigins) {
-			http.Error(w, "forbidden: origin "+o+" may not call this endpoint", http.StatusForbidden)
+			refuseRequest(w, http.StatusForbidden, "forbidden: origin "+o+" may not call this endpoint")
 			return
 		}
 		got := []byte(r.Header.Get("Authorization"))
 		if opts.Token == "" || subtle.ConstantTimeCompare(got, want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="mcp-conductor"`)
-			http.Error(w, "unauthorized: send Authorization: Bearer <token> (the token is in the conductor's http-token file)", http.StatusUnauthorized)
+			refuseRequest(w, http.StatusUnauthorized, "unauthorized: send Authorization: Bearer <token> (the token is in the conductor's http-token file)")
 			return
 		}
-		if r.ContentLength > MaxRequestBytes {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+		markAuthenticated(r)
+		if !readBody(w, r) {
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
 		mcpHandler.ServeHTTP(w, r)
 	})
+}
+
+// readBody reads r's body whole, within the server's ReadTimeout (net/http
+// armed that deadline when the request began and lifts it once the body is
+// read), so that a slow or oversized body gets an answer that says so. It
+// answers and returns false when the body cannot be had.
+func readBody(w http.ResponseWriter, r *http.Request) bool {
+	tooLarge := fmt.Sprintf("request too large: a request body may be at most %d MiB; send smaller messages", MaxRequestBytes>>20)
+	if r.ContentLength > MaxRequestBytes {
+		refuseRequest(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return false
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBytes))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		refuseRequest(w, http.StatusRequestEntityTooLarge, tooLarge)
+		return false
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		refuseRequest(w, http.StatusRequestTimeout, "request timeout: the request body did not arrive in time; send it whole, right after the headers")
+		return false
+	case err != nil:
+		refuseRequest(w, http.StatusBadRequest, "bad request: the request body could not be read ("+err.Error()+"); send the request again")
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return true
+}
+
+// refuseRequest answers a request the endpoint will not serve and closes
+// its connection afterwards.
+func refuseRequest(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, msg, code)
 }
 
 func loopbackHost(hostport string) bool {
