@@ -59,7 +59,7 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	}
 	a := s.startBinary(dev, "dev-mode", "devserver="+addr, "loglevel=Warning")
 	url := "http://" + addr + "/"
-	if !waitFor(45*time.Second, func() bool {
+	if !waitFor(longWait(45*time.Second), func() bool {
 		r, err := http.Get(url)
 		if err != nil {
 			return false

@@ -63,7 +63,7 @@ func TestTrayMenuOverDBus(t *testing.T) {
 		// The item registers before its menu and icon are built: poll.
 		var v dbus.Variant
 		var err error
-		if !waitFor(20*time.Second, func() bool { v, err = tc.prop(c, name); return err == nil && check(v) }) {
+		if !waitFor(longWait(20*time.Second), func() bool { v, err = tc.prop(c, name); return err == nil && check(v) }) {
 			t.Errorf("StatusNotifierItem %s = %v (%v)", name, v, err)
 		}
 	}
@@ -73,7 +73,7 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	// installed in this fresh home, and is not connected.
 	var root menuNode
 	want := wantMenu(s, cursorSubmenu("not connected", tray.TitleRegister))
-	ok := waitFor(20*time.Second, func() bool {
+	ok := waitFor(longWait(20*time.Second), func() bool {
 		var err error
 		root, err = tc.layout(c)
 		return err == nil && strings.Join(root.outline(0), "\n") == strings.Join(want, "\n")
@@ -89,14 +89,14 @@ func TestTrayMenuOverDBus(t *testing.T) {
 		t.Fatal(err)
 	}
 	entry := filepath.Join(s.home, ".config", "autostart", "mcp-conductor.desktop")
-	if !waitFor(10*time.Second, func() bool { _, err := os.Stat(entry); return err == nil }) {
+	if !waitFor(longWait(10*time.Second), func() bool { _, err := os.Stat(entry); return err == nil }) {
 		t.Fatalf("no autostart entry at %s after clicking %q\napp log:\n%s", entry, tray.TitleAutostart, a.log)
 	}
 	b, _ := os.ReadFile(entry)
 	if !strings.Contains(string(b), "Exec=env MCP_CONDUCTOR_START_HIDDEN=1 ") {
 		t.Errorf("autostart entry:\n%s", b)
 	}
-	if !waitFor(10*time.Second, func() bool {
+	if !waitFor(longWait(10*time.Second), func() bool {
 		root, _ = tc.layout(c)
 		n, ok := root.find(tray.TitleAutostart)
 		return ok && n.toggleState() == 1
@@ -107,12 +107,12 @@ func TestTrayMenuOverDBus(t *testing.T) {
 	if err := tc.clickLabel(c, tray.TitleAutostart); err != nil {
 		t.Fatal(err)
 	}
-	if !waitFor(10*time.Second, func() bool { _, err := os.Stat(entry); return os.IsNotExist(err) }) {
+	if !waitFor(longWait(10*time.Second), func() bool { _, err := os.Stat(entry); return os.IsNotExist(err) }) {
 		t.Errorf("autostart entry still there after unticking")
 	}
 	// Each change rebuilds the menu with new item ids; a panel re-reads the
 	// layout when told, so wait for the rebuilt one before the next click.
-	if !waitFor(10*time.Second, func() bool {
+	if !waitFor(longWait(10*time.Second), func() bool {
 		root, _ = tc.layout(c)
 		n, ok := root.find(tray.TitleAutostart)
 		return ok && n.toggleState() == 0
@@ -172,7 +172,7 @@ func TestCloseHidesWindowAndTrayReopensIt(t *testing.T) {
 	if err := s.x.close(w); err != nil {
 		t.Fatal(err)
 	}
-	if !waitFor(10*time.Second, func() bool { return !s.x.viewable(w) }) {
+	if !waitFor(longWait(10*time.Second), func() bool { return !s.x.viewable(w) }) {
 		t.Fatal("the window is still shown after closing it")
 	}
 	time.Sleep(time.Second)
@@ -183,7 +183,7 @@ func TestCloseHidesWindowAndTrayReopensIt(t *testing.T) {
 	if err := tc.clickLabel(c, tray.TitleOpen); err != nil {
 		t.Fatal(err)
 	}
-	if !waitFor(10*time.Second, func() bool { return s.x.viewable(w) }) {
+	if !waitFor(longWait(10*time.Second), func() bool { return s.x.viewable(w) }) {
 		t.Fatalf("%q did not show the window again\napp log:\n%s", tray.TitleOpen, a.log)
 	}
 	s.screenshot(w, "reopened-from-tray", 40, 30*time.Second)
@@ -213,7 +213,7 @@ func TestSecondLaunchShowsTheFirst(t *testing.T) {
 	if !strings.Contains(second.log.String(), "already running") {
 		t.Errorf("second launch said: %s", second.log)
 	}
-	if !waitFor(10*time.Second, func() bool { return s.x.viewable(w) }) {
+	if !waitFor(longWait(10*time.Second), func() bool { return s.x.viewable(w) }) {
 		t.Fatalf("the second launch did not show the first one's window\nfirst log:\n%s", first.log)
 	}
 	if !first.running() {
@@ -255,7 +255,7 @@ func TestStartHiddenNeedsATrayHost(t *testing.T) {
 	}
 	a := s.start("hidden-no-host", "MCP_CONDUCTOR_START_HIDDEN=1")
 	w := s.window(30 * time.Second)
-	if !waitFor(20*time.Second, func() bool { return s.x.viewable(w) }) {
+	if !waitFor(longWait(20*time.Second), func() bool { return s.x.viewable(w) }) {
 		t.Fatalf("the window stayed hidden with no tray host\napp log:\n%s", a.log)
 	}
 	a.cmd.Process.Signal(syscall.SIGTERM)

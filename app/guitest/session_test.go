@@ -376,3 +376,9 @@ func ctx(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return c
 }
+
+// longWait stretches a wait: on a loaded two-core machine the app can take
+// much longer to answer than here. The wait ends as soon as its condition
+// holds, so a generous bound costs nothing when things go well; it is a
+// guard against hangs, never a measure of speed.
+func longWait(d time.Duration) time.Duration { return max(d*6, 90*time.Second) }

@@ -101,7 +101,7 @@ func checkClientActions(t *testing.T, s *session, tc *trayClient, a *app) {
 		t.Helper()
 		want := wantMenu(s, cursor)
 		var root menuNode
-		if !waitFor(20*time.Second, func() bool {
+		if !waitFor(longWait(20*time.Second), func() bool {
 			var err error
 			root, err = tc.layout(c)
 			return err == nil && strings.Join(root.outline(0), "\n") == strings.Join(want, "\n")
@@ -115,7 +115,7 @@ func checkClientActions(t *testing.T, s *session, tc *trayClient, a *app) {
 		t.Fatal(err)
 	}
 	var err error
-	if !waitFor(10*time.Second, func() bool { err = checkEntry(); return err == nil }) {
+	if !waitFor(longWait(10*time.Second), func() bool { err = checkEntry(); return err == nil }) {
 		t.Fatalf("after clicking %s: %v\napp log:\n%s", tray.TitleRegister, err, a.log)
 	}
 	b, _ := os.ReadFile(file)
@@ -134,7 +134,7 @@ func checkClientActions(t *testing.T, s *session, tc *trayClient, a *app) {
 	if err := tc.clickIn(c, "Cursor — ", tray.TitleRepair); err != nil {
 		t.Fatal(err)
 	}
-	if !waitFor(10*time.Second, func() bool { err = checkEntry(); return err == nil }) {
+	if !waitFor(longWait(10*time.Second), func() bool { err = checkEntry(); return err == nil }) {
 		t.Fatalf("after clicking %s: %v\napp log:\n%s", tray.TitleRepair, err, a.log)
 	}
 	waitMenu("after Repair", cursorSubmenu("connected", tray.TitleUnregister))
