@@ -40,7 +40,7 @@ func TestTrayMenuOverDBus(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, tc := startWithTray(t, s, "tray-menu")
-	c := ctx(t, 2*time.Minute)
+	c := ctx(t, 10*time.Minute)
 
 	// The item itself: title, tooltip, icon, menu.
 	for name, check := range map[string]func(dbus.Variant) bool{
