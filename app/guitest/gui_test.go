@@ -24,7 +24,7 @@ func startWithTray(t *testing.T, s *session, name string, env ...string) (*app, 
 		t.Fatal(err)
 	}
 	a := s.start(name, env...)
-	dest, path, err := w.waitItem(ctx(t, 30*time.Second))
+	dest, path, err := w.waitItem(ctx(t, 10*time.Minute))
 	if err != nil {
 		t.Fatalf("%v\napp log:\n%s", err, a.log)
 	}
@@ -165,7 +165,7 @@ func TestWindowScreenshot(t *testing.T) {
 func TestCloseHidesWindowAndTrayReopensIt(t *testing.T) {
 	s := newSession(t)
 	a, tc := startWithTray(t, s, "close-reopen")
-	c := ctx(t, 60*time.Second)
+	c := ctx(t, 10*time.Minute)
 	w := s.window(30 * time.Second)
 	s.screenshot(w, "before-close", 40, 45*time.Second)
 

@@ -84,7 +84,7 @@ func readCursorEntry(file string) (cursorEntry, error) {
 // changes the entry behind the app's back and repairs it from the menu.
 func checkClientActions(t *testing.T, s *session, tc *trayClient, a *app) {
 	t.Helper()
-	c := ctx(t, 90*time.Second)
+	c := ctx(t, 10*time.Minute)
 	file := filepath.Join(s.home, ".cursor", "mcp.json")
 	launcher := clients.LauncherPath(s.conductorHome())
 	checkEntry := func() error {
