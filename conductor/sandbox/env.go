@@ -88,9 +88,13 @@ func (e Env) argv(run *runDir, lock string) ([]string, LaunchSpec, []string) {
 		// entries made in it since the last process started.
 		fillRules(&spec, e.protect, e.reads, e.writes, e.grants, e.Deno, append(slices.Clone(e.own), lock), e.cache)
 	}
-	spec.RWDirs = append(spec.RWDirs, run.root)
-	vars = append(vars, "DENO_DIR="+run.denoDir)
+	denoDir := e.cache
+	if run.denoDir != "" {
+		denoDir = run.denoDir
+	}
+	vars = append(vars, "DENO_DIR="+denoDir)
 	if run.tmp != "" {
+		spec.RWDirs = append(slices.Clone(spec.RWDirs), run.tmp)
 		vars = append(vars, "TMPDIR="+run.tmp, "TMP="+run.tmp, "TEMP="+run.tmp)
 	}
 	argv := append([]string{e.Deno}, e.flags(run, lock)...)
@@ -204,7 +208,10 @@ func (r *Runner) MayWrite(path string) bool { return r.env.MayWrite(path) }
 func (r *Runner) Waiting() int { return r.pool.waiting() }
 
 func (r *Runner) spawn() (*process, error) {
-	run, err := newRunDir(r.env.cache, r.env.PrivateTmp)
+	// Under the kernel layer the shared cache is read-only to the process,
+	// so Deno's own state (web storage, its caches) cannot be kept there and
+	// no private DENO_DIR is needed; without it, one is made per process.
+	run, err := newRunDir(r.env.cache, !r.env.Confined, r.env.PrivateTmp)
 	if err != nil {
 		return nil, err
 	}

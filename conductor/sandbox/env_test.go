@@ -40,7 +40,7 @@ func TestRunDir(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(cache, "dep_analysis_cache_v2"), []byte("db"), 0o600)
-	r, err := newRunDir(cache, true)
+	r, err := newRunDir(cache, true, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,6 +62,10 @@ func TestRunDir(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(cache, "npm")); err != nil {
 		t.Errorf("removing the private folder touched the cache: %v", err)
+	}
+	// Under the kernel layer, without write grants, there is nothing to make.
+	if r, err := newRunDir(cache, false, false); err != nil || r.root != "" {
+		t.Errorf("a folder was made for nothing: %+v, %v", r, err)
 	}
 }
 

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -15,10 +16,13 @@ import (
 // text's layout (pieces of the submitted code, and wrapper text inserted
 // around the final expression) leads to the submitted code.
 type positions struct {
+	mapJSON []byte    // the compiler's source map, parsed when first needed
+	src     string    // the text compiled
+	code    string    // the submitted code
+	segs    []segment // src, piece by piece
+
+	once sync.Once
 	sm   *sourcemap.Consumer
-	src  string    // the text compiled
-	code string    // the submitted code
-	segs []segment // src, piece by piece
 }
 
 // segment is a piece of the compiled text: copied from code at from, or
@@ -27,19 +31,15 @@ type segment struct {
 	at, n, from int
 }
 
-// newPositions parses the compiler's source map for src, laid out of segs.
-func newPositions(mapJSON []byte, src, code string, segs []segment) *positions {
-	sm, err := sourcemap.Parse("code.ts.map", mapJSON)
-	if err != nil {
-		return nil
-	}
-	return &positions{sm: sm, src: src, code: code, segs: segs}
-}
-
 // original maps a 1-based line and column of the running JavaScript to the
 // submitted code's; ok is false when the position is not in the code.
 func (p *positions) original(line, col int) (int, int, bool) {
 	if p == nil {
+		return 0, 0, false
+	}
+	// Parsed only for an error: most executions never need it.
+	p.once.Do(func() { p.sm, _ = sourcemap.Parse("code.ts.map", p.mapJSON) })
+	if p.sm == nil {
 		return 0, 0, false
 	}
 	_, _, sline, scol, ok := p.sm.Source(line, col-1)

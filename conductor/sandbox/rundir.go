@@ -14,13 +14,14 @@ import (
 const runDirPrefix = "mcp-conductor-run-"
 
 // runDir is one sandbox process's private folder, removed when its
-// execution ends:
-//   - deno/ is the process's DENO_DIR. Deno keeps its own state there
-//     (localStorage, the Cache API, its SQLite caches); the shared parts of
-//     the package cache (npm/, remote/, …) are links into the conductor's
-//     cache, which the kernel layer keeps read-only. So whatever the code
-//     stores through web storage vanishes with the execution, on every
-//     platform, with or without a kernel layer.
+// execution ends (the zero runDir has none: nothing to make or remove):
+//   - deno/ is the process's DENO_DIR where no kernel layer keeps the shared
+//     cache read-only. Deno keeps its own state there (localStorage, the
+//     Cache API, its SQLite caches); the shared parts of the package cache
+//     (npm/, remote/, …) are links into the conductor's cache. So whatever
+//     the code stores through web storage vanishes with the execution. Under
+//     the kernel layer the shared cache is read-only and web storage fails
+//     instead, at no cost per process.
 //   - tmp/ is its TMPDIR, made only when the administrator lets code write
 //     files at all.
 type runDir struct {
@@ -33,16 +34,29 @@ type runDir struct {
 // loading modules.
 var privateDenoEntries = map[string]bool{"location_data": true, "gen": true}
 
-func newRunDir(cache string, withTmp bool) (*runDir, error) {
+func newRunDir(cache string, withDeno, withTmp bool) (*runDir, error) {
+	if !withDeno && !withTmp {
+		return &runDir{}, nil
+	}
 	root, err := os.MkdirTemp("", runDirPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, fmt.Errorf("private folder: %w", err)
 	}
-	r := &runDir{root: root, denoDir: filepath.Join(root, "deno")}
+	r := &runDir{root: root}
 	fail := func(err error) (*runDir, error) {
 		os.RemoveAll(root)
 		return nil, fmt.Errorf("private folder: %w", err)
 	}
+	if withTmp {
+		r.tmp = filepath.Join(root, "tmp")
+		if err := os.Mkdir(r.tmp, 0o700); err != nil {
+			return fail(err)
+		}
+	}
+	if !withDeno {
+		return r, nil
+	}
+	r.denoDir = filepath.Join(root, "deno")
 	if err := os.Mkdir(r.denoDir, 0o700); err != nil {
 		return fail(err)
 	}
@@ -57,20 +71,18 @@ func newRunDir(cache string, withTmp bool) (*runDir, error) {
 		if err := os.Symlink(filepath.Join(cache, e.Name()), filepath.Join(r.denoDir, e.Name())); err != nil {
 			// Some systems (Windows without developer mode) cannot make
 			// links; Deno then works in the shared cache.
-			r.denoDir, r.shared = cache, true
+			r.denoDir, r.shared = "", true
 			break
-		}
-	}
-	if withTmp {
-		r.tmp = filepath.Join(root, "tmp")
-		if err := os.Mkdir(r.tmp, 0o700); err != nil {
-			return fail(err)
 		}
 	}
 	return r, nil
 }
 
-func (r *runDir) remove() { os.RemoveAll(r.root) }
+func (r *runDir) remove() {
+	if r.root != "" {
+		os.RemoveAll(r.root)
+	}
+}
 
 // sweepRunDirs removes private folders left behind by conductors that are
 // no longer running (killed before they could clean up).

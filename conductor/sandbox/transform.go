@@ -34,7 +34,9 @@ func (e *CodeError) Error() string { return e.Message }
 // and turns the value of the final expression statement into the module's
 // default export. Syntax errors name line and column of the user's code.
 func Compile(code string, check ImportCheck) (*Program, error) {
-	whole, ok := transformModule(code)
+	// Compiled with a source map straight away: when the code has no final
+	// expression, this is what runs.
+	whole, wholeMap, ok := transformMapped(code + wholeSuffix)
 	if !ok {
 		return nil, &CodeError{Kind: KindSyntax, Message: syntaxErrors(code)}
 	}
@@ -43,29 +45,36 @@ func Compile(code string, check ImportCheck) (*Program, error) {
 			return nil, err
 		}
 	}
-	pre, expr, exprAt, ok := splitLastExpression(code, whole)
+	pre, expr, exprAt, exprJS, exprMap, ok := splitLastExpression(code, whole)
 	// The text compiled, piece by piece, so that positions in what runs
 	// lead back to the submitted code.
 	var b layoutBuilder
+	js, sm := whole, wholeMap
 	switch {
 	case !ok:
 		b.copy(code, 0)
-		b.insert("\n;export {};")
-	default:
-		if pre != "" {
-			b.copy(pre, 0)
-			b.insert("\n;")
-		}
+		b.insert(wholeSuffix)
+	case pre == "":
+		// The whole code is one expression, compiled already.
 		b.insert("export default (\n")
 		b.copy(expr, exprAt)
 		b.insert("\n);")
+		js, sm = exprJS, exprMap
+	default:
+		b.copy(pre, 0)
+		b.insert("\n;")
+		b.insert("export default (\n")
+		b.copy(expr, exprAt)
+		b.insert("\n);")
+		if js, sm, ok = transformMapped(b.src.String()); !ok {
+			return nil, fmt.Errorf("compile: rewritten code does not parse (please report this): %s", syntaxErrors(b.src.String()))
+		}
 	}
-	js, sm, ok := transformMapped(b.src.String())
-	if !ok {
-		return nil, fmt.Errorf("compile: rewritten code does not parse (please report this): %s", syntaxErrors(b.src.String()))
-	}
-	return &Program{JS: js, pos: newPositions(sm, b.src.String(), code, b.segs)}, nil
+	return &Program{JS: js, pos: &positions{mapJSON: sm, src: b.src.String(), code: code, segs: b.segs}}, nil
 }
+
+// wholeSuffix makes esbuild read code as the ES module it runs as.
+const wholeSuffix = "\n;export {};"
 
 // layoutBuilder assembles the text to compile from pieces of the code and
 // inserted wrapper text, remembering which is which.
@@ -179,8 +188,9 @@ func dedupe(s []string) []string {
 // "a\n-1" (which is "a - 1"). Compiling and comparing, rather than reading
 // esbuild's output, matters because esbuild drops expression statements that
 // fold to constants (NaN, -1, void 0), whose value would then be lost.
-// exprAt is the expression's byte offset in code.
-func splitLastExpression(code, whole string) (prefix, expr string, exprAt int, ok bool) {
+// exprAt is the expression's byte offset in code; when the whole code is
+// the expression (prefix is empty), exprJS and exprMap are what runs.
+func splitLastExpression(code, whole string) (prefix, expr string, exprAt int, exprJS string, exprMap []byte, ok bool) {
 	trimmed := strings.TrimRight(code, " \t\r\n;")
 	attempts, budget := 0, maxSplitBytes
 	for _, q := range candidateStarts(trimmed) {
@@ -196,11 +206,15 @@ func splitLastExpression(code, whole string) (prefix, expr string, exprAt int, o
 		}
 		budget -= len(suffix)
 		pre := trimmed[:q]
+		if strings.TrimSpace(pre) == "" {
+			js, sm, ok := transformMapped(exportDefault(suffix))
+			if !ok {
+				continue
+			}
+			return "", suffix, q + lead, js, sm, true
+		}
 		if _, ok := transform(exportDefault(suffix)); !ok {
 			continue
-		}
-		if strings.TrimSpace(pre) == "" {
-			return "", suffix, q + lead, true
 		}
 		if _, ok := transformModule(pre); !ok {
 			continue
@@ -208,9 +222,9 @@ func splitLastExpression(code, whole string) (prefix, expr string, exprAt int, o
 		if split, ok := transformModule(pre + "\n;" + suffix); !ok || dropEmpty(split) != dropEmpty(whole) {
 			continue
 		}
-		return pre, suffix, q + lead, true
+		return pre, suffix, q + lead, "", nil, true
 	}
-	return "", "", 0, false
+	return "", "", 0, "", nil, false
 }
 
 // maxSplitAttempts and maxSplitBytes bound the candidate statement starts
@@ -288,7 +302,7 @@ func startsDeclaration(s string) bool { return declarationRe().MatchString(s) }
 // so sloppy-only code (a variable named let, with, octal literals) is a
 // syntax error here rather than after the rewrite.
 func transformModule(code string) (string, bool) {
-	return transform(code + "\n;export {};")
+	return transform(code + wholeSuffix)
 }
 
 // transform compiles TypeScript to JavaScript without resolving imports,
