@@ -109,7 +109,7 @@ func (g Grants) DenoFlags() []string {
 	return out
 }
 
-// pathPermissions take file-system paths as values.
+// isPathPermission reports whether k takes file-system paths as values.
 func isPathPermission(k Permission) bool { return k == PermRead || k == PermWrite || k == PermFFI }
 
 // sysNames are the values Deno accepts for --allow-sys.

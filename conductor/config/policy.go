@@ -149,10 +149,6 @@ var (
 	fPoolSize        = field{EnvPoolSize, "poolSize"}
 	fMCPConfig       = field{EnvMCPConfig, "mcpConfig"}
 	fDeno            = field{EnvDeno, "deno"}
-	fAllowAll        = field{env: EnvAllowAll}
-	fConfinement     = field{env: EnvConfinement}
-	fPoolMaxIdleMB   = field{env: EnvPoolMaxIdleMB}
-	fPoolIdleTimeout = field{env: EnvPoolIdleTimeout}
 )
 
 // build makes the Policy from the settings file s and the environment,

@@ -56,10 +56,6 @@ type Env struct {
 	own     []string // the conductor's files Deno itself reads (bootstrap, import map)
 }
 
-// Flags returns the deno run flags of a process without a private folder
-// or lockfile.
-func (e Env) Flags() []string { return e.flags(nil, "") }
-
 func (e Env) flags(run *runDir, lock string) []string {
 	g := e.grants
 	if run != nil && run.tmp != "" {

@@ -25,8 +25,7 @@ const runDirPrefix = "mcp-conductor-run-"
 //   - tmp/ is its TMPDIR, made only when the administrator lets code write
 //     files at all.
 type runDir struct {
-	root, denoDir, tmp string
-	shared             bool // links were unavailable: DENO_DIR is the shared cache
+	root, denoDir, tmp string // denoDir "": Deno works in the shared cache
 }
 
 // privateDenoEntries are the parts of a DENO_DIR that must never be shared
@@ -71,7 +70,7 @@ func newRunDir(cache string, withDeno, withTmp bool) (*runDir, error) {
 		if err := os.Symlink(filepath.Join(cache, e.Name()), filepath.Join(r.denoDir, e.Name())); err != nil {
 			// Some systems (Windows without developer mode) cannot make
 			// links; Deno then works in the shared cache.
-			r.denoDir, r.shared = "", true
+			r.denoDir = ""
 			break
 		}
 	}
