@@ -20,7 +20,15 @@ type LaunchSpec struct {
 	NoNet         bool     // no network at all (allow-net not granted)
 	Sys           bool     // allow-sys granted (system information, e.g. network interfaces)
 	Filter        bool     // load the seccomp socket filter (every mode but confinement "off")
-	DataLimit     uint64   // RLIMIT_DATA in bytes; 0 = unchanged
+
+	// For kernel layers that can exclude (Seatbelt): the grants whole,
+	// resolved, and the protected places to exclude from them.
+	ReadRoots, WriteRoots []string
+	NoRead, NoWrite       []string
+	Exec                  []string // programs the process may start (Deno itself first)
+	ExecAll               bool     // allow-run without a list
+	Run                   bool     // allow-run granted at all
+	DataLimit             uint64   // RLIMIT_DATA in bytes; 0 = unchanged
 }
 
 // Confinement describes the kernel layer available on this machine.

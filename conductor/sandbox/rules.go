@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
@@ -31,24 +32,26 @@ func importMapFor(al packages.Allowlist) []byte {
 	return b
 }
 
-// systemReadDirs and systemReadFiles are what Deno (and, with allow-run,
-// the programs it starts) need to run: libraries, programs, time zones,
-// name resolution and the public certificate stores. Private keys
-// (/etc/ssl/private, /etc/pki/tls/private) are deliberately absent.
-var (
-	systemReadDirs = []string{"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ssl/certs", "/etc/ca-certificates",
-		"/etc/pki/tls/certs", "/etc/pki/ca-trust/extracted", "/etc/ld.so.conf.d"}
-	systemReadFiles = []string{"/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/resolv.conf", "/etc/hosts",
-		"/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/ssl/openssl.cnf", "/dev/urandom", "/dev/random"}
-)
-
 // fillRules lists what the kernel lets the sandbox touch: what Deno needs to
-// run, plus exactly the paths the administrator granted, each resolved and
-// carved around the protected places it holds (by what they lead to).
+// run (systemReadDirs, systemReadFiles of this platform), plus exactly the
+// paths the administrator granted, resolved. For Landlock, which can only
+// allow, each grant is carved around the protected places it holds (by what
+// they lead to); for Seatbelt, which can exclude, the grants stay whole and
+// the protected places are listed to exclude (NoRead, NoWrite).
 func fillRules(spec *LaunchSpec, pr protection, reads, writes []string, g config.Grants, deno string, own []string, denoDir string) {
 	spec.ReadDirs = append(append([]string(nil), systemReadDirs...), denoDir)
 	spec.ReadFiles = append(append([]string{deno}, own...), systemReadFiles...)
-	spec.RWFiles = []string{"/dev/null", "/dev/zero"}
+	spec.RWFiles = append([]string(nil), systemRWFiles...)
+	spec.NoRead, spec.NoWrite = resolvedAll(pr.deny(false)), resolvedAll(pr.deny(true))
+	spec.ReadRoots, spec.WriteRoots = resolvedAll(reads), resolvedAll(writes)
+	spec.Exec = append([]string{pathid.Resolve(deno)}, execPaths(g.Allow.Run.List, childPath)...)
+	spec.ExecAll = g.Everything(config.PermRun)
+	spec.Run = g.Has(config.PermRun)
+	spec.NoNet = !g.Has(config.PermNet)
+	spec.Sys = g.Has(config.PermSys)
+	if !carvesGrants {
+		return
+	}
 	addCarved := func(roots []string, write bool) {
 		for _, root := range roots {
 			places, whole := pr.inside(root, write)
@@ -80,8 +83,21 @@ func fillRules(spec *LaunchSpec, pr protection, reads, writes []string, g config
 	}
 	addCarved(reads, false)
 	addCarved(writes, true)
-	spec.NoNet = !g.Has(config.PermNet)
-	spec.Sys = g.Has(config.PermSys)
+}
+
+// resolvedAll resolves each path (package pathid), keeping the order and
+// dropping repeats.
+func resolvedAll(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if !strings.ContainsAny(p, `/\`) { // a program name, not a path
+			continue
+		}
+		if r := pathid.Resolve(p); !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func hasJSR(al packages.Allowlist) bool {
@@ -111,6 +127,9 @@ func jsrHost(jsrURL string) string {
 	return u.Hostname() + ":443"
 }
 
+// childPath is the sandbox's search path for programs.
+var childPath = []string{"/usr/local/bin", "/usr/bin", "/bin"}
+
 // childEnv is the sandbox's environment (DENO_DIR and TMPDIR are added per
 // process): nothing of the server's, except variables the administrator
 // granted by name with allow-env, read through getenv.
@@ -119,7 +138,7 @@ func childEnv(p config.Policy, getenv func(string) string) []string {
 		"DENO_NO_UPDATE_CHECK=1",
 		"DENO_NO_PACKAGE_JSON=1",
 		"NO_COLOR=1",
-		"PATH=/usr/local/bin:/usr/bin:/bin",
+		"PATH=" + strings.Join(childPath, string(os.PathListSeparator)),
 	}
 	if p.JSRURL != "" {
 		vars = append(vars, config.EnvJSRURL+"="+p.JSRURL)

@@ -34,14 +34,28 @@ func Deno(t testing.TB) string {
 	if p := os.Getenv("MCP_CONDUCTOR_DENO"); p != "" {
 		return p
 	}
-	p := filepath.Join(RepoRoot(t), "node_modules", "@deno", runtime.GOOS+"-x64-glibc", "deno")
-	if runtime.GOARCH == "arm64" {
-		p = filepath.Join(RepoRoot(t), "node_modules", "@deno", runtime.GOOS+"-arm64-glibc", "deno")
+	p := filepath.Join(RepoRoot(t), "node_modules", "@deno", DenoPackage(), "deno")
+	if runtime.GOOS == "windows" {
+		p += ".exe"
 	}
 	if _, err := os.Stat(p); err != nil {
 		Missing(t, "deno (run `make deps` or set MCP_CONDUCTOR_DENO): %v", err)
 	}
 	return p
+}
+
+// DenoPackage names the npm package (under @deno/) that holds Deno for this
+// platform: linux-x64-glibc, linux-arm64-glibc, darwin-arm64, darwin-x64,
+// win32-x64.
+func DenoPackage() string {
+	arch := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
+	switch runtime.GOOS {
+	case "linux":
+		return "linux-" + arch + "-glibc"
+	case "windows":
+		return "win32-" + arch
+	}
+	return runtime.GOOS + "-" + arch
 }
 
 // NodeModule returns the path of an installed npm package's file.

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command sandboxprobe is a test program that sandboxed code starts (with
 // allow-run) to try what Deno's own checks cannot see: system calls made
 // directly by a child process. Each argument is one attempt; it prints one

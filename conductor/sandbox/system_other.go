@@ -1,0 +1,12 @@
+//go:build !linux && !darwin
+
+package sandbox
+
+// No kernel layer reads these lists on this platform yet.
+var (
+	systemReadDirs  []string
+	systemReadFiles []string
+	systemRWFiles   []string
+)
+
+const carvesGrants = false
