@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
 )
 
 // InstallTimeout bounds one install step.
@@ -162,25 +164,7 @@ func (in *Installer) install(ctx context.Context, all, missing []string) ([]byte
 func writeLock(dir string, content []byte) (string, error) {
 	sum := sha256.Sum256(content)
 	path := filepath.Join(dir, "deno-"+hex.EncodeToString(sum[:6])+".lock")
-	if b, err := os.ReadFile(path); err == nil && bytes.Equal(b, content) {
-		return path, nil
-	}
-	f, err := os.CreateTemp(dir, "deno-*.tmp")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(content); err != nil {
-		f.Close()
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		return "", err
-	}
-	if err := os.Chmod(f.Name(), 0o444); err != nil {
-		return "", err
-	}
-	return path, os.Rename(f.Name(), path)
+	return path, atomicfile.WriteOnce(path, content)
 }
 
 // InstallEnv is the install step's environment besides DENO_DIR: what

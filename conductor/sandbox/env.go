@@ -12,6 +12,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
 
@@ -231,31 +232,7 @@ func (r *Runner) spawn() (*process, error) {
 func writeOnce(dir, prefix, ext string, content []byte) (string, error) {
 	sum := sha256.Sum256(content)
 	path := filepath.Join(dir, prefix+"-"+hex.EncodeToString(sum[:6])+ext)
-	return path, writeFileOnce(path, content)
-}
-
-// writeFileOnce writes content to path, read-only, unless it holds it
-// already; the file appears whole (temporary file, then rename).
-func writeFileOnce(path string, content []byte) error {
-	if b, err := os.ReadFile(path); err == nil && string(b) == string(content) {
-		return nil
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(content); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o444); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return path, atomicfile.WriteOnce(path, content)
 }
 
 func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (Env, error) {

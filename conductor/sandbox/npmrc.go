@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
 )
 
 // npmRegistryVars are the variables naming the npm registry; the install
@@ -55,5 +57,5 @@ func npmHome(dir string, content []byte) (string, error) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return "", err
 	}
-	return home, writeFileOnce(filepath.Join(home, ".npmrc"), content)
+	return home, atomicfile.WriteOnce(filepath.Join(home, ".npmrc"), content)
 }

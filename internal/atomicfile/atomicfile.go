@@ -39,3 +39,13 @@ func Write(path string, data []byte, mode fs.FileMode) error {
 	}
 	return os.Rename(tmp, path)
 }
+
+// WriteOnce writes data to path, read-only (0444), unless path holds it
+// already. For files named by their content (a hash in the name), which
+// running readers may have open: such a file is never changed, only made.
+func WriteOnce(path string, data []byte) error {
+	if b, err := os.ReadFile(path); err == nil && string(b) == string(data) {
+		return nil
+	}
+	return Write(path, data, 0o444)
+}

@@ -27,3 +27,27 @@ func TestWrite(t *testing.T) {
 		t.Error("writing below a file should fail")
 	}
 }
+
+func TestWriteOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x-abc.lock")
+	if err := WriteOnce(path, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	if st.Mode().Perm() != 0o444 {
+		t.Errorf("mode %v, want read-only", st.Mode())
+	}
+	before := st.ModTime()
+	if err := WriteOnce(path, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(path); !st.ModTime().Equal(before) {
+		t.Error("an identical file was written again")
+	}
+	if err := WriteOnce(path, []byte("two")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "two" {
+		t.Errorf("content %q", b)
+	}
+}
