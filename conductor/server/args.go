@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The tools are registered with go-sdk's lower-level Server.AddTool, which
@@ -115,7 +116,7 @@ func (a args) Millis(name string) (int64, error) {
 	if f < 0 {
 		return 0, fmt.Errorf("argument %q must be a non-negative number of milliseconds, got %s", name, excerpt(v))
 	}
-	const maxMillis = math.MaxInt64 / 1e6 // the largest a time.Duration holds
+	const maxMillis = float64(math.MaxInt64 / int64(time.Millisecond)) // the most a time.Duration holds
 	ms := math.Round(min(f, maxMillis))
 	if ms == 0 && f > 0 {
 		ms = 1
