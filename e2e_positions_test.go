@@ -95,4 +95,3 @@ func program(rng *rand.Rand) (string, bool) {
 	}
 	return strings.Join(lines, "\n"), ts
 }
-
