@@ -22,8 +22,10 @@ import (
 const MaxRequestBytes = 4 << 20
 
 // EventStoreBytes bounds the messages kept, across all sessions, for
-// clients that resume a broken stream; the oldest go first. It holds a few
-// results of the largest size the default limits allow.
+// clients that resume a broken stream; the oldest go first. It holds the
+// largest result the default limits allow (1 MiB each of return value,
+// stdout and stderr, sent twice: as structuredContent and as text) with
+// room to spare.
 const EventStoreBytes = 16 << 20
 
 // handler serves MCP over streamable HTTP at any path, once a request has
