@@ -10,7 +10,9 @@
 # The real Deno binary and the upstream MCP servers the tests drive come from
 # the npm registry into ./node_modules; the MCP client CLIs the registration
 # tests drive (claude, gemini, codex, cline, qwen, opencode) into
-# test/clients/node_modules, pinned in test/clients/package-lock.json. The desktop app needs GTK 3 and
+# test/clients/node_modules, pinned in test/clients/package-lock.json; the MCP
+# conformance suite, the MCP Inspector and the Node.js 22 they need into
+# test/protocol/node_modules, pinned in test/protocol/package-lock.json. The desktop app needs GTK 3 and
 # WebKitGTK 4.1 headers, Xvfb, D-Bus and Chromium (Debian packages): as root,
 # `make test` installs them; otherwise run `sudo make system-deps` once.
 
@@ -23,7 +25,7 @@ export MCP_CONDUCTOR_DENO ?= $(DENO)
 DESKTOP_TAGS := desktop,production,webkit2_41
 VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | grep -E '^[0-9]' || echo 0.1.0-dev)
 
-.PHONY: deps client-clis system-deps build run app deb test test-engine test-gui test-deb vet bench
+.PHONY: deps client-clis protocol-tools system-deps build run app deb test test-engine test-gui test-deb vet bench
 
 # Recipes that `make run` can reach print nothing on stdout: a client reading
 # the protocol from it would take anything else for garbage.
@@ -40,6 +42,15 @@ client-clis: test/clients/node_modules/.installed
 test/clients/node_modules/.installed: test/clients/package.json test/clients/package-lock.json
 	@echo "npm ci in test/clients (the MCP client CLIs)" >&2
 	@cd test/clients && npm ci --no-audit --no-fund >&2
+	@touch $@
+
+# No package there needs an install script (the Inspector's postinstall is
+# for its own source checkout).
+protocol-tools: test/protocol/node_modules/.installed
+
+test/protocol/node_modules/.installed: test/protocol/package.json test/protocol/package-lock.json
+	@echo "npm ci in test/protocol (the conformance suite, the Inspector, Node.js 22)" >&2
+	@cd test/protocol && npm ci --no-audit --no-fund --ignore-scripts >&2
 	@touch $@
 
 # Debian packages for the desktop app (root).
@@ -74,7 +85,7 @@ vet:
 
 test: test-engine test-gui test-deb
 
-test-engine: deps client-clis vet
+test-engine: deps client-clis protocol-tools vet
 	go test -count=1 -timeout 30m ./...
 
 test-gui: deps system-deps-check

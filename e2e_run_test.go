@@ -101,7 +101,9 @@ func TestRunGlobals(t *testing.T) {
 	if r.ReturnValue != 1.0 {
 		t.Errorf("global was replaced: %v", r.ReturnValue)
 	}
-	c.run("1", map[string]any{"globals": map[string]any{"my-var": 1}}).mustFail(t, "runtime")
+	// A name that is not an identifier is a bad argument: refused before
+	// anything runs.
+	c.run("1", map[string]any{"globals": map[string]any{"my-var": 1}}).mustFail(t, "input")
 }
 
 func TestToolSchemas(t *testing.T) {

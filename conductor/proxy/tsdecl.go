@@ -4,47 +4,302 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
+	"net/url"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
+// TypeScript declarations of upstream tools, for the model to write typed
+// calls. A schema's definitions ($defs, definitions) and every other
+// target of a $ref become named types, each declared once and referred to
+// by name, so a recursive schema is a recursive type and the output grows
+// with the schema, not with what its references unfold to. A $ref is
+// resolved as the JSON pointer it is (#/$defs/a/properties/b included);
+// one that leaves the document is unknown.
+
+// maxToolDeclBytes bounds one tool's declaration. A tool whose schemas
+// would declare more is given loose types and a note to read its schema.
+const maxToolDeclBytes = 64 << 10
+
 // Declaration renders TypeScript for the object mcpFactory.load(server)
-// returns: one method per tool, typed from its input and output schemas.
+// returns: the named types of the tools' schemas, then an interface with
+// one method per tool.
 func Declaration(server string, tools []*mcp.Tool) string {
-	var b strings.Builder
-	iface := "McpServer_" + identify(server)
-	fmt.Fprintf(&b, "interface %s {\n", iface)
+	n := namer{}
+	n.reserve(identify(server))
+	iface := n.unique("McpServer_" + identify(server))
+	var types, methods strings.Builder
 	for _, t := range tools {
-		b.WriteString(indentLines(ToolDeclaration(t), "  "))
-		b.WriteString("\n")
+		d := declareTool(t, n)
+		types.WriteString(d.types)
+		methods.WriteString(indentLines(d.method, "  ") + "\n")
 	}
+	var b strings.Builder
+	b.WriteString(types.String())
+	fmt.Fprintf(&b, "interface %s {\n%s", iface, methods.String())
 	b.WriteString("  callTool(name: string, args?: Record<string, unknown>): Promise<unknown>;\n}\n")
 	fmt.Fprintf(&b, "declare const %s: %s; // const %s = await mcpFactory.load(%q)\n", identify(server), iface, identify(server), server)
 	return b.String()
 }
 
-// ToolDeclaration renders one tool as a TypeScript method signature.
+// ToolDeclaration renders one tool: the named types its schemas use, then
+// its method signature.
 func ToolDeclaration(t *mcp.Tool) string {
-	var b strings.Builder
-	writeDoc(&b, firstNonEmpty(t.Description, t.Title), "")
-	in := tsType(toMap(t.InputSchema), 0, nil, 0)
+	d := declareTool(t, namer{})
+	return d.types + d.method
+}
+
+// toolDecl is one tool's declaration: type declarations (each ending in a
+// newline) and the method signature.
+type toolDecl struct{ types, method string }
+
+func declareTool(t *mcp.Tool, n namer) toolDecl {
+	w := &writer{names: n, named: map[string]string{}}
+	base := identify(t.Name)
+	inSchema := toMap(t.InputSchema)
+	in := w.render(inSchema, w.document(inSchema, base, base+"_args"), 0, 0)
 	if in == "unknown" || in == "{}" {
 		in = "Record<string, unknown>"
 	}
 	out := "unknown"
 	if t.OutputSchema != nil {
-		out = tsType(toMap(t.OutputSchema), 0, nil, 0)
+		outSchema := toMap(t.OutputSchema)
+		out = w.render(outSchema, w.document(outSchema, base+"_result", base+"_result"), 0, 0)
 	}
-	optional := ""
-	if req, _ := toMap(t.InputSchema)["required"].([]any); len(req) == 0 {
-		optional = "?"
+	w.drain()
+	optional := "?"
+	if hasRequired(inSchema) {
+		optional = ""
 	}
-	fmt.Fprintf(&b, "%s(args%s: %s): Promise<%s>;", propName(t.Name), optional, in, out)
-	return b.String()
+	var m strings.Builder
+	writeDoc(&m, firstNonEmpty(t.Description, t.Title), "")
+	sig := fmt.Sprintf("%s(args%s: %s): Promise<%s>;", propName(t.Name), optional, in, out)
+	if w.types.Len()+len(sig) > maxToolDeclBytes {
+		writeDoc(&m, fmt.Sprintf("(Its schemas are too large to declare here, %d KiB of TypeScript: read inputSchema and outputSchema.)", (w.types.Len()+len(sig))>>10), "")
+		fmt.Fprintf(&m, "%s(args?: Record<string, unknown>): Promise<unknown>;", propName(t.Name))
+		return toolDecl{method: m.String()}
+	}
+	m.WriteString(sig)
+	return toolDecl{types: w.types.String(), method: m.String()}
+}
+
+// hasRequired reports whether the arguments have a required property,
+// following a root that is only a $ref to its definition.
+func hasRequired(root map[string]any) bool {
+	s := root
+	for range 8 {
+		if req, _ := s["required"].([]any); len(req) > 0 {
+			return true
+		}
+		ref, ok := s["$ref"].(string)
+		if !ok {
+			return false
+		}
+		segs, ok := pointer(ref)
+		if !ok {
+			return false
+		}
+		target, ok := resolve(root, segs)
+		if s, ok = target.(map[string]any); !ok {
+			return false
+		}
+	}
+	return false
+}
+
+// A schemaDoc is one schema document: the root $refs resolve against.
+type schemaDoc struct {
+	root     any
+	id       int
+	prefix   string // of its named types
+	rootName string // the name of the root, when something refers to it
+}
+
+// writer renders one tool's schemas, collecting named types.
+type writer struct {
+	names namer
+	docs  int
+	named map[string]string // doc id + pointer → type name
+	queue []namedType       // named types to declare, in order
+	types strings.Builder
+}
+
+type namedType struct {
+	key, name string
+	schema    any
+	doc       *schemaDoc
+}
+
+// document registers a schema document and names its definitions, in
+// order, so that each is declared even if nothing refers to it.
+func (w *writer) document(root map[string]any, prefix, rootName string) *schemaDoc {
+	w.docs++
+	d := &schemaDoc{root: root, id: w.docs, prefix: prefix, rootName: rootName}
+	for _, k := range []string{"$defs", "definitions"} {
+		defs, _ := root[k].(map[string]any)
+		for _, name := range slices.Sorted(maps.Keys(defs)) {
+			w.ref(d, "#/"+k+"/"+escapePointer(name), false, "")
+		}
+	}
+	return d
+}
+
+// ref returns the type a $ref names, declaring it if it is new. At the top
+// of a named type's body (not inside an object or array), a reference that
+// leads back to that type through other such references is unknown:
+// TypeScript refuses a type alias that is itself.
+func (w *writer) ref(d *schemaDoc, ref string, top bool, from string) string {
+	segs, ok := pointer(ref)
+	if !ok {
+		return "unknown"
+	}
+	key := fmt.Sprintf("%d#%s", d.id, strings.Join(segs, "/"))
+	target, ok := resolve(d.root, segs)
+	if !ok {
+		return "unknown"
+	}
+	if top && from != "" && (key == from || w.leadsTo(d, target, from, map[string]bool{})) {
+		return "unknown"
+	}
+	if name, ok := w.named[key]; ok {
+		return name
+	}
+	name := w.names.unique(typeName(d, segs))
+	w.named[key] = name
+	w.queue = append(w.queue, namedType{key: key, name: name, schema: target, doc: d})
+	return name
+}
+
+// leadsTo reports whether s refers, through references at the top of
+// types (unions, intersections, other references), to the type keyed key.
+func (w *writer) leadsTo(d *schemaDoc, s any, key string, seen map[string]bool) bool {
+	m, ok := s.(map[string]any)
+	if !ok {
+		return false
+	}
+	if ref, ok := m["$ref"].(string); ok {
+		segs, ok := pointer(ref)
+		if !ok {
+			return false
+		}
+		k := fmt.Sprintf("%d#%s", d.id, strings.Join(segs, "/"))
+		if k == key {
+			return true
+		}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		target, ok := resolve(d.root, segs)
+		return ok && w.leadsTo(d, target, key, seen)
+	}
+	for _, k := range []string{"anyOf", "oneOf", "allOf"} {
+		alts, _ := m[k].([]any)
+		for _, a := range alts {
+			if w.leadsTo(d, a, key, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// drain declares the named types, including those found while declaring.
+func (w *writer) drain() {
+	for i := 0; i < len(w.queue); i++ {
+		nt := w.queue[i]
+		body := w.renderNamed(nt)
+		if m, ok := nt.schema.(map[string]any); ok {
+			if d, _ := m["description"].(string); d != "" {
+				writeDoc(&w.types, d, "")
+			}
+		}
+		fmt.Fprintf(&w.types, "type %s = %s;\n", nt.name, body)
+	}
+	if w.types.Len() > 0 {
+		w.types.WriteString("\n")
+	}
+}
+
+func typeName(d *schemaDoc, segs []string) string {
+	if len(segs) == 0 {
+		return d.rootName
+	}
+	parts := []string{d.prefix}
+	for _, s := range segs {
+		switch s {
+		case "$defs", "definitions", "properties", "items":
+		default:
+			parts = append(parts, identify(s))
+		}
+	}
+	return strings.Join(parts, "_")
+}
+
+// pointer parses a $ref within the document, "#" or "#/a/b", into the
+// pointer's unescaped segments.
+func pointer(ref string) ([]string, bool) {
+	frag, ok := strings.CutPrefix(ref, "#")
+	if !ok {
+		return nil, false
+	}
+	if u, err := url.PathUnescape(frag); err == nil {
+		frag = u
+	}
+	if frag == "" {
+		return nil, true
+	}
+	if !strings.HasPrefix(frag, "/") {
+		return nil, false // an $anchor: not supported
+	}
+	segs := strings.Split(frag[1:], "/")
+	for i, s := range segs {
+		segs[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+	}
+	return segs, true
+}
+
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// resolve follows a JSON pointer's segments from root.
+func resolve(root any, segs []string) (any, bool) {
+	v := root
+	for _, s := range segs {
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[s]; !ok {
+				return nil, false
+			}
+		case []any:
+			var i int
+			if _, err := fmt.Sscanf(s, "%d", &i); err != nil || i < 0 || i >= len(x) || fmt.Sprint(i) != s {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// namer hands out type names no other type of the declaration has.
+type namer map[string]bool
+
+func (n namer) reserve(name string) { n[name] = true }
+
+func (n namer) unique(base string) string {
+	name := base
+	for i := 2; n[name]; i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	n[name] = true
+	return name
 }
 
 // toMap normalises a schema (any JSON value or typed struct) to a map.
@@ -59,223 +314,4 @@ func toMap(s any) map[string]any {
 	var m map[string]any
 	_ = json.Unmarshal(b, &m)
 	return m
-}
-
-const maxDepth = 12
-
-// tsType renders a JSON Schema as a TypeScript type.
-func tsType(s any, indent int, defs map[string]any, depth int) string {
-	if depth > maxDepth {
-		return "unknown"
-	}
-	if b, ok := s.(bool); ok {
-		if b {
-			return "unknown"
-		}
-		return "never"
-	}
-	m, ok := s.(map[string]any)
-	if !ok || m == nil {
-		return "unknown"
-	}
-	if defs == nil {
-		defs = map[string]any{}
-		for _, k := range []string{"$defs", "definitions"} {
-			if d, ok := m[k].(map[string]any); ok {
-				for n, v := range d {
-					defs[n] = v
-				}
-			}
-		}
-	}
-	if ref, ok := m["$ref"].(string); ok {
-		name := ref[strings.LastIndexByte(ref, '/')+1:]
-		if d, ok := defs[name]; ok {
-			return tsType(d, indent, defs, depth+1)
-		}
-		return "unknown"
-	}
-	if c, ok := m["const"]; ok {
-		return literal(c)
-	}
-	if e, ok := m["enum"].([]any); ok && len(e) > 0 {
-		var parts []string
-		for _, v := range e {
-			parts = append(parts, literal(v))
-		}
-		return strings.Join(parts, " | ")
-	}
-	for _, k := range []string{"anyOf", "oneOf"} {
-		if alts, ok := m[k].([]any); ok && len(alts) > 0 {
-			return union(alts, indent, defs, depth, " | ")
-		}
-	}
-	if all, ok := m["allOf"].([]any); ok && len(all) > 0 {
-		return union(all, indent, defs, depth, " & ")
-	}
-	switch t := m["type"].(type) {
-	case []any:
-		var parts []string
-		for _, x := range t {
-			sub := map[string]any{}
-			for k, v := range m {
-				sub[k] = v
-			}
-			sub["type"] = x
-			parts = append(parts, tsType(sub, indent, defs, depth+1))
-		}
-		return strings.Join(dedupeStrings(parts), " | ")
-	case string:
-		switch t {
-		case "string":
-			return "string"
-		case "number", "integer":
-			return "number"
-		case "boolean":
-			return "boolean"
-		case "null":
-			return "null"
-		case "array":
-			if items, ok := m["items"]; ok {
-				it := tsType(items, indent, defs, depth+1)
-				if strings.ContainsAny(it, "|&") {
-					it = "(" + it + ")"
-				}
-				return it + "[]"
-			}
-			return "unknown[]"
-		case "object":
-			return objectType(m, indent, defs, depth)
-		}
-	}
-	if _, ok := m["properties"]; ok {
-		return objectType(m, indent, defs, depth)
-	}
-	return "unknown"
-}
-
-func union(alts []any, indent int, defs map[string]any, depth int, sep string) string {
-	var parts []string
-	for _, a := range alts {
-		p := tsType(a, indent, defs, depth+1)
-		if strings.Contains(p, " ") && !strings.HasPrefix(p, "{") {
-			p = "(" + p + ")"
-		}
-		parts = append(parts, p)
-	}
-	return strings.Join(dedupeStrings(parts), sep)
-}
-
-func objectType(m map[string]any, indent int, defs map[string]any, depth int) string {
-	props, _ := m["properties"].(map[string]any)
-	required := map[string]bool{}
-	if req, ok := m["required"].([]any); ok {
-		for _, r := range req {
-			if s, ok := r.(string); ok {
-				required[s] = true
-			}
-		}
-	}
-	extra := ""
-	switch ap := m["additionalProperties"].(type) {
-	case bool:
-		if ap && len(props) > 0 {
-			extra = "unknown"
-		}
-	case map[string]any:
-		extra = tsType(ap, indent+1, defs, depth+1)
-	default:
-		if len(props) == 0 {
-			return "Record<string, unknown>"
-		}
-	}
-	if len(props) == 0 && extra != "" {
-		return "Record<string, " + extra + ">"
-	}
-	names := slices.Sorted(maps.Keys(props))
-	pad := strings.Repeat("  ", indent+1)
-	var b strings.Builder
-	b.WriteString("{\n")
-	for _, n := range names {
-		pm, _ := props[n].(map[string]any)
-		if d, _ := pm["description"].(string); d != "" {
-			writeDoc(&b, d, pad)
-		}
-		opt := "?"
-		if required[n] {
-			opt = ""
-		}
-		fmt.Fprintf(&b, "%s%s%s: %s;\n", pad, propName(n), opt, tsType(props[n], indent+1, defs, depth+1))
-	}
-	if extra != "" {
-		fmt.Fprintf(&b, "%s[key: string]: %s;\n", pad, extra)
-	}
-	b.WriteString(strings.Repeat("  ", indent) + "}")
-	return b.String()
-}
-
-func writeDoc(b *strings.Builder, doc, pad string) {
-	doc = strings.TrimSpace(strings.ReplaceAll(doc, "*/", "*\\/"))
-	if doc == "" {
-		return
-	}
-	lines := strings.Split(doc, "\n")
-	if len(lines) == 1 {
-		fmt.Fprintf(b, "%s/** %s */\n", pad, lines[0])
-		return
-	}
-	fmt.Fprintf(b, "%s/**\n", pad)
-	for _, l := range lines {
-		fmt.Fprintf(b, "%s * %s\n", pad, strings.TrimRight(l, " "))
-	}
-	fmt.Fprintf(b, "%s */\n", pad)
-}
-
-func literal(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-var identRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`) })
-
-func propName(n string) string {
-	if identRe().MatchString(n) {
-		return n
-	}
-	return literal(n)
-}
-
-func identify(n string) string {
-	var b strings.Builder
-	for i, r := range n {
-		switch {
-		case r == '_' || r == '$' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (i > 0 && r >= '0' && r <= '9'):
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-	}
-	return b.String()
-}
-
-func indentLines(s, pad string) string {
-	lines := strings.Split(s, "\n")
-	for i := range lines {
-		if lines[i] != "" {
-			lines[i] = pad + lines[i]
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-func dedupeStrings(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -21,6 +21,13 @@ import (
 // MaxRequestBytes bounds one HTTP request body.
 const MaxRequestBytes = 4 << 20
 
+// EventStoreBytes bounds the messages kept, across all sessions, for
+// clients that resume a broken stream; the oldest go first. It holds the
+// largest result the default limits allow (1 MiB each of return value,
+// stdout and stderr, sent twice: as structuredContent and as text) with
+// room to spare.
+const EventStoreBytes = 16 << 20
+
 // handler serves MCP over streamable HTTP at any path, once a request has
 // passed, in this order: a loopback Host (else 403: the DNS-rebinding
 // defence), no Origin or an allowed one (else 403), the exact bearer token
@@ -41,8 +48,22 @@ const MaxRequestBytes = 4 << 20
 //   - go-sdk's auth.RequireBearerToken serves OAuth token verifiers: its 401
 //     says "no bearer token" without saying where the token is, and it
 //     cannot close the connection of a refused request.
+//
+// Streams are resumable (SEP-1699): go-sdk keeps each session's recent
+// messages in an event store and, for clients of protocol 2025-11-25, opens
+// every SSE response with a priming event (an event ID, no data), so that a
+// client whose connection broke mid-call reconnects with Last-Event-ID and
+// gets the rest, the result included. go-sdk v1.8.0 sends the SSE retry
+// field only when a handler closes a stream on purpose
+// (RequestExtra.CloseSSEStream); the conductor never does, so it never
+// sends one.
 func (s *Server) handler(opts ServeOptions) http.Handler {
-	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{MaxRequestBodyBytes: MaxRequestBytes})
+	events := mcp.NewMemoryEventStore(nil)
+	events.SetMaxBytes(EventStoreBytes)
+	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
+		MaxRequestBodyBytes: MaxRequestBytes,
+		EventStore:          events,
+	})
 	want := []byte("Bearer " + opts.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !loopbackHost(r.Host) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -25,11 +26,11 @@ type ToolDetailsInput struct {
 
 // ToolDetail describes one upstream tool.
 type ToolDetail struct {
-	Name         string `json:"name"`
-	Description  string `json:"description,omitempty"`
-	InputSchema  any    `json:"inputSchema"`
-	OutputSchema any    `json:"outputSchema,omitempty"`
-	TypeScript   string `json:"typescript" jsonschema:"the tool as a TypeScript method signature"`
+	Name         string         `json:"name"`
+	Description  string         `json:"description,omitempty"`
+	InputSchema  map[string]any `json:"inputSchema" jsonschema:"the tool's JSON Schema for its arguments"`
+	OutputSchema map[string]any `json:"outputSchema,omitempty" jsonschema:"the tool's JSON Schema for its structured result, if it declares one"`
+	TypeScript   string         `json:"typescript" jsonschema:"the tool as a TypeScript method signature, after the named types it uses"`
 }
 
 // ToolDetailsOutput is get_tool_details' result.
@@ -40,57 +41,124 @@ type ToolDetailsOutput struct {
 }
 
 func (s *Server) addProxyTools() {
-	mcp.AddTool(s.mcp, &mcp.Tool{
-		Name:        "list_mcp_servers",
-		Title:       "List MCP Servers",
-		Description: "List the MCP servers that code run by run_deno_code can reach through mcpFactory: name, status (connected, error with its message, disabled), description, instructions and tool count.",
-		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true},
-	}, func(ctx context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, *ServersOutput, error) {
-		p := s.opts.Proxy
-		out := &ServersOutput{Servers: p.Servers(ctx, true), ConfigFile: p.Path()}
-		if out.Servers == nil {
-			out.Servers = []proxy.ServerInfo{}
+	s.mcp.AddTool(&mcp.Tool{
+		Name:         "list_mcp_servers",
+		Title:        "List MCP Servers",
+		Description:  "List the MCP servers that code run by run_deno_code can reach through mcpFactory: name, status (connected, error with its message, disabled), description, instructions and tool count.",
+		InputSchema:  noArgsSchema(),
+		OutputSchema: serversOutputSchema(),
+		Annotations:  &mcp.ToolAnnotations{ReadOnlyHint: true},
+	}, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		if _, err := parseArgs("list_mcp_servers", req.Params.Arguments); err != nil {
+			return toolError(err), nil
 		}
-		if err := p.ConfigError(); err != nil {
-			out.ConfigError = err.Error()
-		}
-		return nil, out, nil
+		return structured(s.listServers(ctx))
 	})
-	mcp.AddTool(s.mcp, &mcp.Tool{
-		Name:        "get_tool_details",
-		Title:       "Get Tool Details",
-		Description: "Describe tools of an upstream MCP server: full JSON schemas and a TypeScript declaration of each, to write typed calls from run_deno_code (const srv = await mcpFactory.load(server)).",
-		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true},
-	}, func(ctx context.Context, _ *mcp.CallToolRequest, in ToolDetailsInput) (*mcp.CallToolResult, *ToolDetailsOutput, error) {
-		tools, err := s.opts.Proxy.Tools(ctx, in.Server)
+	s.mcp.AddTool(&mcp.Tool{
+		Name:         "get_tool_details",
+		Title:        "Get Tool Details",
+		Description:  "Describe tools of an upstream MCP server: full JSON schemas and a TypeScript declaration of each, to write typed calls from run_deno_code (const srv = await mcpFactory.load(server)).",
+		InputSchema:  toolDetailsInputSchema(),
+		OutputSchema: toolDetailsOutputSchema(),
+		Annotations:  &mcp.ToolAnnotations{ReadOnlyHint: true},
+	}, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		var in ToolDetailsInput
+		a, err := parseArgs("get_tool_details", req.Params.Arguments, "server", "tools")
+		if err == nil {
+			in.Server, err = a.String("server", true, "a server name from list_mcp_servers")
+		}
+		if err == nil {
+			in.Tools, err = a.Strings("tools", "tool names")
+		}
 		if err != nil {
-			return nil, nil, err
+			return toolError(err), nil
 		}
-		if len(in.Tools) > 0 {
-			byName := map[string]*mcp.Tool{}
-			var names []string
-			for _, t := range tools {
-				byName[t.Name] = t
-				names = append(names, t.Name)
-			}
-			var picked []*mcp.Tool
-			var unknown []string
-			for _, n := range in.Tools {
-				if t, ok := byName[n]; ok {
-					picked = append(picked, t)
-				} else {
-					unknown = append(unknown, n)
-				}
-			}
-			if len(unknown) > 0 {
-				return nil, nil, fmt.Errorf("MCP server %q has no tool %s; its tools: %s", in.Server, strings.Join(unknown, ", "), strings.Join(names, ", "))
-			}
-			tools = picked
+		out, err := s.toolDetails(ctx, in)
+		if err != nil {
+			return toolError(err), nil
 		}
-		out := &ToolDetailsOutput{Server: in.Server, Tools: []ToolDetail{}, TypeScript: proxy.Declaration(in.Server, tools)}
-		for _, t := range tools {
-			out.Tools = append(out.Tools, ToolDetail{Name: t.Name, Description: t.Description, InputSchema: t.InputSchema, OutputSchema: t.OutputSchema, TypeScript: proxy.ToolDeclaration(t)})
-		}
-		return nil, out, nil
+		return structured(out)
 	})
+}
+
+func (s *Server) listServers(ctx context.Context) *ServersOutput {
+	p := s.opts.Proxy
+	out := &ServersOutput{Servers: p.Servers(ctx, true), ConfigFile: p.Path()}
+	if out.Servers == nil {
+		out.Servers = []proxy.ServerInfo{}
+	}
+	if err := p.ConfigError(); err != nil {
+		out.ConfigError = err.Error()
+	}
+	return out
+}
+
+func (s *Server) toolDetails(ctx context.Context, in ToolDetailsInput) (*ToolDetailsOutput, error) {
+	tools, err := s.opts.Proxy.Tools(ctx, in.Server)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Tools) > 0 {
+		byName := map[string]*mcp.Tool{}
+		var names []string
+		for _, t := range tools {
+			byName[t.Name] = t
+			names = append(names, t.Name)
+		}
+		var picked []*mcp.Tool
+		var unknown []string
+		for _, n := range in.Tools {
+			if t, ok := byName[n]; ok {
+				picked = append(picked, t)
+			} else {
+				unknown = append(unknown, n)
+			}
+		}
+		if len(unknown) > 0 {
+			return nil, fmt.Errorf("MCP server %q has no tool %s; its tools: %s", in.Server, strings.Join(unknown, ", "), strings.Join(names, ", "))
+		}
+		tools = picked
+	}
+	out := &ToolDetailsOutput{Server: in.Server, Tools: []ToolDetail{}, TypeScript: proxy.Declaration(in.Server, tools)}
+	for _, t := range tools {
+		inSchema := schemaMap(t.InputSchema)
+		if inSchema == nil {
+			inSchema = map[string]any{"type": "object"}
+		}
+		out.Tools = append(out.Tools, ToolDetail{Name: t.Name, Description: t.Description, InputSchema: inSchema, OutputSchema: schemaMap(t.OutputSchema), TypeScript: proxy.ToolDeclaration(t)})
+	}
+	return out, nil
+}
+
+// schemaMap is an upstream tool's schema as a JSON object; nil if it has
+// none (or one that is not an object, which MCP does not allow).
+func schemaMap(s any) map[string]any {
+	if s == nil {
+		return nil
+	}
+	if m, ok := s.(map[string]any); ok {
+		return m
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+// structured is a tool result holding out as structuredContent and as
+// JSON text.
+func structured(out any) (*mcp.CallToolResult, error) {
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encode the result: %w", err)
+	}
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(b)}}, StructuredContent: json.RawMessage(b)}, nil
+}
+
+// toolError is a failed tool result that says why in one line of text.
+func toolError(err error) *mcp.CallToolResult {
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: err.Error()}}, IsError: true}
 }

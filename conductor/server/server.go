@@ -66,38 +66,25 @@ func (s *Server) SetPolicy(policy config.Policy, runner *sandbox.Runner) {
 	s.mu.Lock()
 	s.policy, s.runner = policy, runner
 	s.mu.Unlock()
-	mcp.AddTool(s.mcp, &mcp.Tool{
-		Name:        "run_deno_code",
-		Title:       "Run Deno Code",
-		Description: runDescription(policy),
-		Annotations: &mcp.ToolAnnotations{OpenWorldHint: ptr(policy.Grants.Has(config.PermNet))},
-	}, s.runDenoCode)
+	s.mcp.AddTool(runTool(policy), s.runDenoCode)
 }
 
 // MCP returns the underlying go-sdk server, to serve over any transport.
 func (s *Server) MCP() *mcp.Server { return s.mcp }
 
-// RunInput is run_deno_code's input.
+// RunInput is what to run: run_deno_code's arguments, decoded.
 type RunInput struct {
-	DenoCode     string         `json:"deno_code" jsonschema:"TypeScript or JavaScript to run (ES module; top-level await and import of allowlisted packages work). The value of the last expression is returned."`
-	Timeout      int64          `json:"timeout,omitempty" jsonschema:"time limit in milliseconds (default and maximum are set by the administrator)"`
-	Globals      map[string]any `json:"globals,omitempty" jsonschema:"values injected as read-only global variables, by name"`
-	Dependencies []string       `json:"dependencies,omitempty" jsonschema:"npm: or jsr: packages to make importable; only the administrator's allowlist, at its versions"`
-}
-
-func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest, in RunInput) (*mcp.CallToolResult, *sandbox.Result, error) {
-	res, err := s.Execute(ctx, clientName(req), in)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &mcp.CallToolResult{IsError: res.Status != "success"}, res, nil
+	DenoCode     string
+	Timeout      int64 // milliseconds; 0: the policy's default
+	Globals      map[string]any
+	Dependencies []string
 }
 
 // Execute runs code exactly as run_deno_code does, recording it in the audit
 // log under the given client name. The tray app's Playground uses it.
 func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sandbox.Result, error) {
 	if in.Timeout < 0 {
-		return nil, fmt.Errorf("timeout must be a positive number of milliseconds, got %d", in.Timeout)
+		return nil, fmt.Errorf("the timeout must be a non-negative number of milliseconds, got %d", in.Timeout)
 	}
 	job := sandbox.Job{
 		Code:         in.DenoCode,
@@ -168,7 +155,7 @@ func runDescription(p config.Policy) string {
 	var b strings.Builder
 	b.WriteString("Run TypeScript/JavaScript in a fresh, sandboxed Deno process and return its result.\n\n")
 	b.WriteString("- The code is an ES module: top-level await and `import` work. The value of the last expression statement is returned as `returnValue` (JSON; other values become descriptive strings).\n")
-	b.WriteString("- `console.log` output comes back in `stdout`, errors in `stderr`; failures carry `error.type`: syntax, runtime, timeout, permission, dependency or limit.\n")
+	b.WriteString("- `console.log` output comes back in `stdout`, errors in `stderr`; failures carry `error.type`: " + errorTypeDoc + ".\n")
 	fmt.Fprintf(&b, "- Time limit: %d ms by default, at most %d ms (pass `timeout`). Heap: %d MB. Output: %d bytes per stream.\n",
 		p.DefaultTimeout.Milliseconds(), p.MaxTimeout.Milliseconds(), p.MaxMemoryMB, p.MaxOutputBytes)
 	if p.Grants.IsZero() {

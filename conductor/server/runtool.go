@@ -1,0 +1,90 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
+)
+
+// The error types the server adds to the sandbox's.
+const (
+	// kindInput: the arguments are invalid; nothing ran.
+	kindInput sandbox.ErrorKind = "input"
+	// kindInternal: the conductor could not run the code (Deno would not
+	// start, the conductor is shutting down, ...).
+	kindInternal sandbox.ErrorKind = "internal"
+)
+
+// runArgs are run_deno_code's argument names, in the schema's order.
+var runArgs = []string{"deno_code", "timeout", "globals", "dependencies"}
+
+// runTool is run_deno_code's definition under policy.
+func runTool(policy config.Policy) *mcp.Tool {
+	return &mcp.Tool{
+		Name:         "run_deno_code",
+		Title:        "Run Deno Code",
+		Description:  runDescription(policy),
+		InputSchema:  runInputSchema(),
+		OutputSchema: runOutputSchema(),
+		Annotations:  &mcp.ToolAnnotations{OpenWorldHint: ptr(policy.Grants.Has(config.PermNet))},
+	}
+}
+
+// runDenoCode handles run_deno_code. Every answer, failures included, is a
+// sandbox.Result as structuredContent and as JSON text, with isError set
+// unless the code ran to success.
+func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	in, err := decodeRun(req.Params.Arguments)
+	if err != nil {
+		return runResult(failure(kindInput, err.Error())), nil
+	}
+	res, err := s.Execute(ctx, clientName(req), in)
+	if err != nil {
+		return runResult(failure(kindInternal, "the conductor could not run the code: "+err.Error()+"; try again, and if it keeps failing, tell the administrator")), nil
+	}
+	return runResult(res), nil
+}
+
+// decodeRun checks run_deno_code's arguments (see runInputSchema).
+func decodeRun(raw json.RawMessage) (RunInput, error) {
+	var in RunInput
+	a, err := parseArgs("run_deno_code", raw, runArgs...)
+	if err != nil {
+		return in, err
+	}
+	if in.DenoCode, err = a.String("deno_code", true, "the code to run, as a string"); err != nil {
+		return in, err
+	}
+	if in.Timeout, err = a.Millis("timeout"); err != nil {
+		return in, err
+	}
+	if in.Globals, err = a.Globals("globals"); err != nil {
+		return in, err
+	}
+	in.Dependencies, err = a.Strings("dependencies", `package specifiers such as "npm:zod"`)
+	return in, err
+}
+
+// failure is a result for code that never ran.
+func failure(kind sandbox.ErrorKind, msg string) *sandbox.Result {
+	return &sandbox.Result{Status: "error", Error: &sandbox.ExecErr{Type: kind, Message: msg}}
+}
+
+// runResult puts res in a tool result: structuredContent, the same JSON as
+// text, isError on failure.
+func runResult(res *sandbox.Result) *mcp.CallToolResult {
+	b, err := json.Marshal(res)
+	if err != nil { // a return value the sandbox let through but JSON cannot carry
+		res = failure(kindInternal, "the result could not be encoded as JSON: "+err.Error())
+		b, _ = json.Marshal(res)
+	}
+	return &mcp.CallToolResult{
+		Content:           []mcp.Content{&mcp.TextContent{Text: string(b)}},
+		StructuredContent: json.RawMessage(b),
+		IsError:           res.Status != "success",
+	}
+}
