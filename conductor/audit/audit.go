@@ -5,6 +5,7 @@ package audit
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"regexp"
 	"sync"
 	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // Record is one line of the log.
@@ -77,6 +80,16 @@ func (l *Log) Append(recs ...Record) error {
 	if err := os.MkdirAll(filepath.Dir(l.path), 0o700); err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
+	// Every --stdio process and the app append to this file: rotating it
+	// (look at the size, rename) and appending happen under a lock between
+	// processes, so two of them never rotate at once.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	unlock, err := fsx.Lock(ctx, l.path+".lock")
+	if err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	defer unlock()
 	if st, err := os.Stat(l.path); err == nil && st.Size() > RotateAt {
 		_ = os.Rename(l.path, l.path+".1")
 	}

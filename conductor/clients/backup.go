@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // keepBackups is how many backups are kept per client; older ones are pruned.
@@ -31,41 +33,26 @@ type Backup struct {
 
 func backupDir(home, clientID string) string { return filepath.Join(home, "backups", clientID) }
 
+// backups is a client's backup folder.
+func backups(home, clientID string) fsx.Backups {
+	return fsx.Backups{Dir: backupDir(home, clientID), Keep: keepBackups, Sidecars: []string{".path"}}
+}
+
 // saveBackup copies data (the current content of original) into the backup
 // folder, with a sidecar ".path" file naming the original.
 func saveBackup(home, clientID, original string, data []byte) (string, error) {
-	dir := backupDir(home, clientID)
 	if err := ensureHome(home); err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("create backup folder: %w", err)
+	name, err := backups(home, clientID).Save(filepath.Base(original), data)
+	if err != nil {
+		return "", err
 	}
-	base := stamp(time.Now()) + "_" + filepath.Base(original)
-	name := filepath.Join(dir, base)
-	for i := 1; exists(name); i++ {
-		name = filepath.Join(dir, base+"-"+itoa(i))
-	}
-	if err := os.WriteFile(name+".path", []byte(original+"\n"), 0o600); err != nil {
+	if err := fsx.WriteFile(name+".path", []byte(original+"\n"), 0o600); err != nil {
+		os.Remove(name)
 		return "", fmt.Errorf("write backup: %w", err)
 	}
-	if err := os.WriteFile(name, data, 0o600); err != nil {
-		os.Remove(name + ".path")
-		return "", fmt.Errorf("write backup: %w", err)
-	}
-	pruneBackups(dir)
 	return name, nil
-}
-
-func pruneBackups(dir string) {
-	list, err := listBackups(dir)
-	if err != nil || len(list) <= keepBackups {
-		return
-	}
-	for _, b := range list[keepBackups:] {
-		os.Remove(b.File)
-		os.Remove(b.File + ".path")
-	}
 }
 
 func listBackups(dir string) ([]Backup, error) {
@@ -87,7 +74,7 @@ func listBackups(dir string) ([]Backup, error) {
 			continue
 		}
 		ts, _, _ := strings.Cut(n, "_")
-		t, _ := time.Parse("20060102T150405.000000000Z", ts)
+		t, _ := fsx.ParseStamp(ts)
 		out = append(out, Backup{Name: n, File: filepath.Join(dir, n), Original: strings.TrimSpace(string(orig)), Time: t})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name > out[j].Name })

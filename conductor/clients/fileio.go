@@ -12,52 +12,33 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // newFileMode is the mode of a configuration file we create: entries can
 // carry tokens, so only the user reads it.
 const newFileMode = 0o600
 
-// lockStale is the age after which a lock file left by a crashed writer is
-// ignored. Edits take milliseconds.
-const lockStale = 30 * time.Second
-
 // lock takes the conductor's lock for path, waiting up to ctx's deadline (or
 // 10 s). It guards against another mcp-conductor (CLI or tray) editing the
 // same file at once; the client applications themselves do not honour it.
+// The kernel releases it if its holder dies (fsx.Lock).
 func lock(ctx context.Context, home, path string) (unlock func(), err error) {
-	dir := filepath.Join(home, "locks")
 	if err := ensureHome(home); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create lock folder: %w", err)
-	}
 	sum := sha256.Sum256([]byte(path))
-	name := filepath.Join(dir, hex.EncodeToString(sum[:8])+".lock")
+	name := filepath.Join(home, "locks", hex.EncodeToString(sum[:8])+".lock")
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	for {
-		f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			fmt.Fprintf(f, "%d\n%s\n", os.Getpid(), path)
-			f.Close()
-			return func() { os.Remove(name) }, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		if fi, err := os.Stat(name); err == nil && time.Since(fi.ModTime()) > lockStale {
-			os.Remove(name)
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%s is being edited by another mcp-conductor (lock %s); retry, or delete the lock if no other copy runs", path, name)
-		case <-time.After(50 * time.Millisecond):
-		}
+	unlock, err = fsx.Lock(ctx, name)
+	if errors.Is(err, fsx.ErrLocked) {
+		return nil, fmt.Errorf("%s is being edited by another mcp-conductor; try again when it has finished", path)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return unlock, nil
 }
 
 // EnsureHome creates the conductor home folder with mode 0700: it holds the
@@ -108,9 +89,9 @@ func readConfig(path string) (real string, data []byte, mode fs.FileMode, exists
 	return real, data, fi.Mode().Perm(), true, err
 }
 
-// writeAtomic replaces path with data, atomically (see atomicfile.Write).
+// writeAtomic replaces path with data, atomically (see fsx.WriteFile).
 func writeAtomic(path string, data []byte, mode fs.FileMode) error {
-	return atomicfile.Write(path, data, mode)
+	return fsx.WriteFile(path, data, mode)
 }
 
 // checkWritable refuses files the user made read-only: renaming over them
@@ -120,12 +101,6 @@ func checkWritable(path string, mode fs.FileMode) error {
 		return fmt.Errorf("%s is read-only; make it writable (chmod u+w) to let mcp-conductor edit it, or edit it by hand", path)
 	}
 	return nil
-}
-
-// stamp is a sortable, file-name-safe timestamp with a counter suffix that
-// keeps two backups in the same nanosecond apart.
-func stamp(t time.Time) string {
-	return t.UTC().Format("20060102T150405.000000000Z")
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // LauncherPath returns the stable path that client entries launch:
@@ -44,31 +46,13 @@ func InstallLauncher(home, exe string) (string, error) {
 		return "", fmt.Errorf("install launcher: %w", err)
 	}
 	defer src.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".mcp-conductor.tmp-*")
-	if err != nil {
-		return "", fmt.Errorf("install launcher: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = io.Copy(tmp, src)
-	if err == nil {
-		err = tmp.Chmod(0o755)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", fmt.Errorf("install launcher: %w", err)
-	}
 	if runtime.GOOS == "windows" {
 		// A running .exe cannot be replaced, but it can be renamed.
 		old := dst + ".old"
 		os.Remove(old)
 		os.Rename(dst, old)
 	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
+	if err := fsx.WriteFrom(dst, src, 0o755); err != nil {
 		return "", fmt.Errorf("install launcher: %w", err)
 	}
 	return dst, nil

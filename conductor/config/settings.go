@@ -11,7 +11,7 @@ import (
 
 	"github.com/tailscale/hujson"
 
-	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // Settings is the administrator's settings file, <home>/settings.json: what
@@ -106,11 +106,11 @@ func WriteSettings(home string, s Settings) error {
 		return err
 	}
 	if old, err := os.ReadFile(path); err == nil {
-		if err := atomicfile.Write(path+".bak", old, 0o600); err != nil {
+		if err := fsx.WriteFile(path+".bak", old, 0o600); err != nil {
 			return fmt.Errorf("back up %s: %w", path, err)
 		}
 	}
-	return atomicfile.Write(path, data, 0o600)
+	return fsx.WriteFile(path, data, 0o600)
 }
 
 // EnvVars lists every variable the conductor reads.

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // InstallTimeout bounds one install step.
@@ -164,7 +164,7 @@ func (in *Installer) install(ctx context.Context, all, missing []string) ([]byte
 func writeLock(dir string, content []byte) (string, error) {
 	sum := sha256.Sum256(content)
 	path := filepath.Join(dir, "deno-"+hex.EncodeToString(sum[:6])+".lock")
-	return path, atomicfile.WriteOnce(path, content)
+	return path, fsx.WriteOnce(path, content)
 }
 
 // InstallEnv is the install step's environment besides DENO_DIR: what

@@ -8,13 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/tailscale/hujson"
 
-	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // File is mcp-config.json as an editor sees it: each entry with its values
@@ -287,7 +285,7 @@ func edit(path string, opts EditOptions, fn func(v *hujson.Value, names map[stri
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	if err := atomicfile.Write(path, out, mode); err != nil {
+	if err := fsx.WriteFile(path, out, mode); err != nil {
 		return fmt.Errorf("write %s: %w (the file was not changed)", path, err)
 	}
 	return nil
@@ -356,19 +354,8 @@ func backup(path string, data []byte, opts EditOptions) error {
 	if dir == "" {
 		dir = filepath.Join(filepath.Dir(path), "backups")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if _, err := (fsx.Backups{Dir: dir, Keep: keepBackups}).Save(filepath.Base(path), data); err != nil {
 		return fmt.Errorf("back up %s: %w", path, err)
-	}
-	base := filepath.Base(path)
-	name := filepath.Join(dir, time.Now().UTC().Format("20060102T150405.000000000Z")+"_"+base)
-	if err := os.WriteFile(name, data, 0o600); err != nil {
-		return fmt.Errorf("back up %s: %w", path, err)
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*_"+base))
-	sort.Strings(old)
-	for len(old) > keepBackups {
-		os.Remove(old[0])
-		old = old[1:]
 	}
 	return nil
 }

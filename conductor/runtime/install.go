@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // Source is where Install downloads Deno from.
@@ -177,12 +178,7 @@ func Rollback(ctx context.Context, home string) (*Runtime, error) {
 }
 
 func writeState(home, name, value string) error {
-	p := filepath.Join(home, "runtime", name)
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, []byte(value+"\n"), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, p)
+	return fsx.WriteFile(filepath.Join(home, "runtime", name), []byte(value+"\n"), 0o644)
 }
 
 // prune removes installed versions other than current and previous. A

@@ -12,7 +12,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
-	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
 
@@ -232,7 +232,7 @@ func (r *Runner) spawn() (*process, error) {
 func writeOnce(dir, prefix, ext string, content []byte) (string, error) {
 	sum := sha256.Sum256(content)
 	path := filepath.Join(dir, prefix+"-"+hex.EncodeToString(sum[:6])+ext)
-	return path, atomicfile.WriteOnce(path, content)
+	return path, fsx.WriteOnce(path, content)
 }
 
 func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (Env, error) {

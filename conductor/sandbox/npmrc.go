@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/mcp-conductor/mcp-conductor/internal/atomicfile"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // npmRegistryVars are the variables naming the npm registry; the install
@@ -57,5 +57,5 @@ func npmHome(dir string, content []byte) (string, error) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return "", err
 	}
-	return home, atomicfile.WriteOnce(filepath.Join(home, ".npmrc"), content)
+	return home, fsx.WriteOnce(filepath.Join(home, ".npmrc"), content)
 }

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -186,11 +187,7 @@ func LoadOrCreateToken(home string) (string, error) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return "", err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(token+"\n"), 0o600); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := fsx.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
 		return "", err
 	}
 	return token, nil

@@ -1,4 +1,4 @@
-package atomicfile
+package fsx
 
 import (
 	"os"
@@ -8,10 +8,10 @@ import (
 
 func TestWrite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "f.json")
-	if err := Write(path, []byte("one"), 0o600); err != nil {
+	if err := WriteFile(path, []byte("one"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(path, []byte("two"), 0o640); err != nil {
+	if err := WriteFile(path, []byte("two"), 0o640); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
@@ -23,7 +23,7 @@ func TestWrite(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
-	if err := Write(filepath.Join(path, "under-a-file"), []byte("x"), 0o600); err == nil {
+	if err := WriteFile(filepath.Join(path, "under-a-file"), []byte("x"), 0o600); err == nil {
 		t.Error("writing below a file should fail")
 	}
 }
