@@ -102,7 +102,7 @@ func githubLatest(ctx context.Context, d *downloader) (string, error) {
 	if resp.StatusCode/100 != 3 || !strings.Contains(loc, "/tag/") {
 		return "", &fetchError{url, fmt.Errorf("no redirect to a release tag (%s)", resp.Status)}
 	}
-	if _, err := parseVersion(tag); err != nil {
+	if _, err := canonical(tag); err != nil {
 		return "", &fetchError{url, err}
 	}
 	return tag, nil
@@ -115,7 +115,7 @@ func textLatest(ctx context.Context, d *downloader, url string) (string, error) 
 		return "", err
 	}
 	tag := strings.TrimSpace(string(b))
-	if _, err := parseVersion(tag); err != nil {
+	if _, err := canonical(tag); err != nil {
 		return "", &fetchError{url, err}
 	}
 	return tag, nil

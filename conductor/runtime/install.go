@@ -76,7 +76,7 @@ func Install(ctx context.Context, opts InstallOptions) (*Runtime, error) {
 		o.Client = http.DefaultClient
 	}
 	if o.Version != "" {
-		if _, err := parseVersion(o.Version); err != nil {
+		if _, err := canonical(o.Version); err != nil {
 			return nil, fmt.Errorf("--version: %w", err)
 		}
 	}

@@ -78,8 +78,7 @@ func Locate(ctx context.Context, opts LocateOptions) (*Runtime, error) {
 	if minV == "" {
 		minV = MinVersion
 	}
-	min, err := parseVersion(minV)
-	if err != nil {
+	if _, err := canonical(minV); err != nil {
 		return nil, err
 	}
 	timeout := opts.Timeout
@@ -97,7 +96,7 @@ func Locate(ctx context.Context, opts LocateOptions) (*Runtime, error) {
 			c.Err = err
 			return nil
 		}
-		if pv, _ := parseVersion(v); pv.less(min) {
+		if older(v, minV) {
 			c.Err = fmt.Errorf("version %s is older than %s", v, minV)
 			return nil
 		}
@@ -114,6 +113,7 @@ func Locate(ctx context.Context, opts LocateOptions) (*Runtime, error) {
 	}
 	home := opts.Home
 	if home == "" {
+		var err error
 		if home, err = config.HomeDir(); err != nil {
 			return nil, err
 		}
@@ -262,15 +262,11 @@ func installedVersions(home string) []string {
 	ents, _ := os.ReadDir(filepath.Join(home, "runtime"))
 	var vs []string
 	for _, e := range ents {
-		if _, err := parseVersion(e.Name()); err == nil && e.IsDir() {
+		if _, err := canonical(e.Name()); err == nil && e.IsDir() {
 			vs = append(vs, e.Name())
 		}
 	}
-	sort.Slice(vs, func(i, j int) bool {
-		a, _ := parseVersion(vs[i])
-		b, _ := parseVersion(vs[j])
-		return b.less(a)
-	})
+	sort.Slice(vs, func(i, j int) bool { return older(vs[j], vs[i]) })
 	if cur := readState(home, "current"); cur != "" {
 		for i, v := range vs {
 			if v == cur {

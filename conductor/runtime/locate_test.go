@@ -137,17 +137,17 @@ func TestLocatePrefersCurrentInstall(t *testing.T) {
 }
 
 func TestParseVersion(t *testing.T) {
-	for in, want := range map[string]version{"2.9.6": {2, 9, 6}, "v2.0.0": {2, 0, 0}, "2.1.0-rc.1": {2, 1, 0}, " 10.0.1\n": {10, 0, 1}} {
-		if got, err := parseVersion(in); err != nil || got != want {
+	for in, want := range map[string]string{"2.9.6": "v2.9.6", "v2.0.0": "v2.0.0", "2.1.0-rc.1": "v2.1.0-rc.1", " 10.0.1\n": "v10.0.1"} {
+		if got, err := canonical(in); err != nil || got != want {
 			t.Errorf("%q: %v %v", in, got, err)
 		}
 	}
 	for _, in := range []string{"2.9", "latest", "2.x.1", ""} {
-		if _, err := parseVersion(in); err == nil {
+		if _, err := canonical(in); err == nil {
 			t.Errorf("%q accepted", in)
 		}
 	}
-	if !(version{1, 99, 99}).less(version{2, 0, 0}) || (version{2, 0, 0}).less(version{2, 0, 0}) {
-		t.Error("less")
+	if !older("1.99.99", "2.0.0") || older("2.0.0", "2.0.0") || !older("2.1.0-rc.1", "2.1.0") || !older("2.1.0-rc.1", "2.1.0-rc.2") || older("2.10.0", "2.9.9") {
+		t.Error("older: wrong order (prereleases come before their release; 2.10 after 2.9)")
 	}
 }

@@ -14,9 +14,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/mod/semver"
 )
 
 // MinVersion is the oldest Deno accepted.
@@ -36,38 +37,27 @@ type Runtime struct {
 	Source string
 }
 
-// version is a parsed major.minor.patch.
-type version [3]int
-
-func parseVersion(s string) (version, error) {
-	var v version
-	s = strings.TrimPrefix(strings.TrimSpace(s), "v")
-	core, _, _ := strings.Cut(s, "-") // 2.1.0-rc.1 compares as 2.1.0
-	core, _, _ = strings.Cut(core, "+")
-	parts := strings.Split(core, ".")
-	if len(parts) != 3 {
-		return v, fmt.Errorf("version %q is not X.Y.Z", s)
-	}
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 {
-			return v, fmt.Errorf("version %q is not X.Y.Z", s)
-		}
-		v[i] = n
+// canonical returns a Deno version ("2.9.6", "v2.9.6", "2.1.0-rc.1") in the
+// form golang.org/x/mod/semver compares ("v2.9.6"), or an error when it is
+// not a full major.minor.patch version.
+func canonical(s string) (string, error) {
+	v := "v" + strings.TrimPrefix(strings.TrimSpace(s), "v")
+	if !semver.IsValid(v) || semver.Canonical(v) != v {
+		return "", fmt.Errorf("version %q is not X.Y.Z", s)
 	}
 	return v, nil
 }
 
-func (v version) less(w version) bool {
-	for i := range v {
-		if v[i] != w[i] {
-			return v[i] < w[i]
-		}
+// older reports whether version a comes before b (prereleases before their
+// release); a version that does not parse is older than any that does.
+func older(a, b string) bool {
+	va, errA := canonical(a)
+	vb, errB := canonical(b)
+	if errA != nil || errB != nil {
+		return errA != nil && errB == nil
 	}
-	return false
+	return semver.Compare(va, vb) < 0
 }
-
-func (v version) String() string { return fmt.Sprintf("%d.%d.%d", v[0], v[1], v[2]) }
 
 // probe runs `path --version` and returns the version it reports.
 func probe(ctx context.Context, path string, timeout time.Duration) (string, error) {
@@ -88,7 +78,7 @@ func probe(ctx context.Context, path string, timeout time.Duration) (string, err
 	if len(f) < 2 || f[0] != "deno" {
 		return "", fmt.Errorf("`%s --version` printed %q, not a deno version", path, line)
 	}
-	if _, err := parseVersion(f[1]); err != nil {
+	if _, err := canonical(f[1]); err != nil {
 		return "", err
 	}
 	return f[1], nil
