@@ -3,11 +3,12 @@ package clients
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 
+	"github.com/mcp-conductor/mcp-conductor/internal/jsonc"
 	"github.com/tailscale/hujson"
 )
 
@@ -58,16 +59,12 @@ func marshal(v any, prefix, unit string) ([]byte, error) {
 // parseJSON parses a JSON or JSONC document whose top level must be an
 // object. Errors carry the line and column.
 func parseJSON(path string, data []byte) (hujson.Value, *hujson.Object, error) {
-	v, err := hujson.Parse(data)
-	if err != nil {
-		pe := &ParseError{Path: path, Err: err}
-		var msg string
-		if n, _ := fmt.Sscanf(err.Error(), "hujson: line %d, column %d:", &pe.Line, &pe.Column); n == 2 {
-			_, msg, _ = strings.Cut(err.Error(), ": ")
-			_, msg, _ = strings.Cut(msg, ": ")
-			pe.Err = fmt.Errorf("%s", msg)
-		}
-		return v, nil, pe
+	v, err := jsonc.Parse(data)
+	var se *jsonc.SyntaxError
+	if errors.As(err, &se) {
+		return v, nil, &ParseError{Path: path, Line: se.Line, Column: se.Column, Err: errors.New(se.Msg)}
+	} else if err != nil {
+		return v, nil, &ParseError{Path: path, Err: err}
 	}
 	obj, ok := v.Value.(*hujson.Object)
 	if !ok {

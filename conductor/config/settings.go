@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-
-	"github.com/tailscale/hujson"
 
 	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
+	"github.com/mcp-conductor/mcp-conductor/internal/jsonc"
 )
 
 // Settings is the administrator's settings file, <home>/settings.json: what
@@ -76,12 +74,11 @@ func ReadSettings(path string) (Settings, error) {
 	if err != nil {
 		return s, err
 	}
-	v, err := hujson.Parse(data)
+	std, err := jsonc.Standard(data)
 	if err != nil {
-		return s, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "hujson: "))
+		return s, fmt.Errorf("%s: %w", path, err)
 	}
-	v.Standardize()
-	dec := json.NewDecoder(bytes.NewReader(v.Pack()))
+	dec := json.NewDecoder(bytes.NewReader(std))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
 		return Settings{}, fmt.Errorf("%s: %v", path, err)

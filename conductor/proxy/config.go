@@ -13,7 +13,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/tailscale/hujson"
+	"github.com/mcp-conductor/mcp-conductor/internal/jsonc"
 )
 
 // ServerConfig is one entry of mcp-config.json's "mcpServers", in the format
@@ -105,9 +105,9 @@ func LoadConfig(file string, getenv func(string) string) (*Config, error) {
 
 // ParseConfig parses the contents of an mcp-config.json named file.
 func ParseConfig(file string, data []byte, getenv func(string) string) (*Config, error) {
-	v, err := hujson.Parse(data)
+	v, err := jsonc.Parse(data)
 	if err != nil {
-		return nil, &ConfigError{file, errors.New(strings.TrimPrefix(err.Error(), "hujson: "))}
+		return nil, &ConfigError{file, err}
 	}
 	v.Standardize()
 	var top struct {

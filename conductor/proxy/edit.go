@@ -8,11 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/tailscale/hujson"
 
 	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
+	"github.com/mcp-conductor/mcp-conductor/internal/jsonc"
 )
 
 // File is mcp-config.json as an editor sees it: each entry with its values
@@ -80,9 +80,9 @@ func ReadFile(path string) (*File, error) {
 }
 
 func rawEntries(path string, data []byte) (map[string]json.RawMessage, error) {
-	v, err := hujson.Parse(bytes.Clone(data)) // the tree aliases its input
+	v, err := jsonc.Parse(bytes.Clone(data)) // the tree aliases its input
 	if err != nil {
-		return nil, &ConfigError{path, errors.New(strings.TrimPrefix(err.Error(), "hujson: "))}
+		return nil, &ConfigError{path, err}
 	}
 	v.Standardize()
 	var top struct {
@@ -194,7 +194,7 @@ func patch(v *hujson.Value, ops []patchOp) error {
 	}
 	b = append(b, ']')
 	if err := v.Patch(b); err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), "hujson: "))
+		return fmt.Errorf("the change could not be applied to the file: %w", err)
 	}
 	return nil
 }
