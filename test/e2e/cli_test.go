@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
+	"github.com/mcp-conductor/mcp-conductor/internal/cli"
 )
 
 // cliRun runs the built binary in a fresh home with a minimal environment
@@ -38,7 +39,7 @@ func TestHelpIsCompleteAndConsistent(t *testing.T) {
 	if code != 0 || errs != "" {
 		t.Fatalf("help: exit %d, stderr %q", code, errs)
 	}
-	for name := range commands {
+	for _, name := range cli.Commands() {
 		if !strings.Contains(top, "mcp-conductor "+name+" ") {
 			t.Errorf("help does not list %s", name)
 		}
