@@ -137,27 +137,45 @@ func (m *Manager) Handle(ctx context.Context, method string, params json.RawMess
 }
 
 func (m *Manager) handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
-	var p struct {
+	h, ok := methods[method]
+	if !ok {
+		return nil, fmt.Errorf("unknown mcpFactory method %q", method)
+	}
+	return h(ctx, m, params)
+}
+
+// A method answers one mcpFactory call: it decodes its own parameters (a
+// struct per method), finds the server, and sends its requests, each
+// bounded by Options.CallTimeout (upstream.request).
+type method func(ctx context.Context, m *Manager, params json.RawMessage) (any, error)
+
+// The parameters of the calls mcpFactory makes.
+type (
+	serverParams struct {
+		Server string `json:"server"`
+	}
+	toolParams struct {
 		Server string          `json:"server"`
 		Tool   string          `json:"tool"`
 		Args   json.RawMessage `json:"args"`
-		URI    string          `json:"uri"`
+	}
+	resourceParams struct {
+		Server string `json:"server"`
+		URI    string `json:"uri"`
+	}
+	promptParams struct {
+		Server string          `json:"server"`
 		Name   string          `json:"name"`
+		Args   json.RawMessage `json:"args"`
 	}
-	if len(params) > 0 {
-		if err := json.Unmarshal(params, &p); err != nil {
-			return nil, fmt.Errorf("bad %s request: %v", method, err)
-		}
-	}
-	if method == "listServers" {
+)
+
+// methods is the table of what sandboxed code can ask of the proxy.
+var methods = map[string]method{
+	"listServers": func(ctx context.Context, m *Manager, _ json.RawMessage) (any, error) {
 		return m.Servers(ctx, false), nil
-	}
-	u, err := m.lookup(p.Server)
-	if err != nil {
-		return nil, err
-	}
-	switch method {
-	case "load":
+	},
+	"load": onServer(func(ctx context.Context, u *upstream, _ serverParams) (any, error) {
 		tools, err := u.listTools(ctx)
 		if err != nil {
 			return nil, err
@@ -167,7 +185,8 @@ func (m *Manager) handle(ctx context.Context, method string, params json.RawMess
 			names = append(names, t.Name)
 		}
 		return map[string]any{"name": u.cfg.Name, "tools": names}, nil
-	case "listTools":
+	}),
+	"listTools": onServer(func(ctx context.Context, u *upstream, _ serverParams) (any, error) {
 		tools, err := u.listTools(ctx)
 		if err != nil {
 			return nil, err
@@ -177,7 +196,8 @@ func (m *Manager) handle(ctx context.Context, method string, params json.RawMess
 			out = append(out, map[string]any{"name": t.Name, "description": t.Description, "inputSchema": t.InputSchema})
 		}
 		return out, nil
-	case "callTool":
+	}),
+	"callTool": onServer(func(ctx context.Context, u *upstream, p toolParams) (any, error) {
 		var args any
 		if len(p.Args) > 0 && string(p.Args) != "null" {
 			if err := json.Unmarshal(p.Args, &args); err != nil {
@@ -192,15 +212,17 @@ func (m *Manager) handle(ctx context.Context, method string, params json.RawMess
 			return nil, err
 		}
 		return toolValue(p.Server, p.Tool, res)
-	}
-	switch method {
-	case "listResources":
+	}),
+	"listResources": onServer(func(ctx context.Context, u *upstream, _ serverParams) (any, error) {
 		return u.listResources(ctx)
-	case "readResource":
+	}),
+	"readResource": onServer(func(ctx context.Context, u *upstream, p resourceParams) (any, error) {
 		return u.readResource(ctx, p.URI)
-	case "listPrompts":
+	}),
+	"listPrompts": onServer(func(ctx context.Context, u *upstream, _ serverParams) (any, error) {
 		return u.listPrompts(ctx)
-	case "getPrompt":
+	}),
+	"getPrompt": onServer(func(ctx context.Context, u *upstream, p promptParams) (any, error) {
 		var args map[string]string
 		if len(p.Args) > 0 && string(p.Args) != "null" {
 			if err := json.Unmarshal(p.Args, &args); err != nil {
@@ -208,9 +230,31 @@ func (m *Manager) handle(ctx context.Context, method string, params json.RawMess
 			}
 		}
 		return u.getPrompt(ctx, p.Name, args)
-	}
-	return nil, fmt.Errorf("unknown mcpFactory method %q", method)
+	}),
 }
+
+// onServer makes a method of f: the call's parameters P are decoded, and the
+// server they name looked up in the current configuration.
+func onServer[P interface{ server() string }](f func(context.Context, *upstream, P) (any, error)) method {
+	return func(ctx context.Context, m *Manager, raw json.RawMessage) (any, error) {
+		var p P
+		if len(raw) > 0 {
+			if err := json.Unmarshal(raw, &p); err != nil {
+				return nil, fmt.Errorf("bad request: %v", err)
+			}
+		}
+		u, err := m.lookup(p.server())
+		if err != nil {
+			return nil, err
+		}
+		return f(ctx, u, p)
+	}
+}
+
+func (p serverParams) server() string   { return p.Server }
+func (p toolParams) server() string     { return p.Server }
+func (p resourceParams) server() string { return p.Server }
+func (p promptParams) server() string   { return p.Server }
 
 // toolValue turns a tool result into what callTool resolves to: the
 // structured content when present, else the text parsed as JSON, else the
