@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
@@ -40,8 +42,11 @@ type Installer struct {
 
 	// installMu is held while `deno cache` runs: installs happen one at a
 	// time, so each lockfile lists everything installed before it. A job
-	// whose packages are installed already never waits for it.
+	// whose packages are installed already never waits for it, and jobs
+	// asking for the same missing packages at once share one install
+	// (flight, keyed by the package set).
 	installMu sync.Mutex
+	flight    singleflight.Group
 
 	mu        sync.Mutex
 	installed []string // the specs (registry:name@constraint) the lockfile lists, sorted
@@ -96,25 +101,40 @@ func (in *Installer) Ensure(ctx context.Context, specs []Spec) (string, error) {
 	if len(missing) == 0 {
 		return lock, nil
 	}
-	in.installMu.Lock()
-	defer in.installMu.Unlock()
-	missing, all, lock := want() // another install may have done it meanwhile
-	if len(missing) == 0 {
+	slices.Sort(missing)
+	// The install belongs to no one caller: it runs to its own time limit,
+	// and a caller that goes away stops waiting without stopping it.
+	ch := in.flight.DoChan(strings.Join(missing, " "), func() (any, error) {
+		ctx := context.WithoutCancel(ctx)
+		in.installMu.Lock()
+		defer in.installMu.Unlock()
+		missing, all, lock := want() // another install may have done it meanwhile
+		if len(missing) == 0 {
+			return lock, nil
+		}
+		slices.Sort(all)
+		data, err := in.install(ctx, all, missing)
+		if err != nil {
+			return "", err
+		}
+		lock, err = writeLock(in.lockDir, data)
+		if err != nil {
+			return "", fmt.Errorf("sandbox lockfile: %w", err)
+		}
+		in.mu.Lock()
+		in.installed, in.lock = all, lock
+		in.mu.Unlock()
 		return lock, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return "", r.Err
+		}
+		return r.Val.(string), nil
+	case <-ctx.Done():
+		return "", fmt.Errorf("installing %s: %w", strings.Join(missing, ", "), ctx.Err())
 	}
-	slices.Sort(all)
-	data, err := in.install(ctx, all, missing)
-	if err != nil {
-		return "", err
-	}
-	lock, err = writeLock(in.lockDir, data)
-	if err != nil {
-		return "", fmt.Errorf("sandbox lockfile: %w", err)
-	}
-	in.mu.Lock()
-	in.installed, in.lock = all, lock
-	in.mu.Unlock()
-	return lock, nil
 }
 
 // install runs `deno cache` for all (installed before, plus missing) and
