@@ -47,6 +47,9 @@ type Installer struct {
 	// (flight, keyed by the package set).
 	installMu sync.Mutex
 	flight    singleflight.Group
+	ctx       context.Context // the installer's lifetime: Close ends it
+	stop      context.CancelFunc
+	running   sync.WaitGroup // installs in progress
 
 	mu        sync.Mutex
 	installed []string // the specs (registry:name@constraint) the lockfile lists, sorted
@@ -68,12 +71,19 @@ type InstallerOptions struct {
 // NewInstaller returns an Installer whose lockfile lists nothing yet.
 func NewInstaller(opts InstallerOptions) (*Installer, error) {
 	in := &Installer{deno: opts.Deno, cacheDir: opts.CacheDir, workDir: opts.WorkDir, jsrURL: opts.JSRURL, lockDir: opts.LockDir, env: opts.Env}
+	in.ctx, in.stop = context.WithCancel(context.Background())
 	lock, err := writeLock(opts.LockDir, []byte(EmptyLock))
 	if err != nil {
 		return nil, fmt.Errorf("sandbox lockfile: %w", err)
 	}
 	in.lock = lock
 	return in, nil
+}
+
+// Close stops installs in progress and waits for them to end.
+func (in *Installer) Close() {
+	in.stop()
+	in.running.Wait()
 }
 
 // Lock returns the lockfile a sandbox process starts with now.
@@ -102,10 +112,12 @@ func (in *Installer) Ensure(ctx context.Context, specs []Spec) (string, error) {
 		return lock, nil
 	}
 	slices.Sort(missing)
-	// The install belongs to no one caller: it runs to its own time limit,
-	// and a caller that goes away stops waiting without stopping it.
+	// The install belongs to no one caller: it runs to its own time limit
+	// (or until Close), and a caller that goes away stops waiting without
+	// stopping it.
+	in.running.Add(1)
 	ch := in.flight.DoChan(strings.Join(missing, " "), func() (any, error) {
-		ctx := context.WithoutCancel(ctx)
+		ctx := in.ctx
 		in.installMu.Lock()
 		defer in.installMu.Unlock()
 		missing, all, lock := want() // another install may have done it meanwhile
@@ -126,8 +138,14 @@ func (in *Installer) Ensure(ctx context.Context, specs []Spec) (string, error) {
 		in.mu.Unlock()
 		return lock, nil
 	})
+	done := make(chan singleflight.Result, 1)
+	go func() {
+		r := <-ch
+		in.running.Done()
+		done <- r
+	}()
 	select {
-	case r := <-ch:
+	case r := <-done:
 		if r.Err != nil {
 			return "", r.Err
 		}

@@ -109,15 +109,12 @@ func (r *Runner) track(p *process) bool {
 
 // Close stops the pre-started processes; executions already running finish
 // under this runner. Used when a new policy replaces this one.
-func (r *Runner) Close() {
-	r.cancel()
-	r.background.Wait()
-	r.pool.close()
-}
+func (r *Runner) Close() { r.pool.close() }
 
-// Stop ends every process of this runner, waiting or running, and returns
-// once each has exited and its private folder is gone. Executions still
-// running end with an error. Used when the conductor shuts down.
+// Stop ends every process of this runner, waiting or running, and its
+// install step, and returns once each has exited and its private folder is
+// gone. Executions still running end with an error. Used when the conductor
+// shuts down.
 func (r *Runner) Stop() {
 	r.mu.Lock()
 	r.closed = true
@@ -126,7 +123,10 @@ func (r *Runner) Stop() {
 		procs = append(procs, p)
 	}
 	r.mu.Unlock()
-	r.Close()
+	r.cancel()
+	r.installer.Close()
+	r.background.Wait()
+	r.pool.close()
 	var wg sync.WaitGroup
 	for _, p := range procs {
 		wg.Add(1)
