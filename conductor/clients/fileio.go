@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
@@ -102,5 +101,3 @@ func checkWritable(path string, mode fs.FileMode) error {
 	}
 	return nil
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

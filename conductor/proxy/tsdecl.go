@@ -102,6 +102,9 @@ func hasRequired(root map[string]any) bool {
 			return false
 		}
 		target, ok := resolve(root, segs)
+		if !ok {
+			return false
+		}
 		if s, ok = target.(map[string]any); !ok {
 			return false
 		}
