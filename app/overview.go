@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/mcp-conductor/mcp-conductor/app/services"
-	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
+	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 )
 
 // EngineStatus says whether the engine runs and, if not, why.
@@ -63,9 +63,9 @@ func (a *App) InstallDeno(opts InstallDenoOptions) (services.RuntimeStatus, erro
 		return services.RuntimeStatus{}, err
 	}
 	ctx := a.context()
-	_, ierr := c.InstallDeno(ctx, runtime.InstallOptions{
-		Source: runtime.Source(opts.Source), BaseURL: opts.BaseURL,
-		Progress: func(p runtime.Progress) {
+	_, ierr := c.InstallDeno(ctx, deno.InstallOptions{
+		Source: deno.Source(opts.Source), BaseURL: opts.BaseURL,
+		Progress: func(p deno.Progress) {
 			a.cfg.Events.Emit(EventDenoProgress, InstallProgress{Phase: p.Phase, Done: p.Done, Total: p.Total,
 				Percent: p.Percent(), BytesPerSecond: p.BytesPerSecond})
 		},

@@ -17,7 +17,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/app/internal/testmirror"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
+	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
 
@@ -194,15 +194,15 @@ func TestPortInUse(t *testing.T) {
 // the real one from a local mirror laid out like dl.deno.land, and the
 // engine and the endpoint come up.
 func TestWithoutDenoThenInstall(t *testing.T) {
-	deno := testenv.Deno(t)
+	denoBin := testenv.Deno(t)
 	home := newHome(t, freePort(t))
 	c := start(t, home, "")
 	ctx := context.Background()
 
 	_, err := c.Engine()
-	var nf *runtime.NotFoundError
+	var nf *deno.NotFoundError
 	if !errors.Is(err, ErrNoEngine) || !errors.As(err, &nf) {
-		t.Fatalf("Engine() err = %v, want ErrNoEngine wrapping runtime.NotFoundError", err)
+		t.Fatalf("Engine() err = %v, want ErrNoEngine wrapping deno.NotFoundError", err)
 	}
 	rt, _ := c.RuntimeStatus(ctx)
 	if rt.Found || !strings.Contains(rt.Detail, "not installed") {
@@ -216,9 +216,9 @@ func TestWithoutDenoThenInstall(t *testing.T) {
 		t.Errorf("SaveSettings without an engine: %v", err)
 	}
 
-	mirror := testmirror.Deno(t, deno)
+	mirror := testmirror.Deno(t, denoBin)
 	var phases []string
-	got, err := c.InstallDeno(ctx, runtime.InstallOptions{BaseURL: mirror, Progress: func(p runtime.Progress) {
+	got, err := c.InstallDeno(ctx, deno.InstallOptions{BaseURL: mirror, Progress: func(p deno.Progress) {
 		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
 			phases = append(phases, p.Phase)
 		}

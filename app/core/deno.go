@@ -8,7 +8,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/app/services"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
+	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 )
 
 // RuntimeStatus reports the Deno runtime (services.Runtime).
@@ -27,13 +27,13 @@ func (c *Core) RuntimeStatus(ctx context.Context) (services.RuntimeStatus, error
 		st.Found, st.Path, st.Version, st.Source = true, d.Path, d.Version, d.Source
 		return st, nil
 	}
-	var nf *runtime.NotFoundError
+	var nf *deno.NotFoundError
 	if errors.As(err, &nf) {
 		st.Detail = "Deno runs the sandboxed code and is not installed. Install it here, or set " + config.EnvDeno + "."
 		return st, nil
 	}
 	// The engine failed for another reason: say where Deno is all the same.
-	d, lerr := runtime.Locate(ctx, runtime.LocateOptions{Home: c.home, Getenv: c.getenv})
+	d, lerr := deno.Locate(ctx, deno.LocateOptions{Home: c.home, Getenv: c.getenv})
 	if lerr != nil {
 		st.Detail = lerr.Error()
 		return st, nil
@@ -43,10 +43,10 @@ func (c *Core) RuntimeStatus(ctx context.Context) (services.RuntimeStatus, error
 }
 
 // InstallDeno downloads and installs Deno into the conductor's home (see
-// runtime.Install), reporting progress to opts.Progress, then starts the
+// deno.Install), reporting progress to opts.Progress, then starts the
 // engine on it (or switches the running engine to it). Only one install
 // runs at a time. opts.Home is always the conductor's home.
-func (c *Core) InstallDeno(ctx context.Context, opts runtime.InstallOptions) (*runtime.Runtime, error) {
+func (c *Core) InstallDeno(ctx context.Context, opts deno.InstallOptions) (*deno.Runtime, error) {
 	c.mu.Lock()
 	if c.installing {
 		c.mu.Unlock()
@@ -63,7 +63,7 @@ func (c *Core) InstallDeno(ctx context.Context, opts runtime.InstallOptions) (*r
 	if opts.Getenv == nil {
 		opts.Getenv = c.getenv
 	}
-	rt, err := runtime.Install(ctx, opts)
+	rt, err := deno.Install(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("installing Deno: %w", err)
 	}

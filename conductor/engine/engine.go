@@ -15,7 +15,7 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
-	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
+	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 	"github.com/mcp-conductor/mcp-conductor/conductor/server"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
@@ -50,7 +50,7 @@ type Engine struct {
 	runner   *sandbox.Runner
 	retired  []*sandbox.Runner // replaced by Reload, perhaps still running executions
 	programs []string          // the upstream programs the runner protects
-	deno     *runtime.Runtime
+	deno     *deno.Runtime
 	stamp    time.Time
 	stop     context.CancelFunc
 }
@@ -97,15 +97,15 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runner, *runtime.Runtime, error) {
+func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runner, *deno.Runtime, error) {
 	// The policy's Deno is the variable or, failing it, the settings file.
 	getenv := func(k string) string {
-		if k == runtime.EnvDeno {
+		if k == deno.EnvDeno {
 			return p.Deno
 		}
 		return e.opts.Getenv(k)
 	}
-	rt, err := runtime.Locate(ctx, runtime.LocateOptions{Home: p.Home, Getenv: getenv})
+	rt, err := deno.Locate(ctx, deno.LocateOptions{Home: p.Home, Getenv: getenv})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -246,7 +246,7 @@ func (e *Engine) Policy() config.Policy {
 }
 
 // Deno is the Deno runtime in use.
-func (e *Engine) Deno() runtime.Runtime {
+func (e *Engine) Deno() deno.Runtime {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return *e.deno

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
-	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
+	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 )
 
 func TestParseInterleaved(t *testing.T) {
@@ -76,9 +76,9 @@ func TestRunRefusesUnknownAndExtraArguments(t *testing.T) {
 func TestProgressBar(t *testing.T) {
 	var out bytes.Buffer
 	b := &progressBar{w: &out}
-	b.show(runtime.Progress{Phase: "download", URL: "https://example/deno.zip", Done: 0, Total: 40 << 20})
-	b.show(runtime.Progress{Phase: "download", Done: 40 << 20, Total: 40 << 20, BytesPerSecond: 10 << 20})
-	b.show(runtime.Progress{Phase: "verify"})
+	b.show(deno.Progress{Phase: "download", URL: "https://example/deno.zip", Done: 0, Total: 40 << 20})
+	b.show(deno.Progress{Phase: "download", Done: 40 << 20, Total: 40 << 20, BytesPerSecond: 10 << 20})
+	b.show(deno.Progress{Phase: "verify"})
 	b.end()
 	got := out.String()
 	for _, want := range []string{"downloading https://example/deno.zip", "40.0 MiB / 40.0 MiB (100%)", "10.0 MiB/s", "verify..."} {
@@ -89,8 +89,8 @@ func TestProgressBar(t *testing.T) {
 	// On a terminal the line is redrawn in place and ended once.
 	out.Reset()
 	b = &progressBar{w: &out, tty: true}
-	b.show(runtime.Progress{Phase: "download", Done: 1 << 20, Total: 2 << 20})
-	b.show(runtime.Progress{Phase: "download", Done: 2 << 20, Total: 2 << 20})
+	b.show(deno.Progress{Phase: "download", Done: 1 << 20, Total: 2 << 20})
+	b.show(deno.Progress{Phase: "download", Done: 2 << 20, Total: 2 << 20})
 	b.end()
 	if strings.Count(out.String(), "\r") != 2 || !strings.HasSuffix(out.String(), "\n") {
 		t.Errorf("terminal output %q", out.String())

@@ -10,7 +10,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
+	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 )
 
 func init() {
@@ -61,7 +61,7 @@ func runDeno(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		rt, err := runtime.Rollback(ctx, home)
+		rt, err := deno.Rollback(ctx, home)
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func runDeno(ctx context.Context, args []string) error {
 }
 
 func denoStatus(ctx context.Context, w io.Writer) error {
-	rt, err := runtime.Locate(ctx, runtime.LocateOptions{})
+	rt, err := deno.Locate(ctx, deno.LocateOptions{})
 	if err != nil {
 		return err
 	}
@@ -100,9 +100,9 @@ func denoInstall(ctx context.Context, args []string) error {
 		return err
 	}
 	bar := &progressBar{w: os.Stderr, tty: isTerminal(os.Stderr)}
-	rt, err := runtime.Install(ctx, runtime.InstallOptions{
+	rt, err := deno.Install(ctx, deno.InstallOptions{
 		Version:  *version,
-		Source:   runtime.Source(*source),
+		Source:   deno.Source(*source),
 		BaseURL:  *baseURL,
 		Progress: bar.show,
 	})
@@ -124,7 +124,7 @@ type progressBar struct {
 	lastLog time.Time
 }
 
-func (b *progressBar) show(p runtime.Progress) {
+func (b *progressBar) show(p deno.Progress) {
 	if p.Phase != b.phase {
 		b.end()
 		b.phase = p.Phase

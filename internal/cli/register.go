@@ -12,7 +12,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/runtime"
+	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 	"github.com/mcp-conductor/mcp-conductor/conductor/server"
 )
 
@@ -195,7 +195,7 @@ func httpEntry(rawURL, token string, tokenSet bool) (clients.Entry, error) {
 // warnNoDeno warns when no usable Deno is found: the entry would be
 // written, but the server it starts could not run code.
 func warnNoDeno(ctx context.Context) {
-	if _, err := runtime.Locate(ctx, runtime.LocateOptions{}); err != nil {
+	if _, err := deno.Locate(ctx, deno.LocateOptions{}); err != nil {
 		fmt.Fprintln(os.Stderr, "warning: no usable Deno (2.0 or newer) was found, so the entry would fail to start; install one with `mcp-conductor deno install`, or set MCP_CONDUCTOR_DENO to a deno binary, then restart the client")
 	}
 }

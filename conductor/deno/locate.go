@@ -1,4 +1,4 @@
-package runtime
+package deno
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -149,7 +149,7 @@ func Locate(ctx context.Context, opts LocateOptions) (*Runtime, error) {
 // within timeout; "" when it does not know or there is no such shell.
 func loginShellDeno(ctx context.Context, getenv func(string) string, timeout time.Duration) string {
 	shell := getenv("SHELL")
-	if shell == "" || goruntime.GOOS == "windows" || !filepath.IsAbs(shell) {
+	if shell == "" || runtime.GOOS == "windows" || !filepath.IsAbs(shell) {
 		return ""
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -170,7 +170,7 @@ func loginShellDeno(ctx context.Context, getenv func(string) string, timeout tim
 
 // exeNames are the names a deno binary or shim may have here.
 func exeNames() []string {
-	if goruntime.GOOS == "windows" {
+	if runtime.GOOS == "windows" {
 		return []string{"deno.exe", "deno.cmd", "deno.bat"}
 	}
 	return []string{"deno"}
@@ -194,7 +194,7 @@ func candidates(home string, getenv func(string) string) []Candidate {
 		add(filepath.Join(d, "bin"), "$DENO_INSTALL/bin")
 	}
 	uh := getenv("HOME")
-	if goruntime.GOOS == "windows" {
+	if runtime.GOOS == "windows" {
 		uh = getenv("USERPROFILE")
 	}
 	if uh == "" {
@@ -223,7 +223,7 @@ func wellKnown(uh string, getenv func(string) string) [][2]string {
 		{h(".asdf", "shims"), "asdf"},
 		{h(".local", "share", "mise", "shims"), "mise"},
 	}
-	switch goruntime.GOOS {
+	switch runtime.GOOS {
 	case "darwin":
 		return append([][2]string{
 			{"/opt/homebrew/bin", "Homebrew"},

@@ -1,4 +1,4 @@
-package runtime
+package deno
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"strings"
 	"time"
 
@@ -67,10 +67,10 @@ func (o *InstallOptions) getenv(k string) string {
 func Install(ctx context.Context, opts InstallOptions) (*Runtime, error) {
 	o := opts
 	if o.GOOS == "" {
-		o.GOOS = goruntime.GOOS
+		o.GOOS = runtime.GOOS
 	}
 	if o.GOARCH == "" {
-		o.GOARCH = goruntime.GOARCH
+		o.GOARCH = runtime.GOARCH
 	}
 	if o.Client == nil {
 		o.Client = http.DefaultClient
@@ -113,7 +113,7 @@ func Install(ctx context.Context, opts InstallOptions) (*Runtime, error) {
 	}
 	pkg := filepath.Join(tmp, "pkg")
 	bin := filepath.Join(pkg, binName(o.GOOS))
-	if o.GOOS == goruntime.GOOS && o.GOARCH == goruntime.GOARCH {
+	if o.GOOS == runtime.GOOS && o.GOARCH == runtime.GOARCH {
 		got, err := probe(ctx, bin, 30*time.Second)
 		if err != nil {
 			return nil, fmt.Errorf("the downloaded deno does not run on this machine: %w", err)
@@ -166,7 +166,7 @@ func Rollback(ctx context.Context, home string) (*Runtime, error) {
 	if prev == "" {
 		return nil, fmt.Errorf("no previous Deno version to roll back to")
 	}
-	bin := filepath.Join(home, "runtime", prev, binName(goruntime.GOOS))
+	bin := filepath.Join(home, "runtime", prev, binName(runtime.GOOS))
 	v, err := probe(ctx, bin, 30*time.Second)
 	if err != nil {
 		return nil, fmt.Errorf("previous version %s is not usable: %w", prev, err)

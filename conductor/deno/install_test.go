@@ -1,4 +1,4 @@
-package runtime
+package deno
 
 import (
 	"archive/tar"
@@ -15,7 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,7 +64,7 @@ var (
 
 func build(t *testing.T) artefacts {
 	t.Helper()
-	if goruntime.GOOS != "linux" || goruntime.GOARCH != "amd64" {
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
 		t.Skip("the packaged deno is the linux/amd64 build")
 	}
 	deno := realDeno(t)

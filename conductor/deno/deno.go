@@ -1,4 +1,4 @@
-// Package runtime finds, downloads and installs the Deno runtime that runs
+// Package deno finds, downloads and installs the Deno runtime that runs
 // the sandboxed code.
 //
 // [Locate] finds a usable deno (the administrator's MCP_CONDUCTOR_DENO, the
@@ -6,7 +6,7 @@
 // on PATH alone since GUI-launched processes get a poor one). [Install]
 // downloads an official build, verifies its published checksum and installs
 // it atomically under <conductor home>/runtime/<version>/.
-package runtime
+package deno
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package runtime
+package deno
 
 import (
 	"archive/tar"
