@@ -7,7 +7,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/app/core"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 )
 
 // SettingsView is the Permissions & packages page: the settings file, what
@@ -131,7 +131,7 @@ func mergeSettings(cur, s config.Settings, getenv func(string) string) (config.S
 	var perr error
 	set(config.EnvAllowedPackages, func() {
 		next.AllowedPackages = cleanList(s.AllowedPackages)
-		if _, err := packages.ParseAllowlist(strings.Join(next.AllowedPackages, ",")); err != nil {
+		if _, err := allowlist.Parse(strings.Join(next.AllowedPackages, ",")); err != nil {
 			perr = fmt.Errorf("allowed packages: %w", err)
 		}
 	})

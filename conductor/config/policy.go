@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 )
 
 // The environment variables the administrator sets.
@@ -58,7 +58,7 @@ type Policy struct {
 
 	Grants   Grants // the sandbox's permissions
 	AllowAll bool   // whether allow-all may be used at all
-	Packages packages.Allowlist
+	Packages allowlist.List
 
 	DefaultTimeout  time.Duration
 	MaxTimeout      time.Duration
@@ -201,9 +201,9 @@ func build(home string, s Settings, getenv func(string) string) (Policy, error) 
 		return Policy{}, fmt.Errorf("%s: allow-all gives sandboxed code every permission; set %s=1 as well if you really mean it", EnvRunArgs, EnvAllowAll)
 	}
 	if src.fromEnv(fAllowedPackages) {
-		p.Packages, err = packages.ParseAllowlist(getenv(EnvAllowedPackages))
+		p.Packages, err = allowlist.Parse(getenv(EnvAllowedPackages))
 	} else {
-		p.Packages, err = packages.NewAllowlist(s.AllowedPackages)
+		p.Packages, err = allowlist.New(s.AllowedPackages)
 	}
 	if err != nil {
 		return Policy{}, src.errorf(fAllowedPackages, "%v", err)

@@ -11,7 +11,7 @@ import (
 	"slices"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
@@ -69,7 +69,7 @@ func (e Env) flags(run *runDir, lock string) []string {
 	}
 	out := append([]string(nil), e.base...)
 	if lock != "" {
-		// Only what the lockfile lists can be imported: see packages.Installer.
+		// Only what the lockfile lists can be imported: see allowlist.Installer.
 		out = append(out, "--lock="+lock, "--frozen")
 	}
 	return append(out, g.DenoFlags()...)
@@ -161,9 +161,9 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if !env.Confined && p.Confinement == config.ConfineAuto && opts.Warn != nil {
 		opts.Warn("kernel confinement unavailable: " + env.Confinement)
 	}
-	installer, err := packages.NewInstaller(packages.InstallerOptions{
+	installer, err := allowlist.NewInstaller(allowlist.InstallerOptions{
 		Deno: opts.Deno, CacheDir: denoDir, WorkDir: p.Workspace, JSRURL: p.JSRURL, LockDir: sandboxDir,
-		Env: packages.InstallEnv(opts.Getenv),
+		Env: allowlist.InstallEnv(opts.Getenv),
 	})
 	if err != nil {
 		return nil, err

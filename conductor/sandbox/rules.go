@@ -9,21 +9,21 @@ import (
 	"strings"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
 
 // importMapFor pins every allowlisted package: "npm:axios", "axios" and their
 // subpaths resolve to the administrator's version. Other specifiers are not
 // mapped, and with --cached-only nothing outside the cache can load.
-func importMapFor(al packages.Allowlist) []byte {
+func importMapFor(al allowlist.List) []byte {
 	imports := map[string]string{}
 	for _, s := range al.Entries() {
 		pinned := s.String()
-		bare := packages.Spec{Registry: s.Registry, Name: s.Name}.String()
+		bare := allowlist.Spec{Registry: s.Registry, Name: s.Name}.String()
 		imports[bare] = pinned
 		imports[bare+"/"] = pinned + "/"
-		if s.Registry == packages.NPM {
+		if s.Registry == allowlist.NPM {
 			imports[s.Name] = pinned
 			imports[s.Name+"/"] = pinned + "/"
 		}
@@ -100,9 +100,9 @@ func resolvedAll(paths []string) []string {
 	return out
 }
 
-func hasJSR(al packages.Allowlist) bool {
+func hasJSR(al allowlist.List) bool {
 	for _, s := range al.Entries() {
-		if s.Registry == packages.JSR {
+		if s.Registry == allowlist.JSR {
 			return true
 		}
 	}

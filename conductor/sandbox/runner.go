@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 )
 
 // Job is one piece of code to run.
@@ -75,7 +75,7 @@ type CallLog struct {
 type Runner struct {
 	policy    config.Policy
 	env       Env
-	installer *packages.Installer
+	installer *allowlist.Installer
 	slots     chan struct{}
 	pool      *pool
 
@@ -160,8 +160,8 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 	}
 
 	// Resolve and install dependencies before anything runs.
-	var need []packages.Spec
-	addNeed := func(s *packages.Spec) {
+	var need []allowlist.Spec
+	addNeed := func(s *allowlist.Spec) {
 		if s != nil {
 			need = append(need, *s)
 		}

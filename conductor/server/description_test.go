@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 )
 
 // The tool's description shows an import the model can copy: the example
@@ -15,7 +15,7 @@ func TestDescriptionImportExample(t *testing.T) {
 		{"jsr:@std/path@^1", `import x from "jsr:@std/path"`, "npm:@std/path"},
 		{"npm:zod@^3", `import x from "npm:zod"`, "jsr:"},
 	} {
-		al, err := packages.ParseAllowlist(tt.allow)
+		al, err := allowlist.Parse(tt.allow)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/packages"
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 )
@@ -164,7 +164,7 @@ func runDescription(p config.Policy) string {
 		fmt.Fprintf(&b, "- Permissions (set by the administrator; cannot be changed from here): %s. The working folder is %s.\n", strings.Join(p.Grants.DenoFlags(), " "), p.Workspace)
 	}
 	if e := p.Packages.Entries(); len(e) > 0 {
-		fmt.Fprintf(&b, "- Importable packages (versions are fixed; import without a version, e.g. `import x from \"%s\"`): %s. Node built-ins (`node:…`) are available too.\n", packages.Spec{Registry: e[0].Registry, Name: e[0].Name}.String(), p.Packages.String())
+		fmt.Fprintf(&b, "- Importable packages (versions are fixed; import without a version, e.g. `import x from \"%s\"`): %s. Node built-ins (`node:…`) are available too.\n", allowlist.Spec{Registry: e[0].Registry, Name: e[0].Name}.String(), p.Packages.String())
 	} else {
 		b.WriteString("- No third-party packages can be imported; Node built-ins (`node:…`) and Web APIs are available.\n")
 	}

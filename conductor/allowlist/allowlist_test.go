@@ -1,4 +1,4 @@
-package packages
+package allowlist
 
 import (
 	"strings"
@@ -42,7 +42,7 @@ func TestParseSpec(t *testing.T) {
 }
 
 func TestParseAllowlist(t *testing.T) {
-	al, err := ParseAllowlist(" npm:axios@^1,npm:lodash@^4 ; jsr:@std/path@^1\n")
+	al, err := Parse(" npm:axios@^1,npm:lodash@^4 ; jsr:@std/path@^1\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,18 +55,18 @@ func TestParseAllowlist(t *testing.T) {
 		"npm:axios@^1,npm:axios@2": "listed twice",
 		"https://x.example/a.js":   "only npm: and jsr:",
 	} {
-		if _, err := ParseAllowlist(in); err == nil || !strings.Contains(err.Error(), wantErr) {
-			t.Errorf("ParseAllowlist(%q) error = %v, want containing %q", in, err, wantErr)
+		if _, err := Parse(in); err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("Parse(%q) error = %v, want containing %q", in, err, wantErr)
 		}
 	}
-	empty, err := ParseAllowlist("")
+	empty, err := Parse("")
 	if err != nil || len(empty.Entries()) != 0 {
 		t.Errorf("empty allowlist = %v, %v", empty.Entries(), err)
 	}
 }
 
 func TestResolve(t *testing.T) {
-	al, err := ParseAllowlist("npm:axios@^1,npm:lodash@^4,jsr:@std/path@^1")
+	al, err := Parse("npm:axios@^1,npm:lodash@^4,jsr:@std/path@^1")
 	if err != nil {
 		t.Fatal(err)
 	}

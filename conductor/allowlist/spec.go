@@ -1,7 +1,7 @@
-// Package packages parses the administrator's package allowlist, decides which
+// Package allowlist parses the administrator's package allowlist, decides which
 // imports sandboxed code may use, pins them to the administrator's versions,
 // and installs them into a cache that only the conductor writes.
-package packages
+package allowlist
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package packages
+package allowlist
 
 import (
 	"fmt"
@@ -6,46 +6,43 @@ import (
 	"strings"
 )
 
-// Allowlist is the administrator's set of importable packages, each pinned to
+// List is the administrator's set of importable packages, each pinned to
 // a version constraint. The zero value allows nothing.
-type Allowlist struct {
+type List struct {
 	byKey map[string]Spec // registry:name → admin's spec (no subpath)
 }
 
-// DefaultAllowlist is used when the administrator sets nothing. It is empty:
-// sandboxed code may import only what the administrator lists.
-const DefaultAllowlist = ""
 
-// ParseAllowlist parses a comma- or whitespace-separated list such as
+// Parse parses a comma- or whitespace-separated list such as
 // "npm:axios@^1, npm:lodash@^4, jsr:@std/path@^1". Every entry must name a
 // version constraint so that the administrator, not the model, picks versions.
-func ParseAllowlist(s string) (Allowlist, error) {
-	al := Allowlist{byKey: map[string]Spec{}}
+func Parse(s string) (List, error) {
+	al := List{byKey: map[string]Spec{}}
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == ';' }) {
 		if err := al.add(f); err != nil {
-			return Allowlist{}, err
+			return List{}, err
 		}
 	}
 	return al, nil
 }
 
-// NewAllowlist builds the allowlist from entries given one by one (the
+// New builds the allowlist from entries given one by one (the
 // settings file's list): each entry is exactly one package, so a separator
 // inside an entry is an error, never a second package.
-func NewAllowlist(entries []string) (Allowlist, error) {
-	al := Allowlist{byKey: map[string]Spec{}}
+func New(entries []string) (List, error) {
+	al := List{byKey: map[string]Spec{}}
 	for _, e := range entries {
 		if strings.ContainsAny(e, ", \t\n;") {
-			return Allowlist{}, fmt.Errorf("%q: one package per entry (it holds a separator)", e)
+			return List{}, fmt.Errorf("%q: one package per entry (it holds a separator)", e)
 		}
 		if err := al.add(e); err != nil {
-			return Allowlist{}, err
+			return List{}, err
 		}
 	}
 	return al, nil
 }
 
-func (al Allowlist) add(f string) error {
+func (al List) add(f string) error {
 	sp, err := ParseSpec(f)
 	if err != nil {
 		return err
@@ -67,7 +64,7 @@ func (al Allowlist) add(f string) error {
 func key(s Spec) string { return string(s.Registry) + ":" + s.Name }
 
 // Entries returns the allowed packages, sorted.
-func (a Allowlist) Entries() []Spec {
+func (a List) Entries() []Spec {
 	out := make([]Spec, 0, len(a.byKey))
 	for _, s := range a.byKey {
 		out = append(out, s)
@@ -76,8 +73,8 @@ func (a Allowlist) Entries() []Spec {
 	return out
 }
 
-// String renders the allowlist in the form ParseAllowlist reads.
-func (a Allowlist) String() string {
+// String renders the allowlist in the form Parse reads.
+func (a List) String() string {
 	var parts []string
 	for _, s := range a.Entries() {
 		parts = append(parts, s.String())
@@ -94,7 +91,7 @@ func (a Allowlist) String() string {
 //
 // It returns the specifier to import and the package to install (nil for
 // built-ins).
-func (a Allowlist) Resolve(specifier string) (string, *Spec, error) {
+func (a List) Resolve(specifier string) (string, *Spec, error) {
 	if strings.HasPrefix(specifier, "node:") {
 		return specifier, nil, nil
 	}
@@ -117,7 +114,7 @@ func (a Allowlist) Resolve(specifier string) (string, *Spec, error) {
 	return pinned.String(), &admin, nil
 }
 
-func (a Allowlist) hint() string {
+func (a List) hint() string {
 	if len(a.byKey) == 0 {
 		return " (no packages are allowed; the administrator lists them in MCP_CONDUCTOR_ALLOWED_PACKAGES)"
 	}
