@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/mcp-conductor/mcp-conductor/app/core"
-	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 )
 
 // SettingsView is the Permissions & packages page: the settings file, what

@@ -12,7 +12,6 @@ type List struct {
 	byKey map[string]Spec // registry:name → admin's spec (no subpath)
 }
 
-
 // Parse parses a comma- or whitespace-separated list such as
 // "npm:axios@^1, npm:lodash@^4, jsr:@std/path@^1". Every entry must name a
 // version constraint so that the administrator, not the model, picks versions.

@@ -14,8 +14,8 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
+	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 	"github.com/mcp-conductor/mcp-conductor/conductor/server"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"

@@ -18,8 +18,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 )
 
 // Job is one piece of code to run.

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 )
 
 // The tool's description shows an import the model can copy: the example

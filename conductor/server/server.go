@@ -14,9 +14,9 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
-	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 )
