@@ -305,6 +305,10 @@ func (n namer) unique(base string) string {
 	return name
 }
 
+// SchemaMap normalises a schema (any JSON value or typed struct, as the
+// go-sdk hands them over) to a generic map; nil when it is none.
+func SchemaMap(s any) map[string]any { return toMap(s) }
+
 // toMap normalises a schema (any JSON value or typed struct) to a map.
 func toMap(s any) map[string]any {
 	if m, ok := s.(map[string]any); ok {

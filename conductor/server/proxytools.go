@@ -121,32 +121,17 @@ func (s *Server) toolDetails(ctx context.Context, in ToolDetailsInput) (*ToolDet
 	}
 	out := &ToolDetailsOutput{Server: in.Server, Tools: []ToolDetail{}, TypeScript: proxy.Declaration(in.Server, tools)}
 	for _, t := range tools {
-		inSchema := schemaMap(t.InputSchema)
+		inSchema := proxy.SchemaMap(t.InputSchema)
 		if inSchema == nil {
 			inSchema = map[string]any{"type": "object"}
 		}
-		out.Tools = append(out.Tools, ToolDetail{Name: t.Name, Description: t.Description, InputSchema: inSchema, OutputSchema: schemaMap(t.OutputSchema), TypeScript: proxy.ToolDeclaration(t)})
+		out.Tools = append(out.Tools, ToolDetail{Name: t.Name, Description: t.Description, InputSchema: inSchema, OutputSchema: proxy.SchemaMap(t.OutputSchema), TypeScript: proxy.ToolDeclaration(t)})
 	}
 	return out, nil
 }
 
 // schemaMap is an upstream tool's schema as a JSON object; nil if it has
 // none (or one that is not an object, which MCP does not allow).
-func schemaMap(s any) map[string]any {
-	if s == nil {
-		return nil
-	}
-	if m, ok := s.(map[string]any); ok {
-		return m
-	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil
-	}
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	return m
-}
 
 // structured is a tool result holding out as structuredContent and as
 // JSON text.

@@ -78,57 +78,53 @@ func Node(t testing.TB) string {
 	return p
 }
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	buildOut  []byte
-)
+// built are the programs built once per test process, by package.
+var built sync.Map // package → *build
+
+type build struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}
+
+// buildOnce builds the Go package pkg (relative to the repository) once
+// per test process into a program named name, and returns its path.
+func buildOnce(t testing.TB, pkg, name string) string {
+	t.Helper()
+	v, _ := built.LoadOrStore(pkg, &build{})
+	b := v.(*build)
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", "mcp-conductor-"+name+"-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		b.path = filepath.Join(dir, name)
+		if runtime.GOOS == "windows" {
+			b.path += ".exe"
+		}
+		cmd := exec.Command("go", "build", "-o", b.path, pkg)
+		cmd.Dir = RepoRoot(t)
+		b.out, b.err = cmd.CombinedOutput()
+	})
+	if b.err != nil {
+		t.Fatalf("build %s: %v\n%s", pkg, b.err, b.out)
+	}
+	return b.path
+}
 
 // Binary builds the mcp-conductor binary once and returns its path.
 func Binary(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "mcp-conductor-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "mcp-conductor")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
-		cmd.Dir = RepoRoot(t)
-		buildOut, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		t.Fatalf("build mcp-conductor: %v\n%s", buildErr, buildOut)
-	}
-	return binPath
+	return buildOnce(t, ".", "mcp-conductor")
 }
 
-var (
-	probeOnce sync.Once
-	probePath string
-	probeErr  error
-	probeOut  []byte
-)
-
 // Probe builds the sandbox probe (see sandboxprobe) once and returns the
-// folder it is in: sandboxed code needs read access to it to run it.
+// folder it is in (sandboxed code needs read access to it to run it) and
+// its path.
 func Probe(t testing.TB) (dir, bin string) {
 	t.Helper()
-	probeOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "mcp-conductor-probe-")
-		if err != nil {
-			probeErr = err
-			return
-		}
-		probePath = filepath.Join(dir, "sandboxprobe")
-		cmd := exec.Command("go", "build", "-o", probePath, "./internal/testenv/sandboxprobe")
-		cmd.Dir = RepoRoot(t)
-		probeOut, probeErr = cmd.CombinedOutput()
-	})
-	if probeErr != nil {
-		t.Fatalf("build the sandbox probe: %v\n%s", probeErr, probeOut)
-	}
-	return filepath.Dir(probePath), probePath
+	bin = buildOnce(t, "./internal/testenv/sandboxprobe", "sandboxprobe")
+	return filepath.Dir(bin), bin
 }
