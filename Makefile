@@ -25,7 +25,7 @@ export MCP_CONDUCTOR_DENO ?= $(DENO)
 DESKTOP_TAGS := desktop,production,webkit2_41
 VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | grep -E '^[0-9]' || echo 0.1.0-dev)
 
-.PHONY: deps client-clis protocol-tools system-deps build run app deb test test-engine test-gui test-deb vet bench
+.PHONY: app-macos check-macos deps client-clis protocol-tools system-deps build run app deb test test-engine test-gui test-deb vet bench
 
 # Recipes that `make run` can reach print nothing on stdout: a client reading
 # the protocol from it would take anything else for garbage.
@@ -78,6 +78,15 @@ deb: deps system-deps-check
 	cd frontend && npm run build
 	go build -tags $(DESKTOP_TAGS) -ldflags "-X main.version=$(VERSION)" -o build/bin/mcp-conductor .
 	bash build/linux/package-deb.sh build/bin/mcp-conductor $(VERSION) build/bin
+
+# macOS (on a Mac): the app bundle in build/bin, and the sandbox's proof.
+app-macos:
+	cd frontend && npm ci && npm run build
+	go build -tags desktop,production -ldflags "-X main.version=$(VERSION)" -o build/bin/mcp-conductor .
+	bash build/darwin/make-app.sh build/bin/mcp-conductor $(VERSION) build/bin
+
+check-macos:
+	bash .ci/check-macos.sh
 
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
