@@ -90,6 +90,9 @@ type App struct {
 	ctx     context.Context // the window's lifetime; set by startup
 	trayErr error           // why the tray is not running, if it is not
 	trayOn  bool
+
+	runs runs   // the Playground's runs in progress
+	quit func() // ends the app (set by Run)
 }
 
 // New returns an App for cfg.
@@ -126,6 +129,16 @@ func (a *App) context() context.Context {
 	return a.ctx
 }
 
+// Quit ends the app, as the tray's Quit does: the window has its own for
+// desktops that show no tray icon.
+func (a *App) Quit() error {
+	if a.quit == nil {
+		return notAvailable("quitting from the window")
+	}
+	a.quit()
+	return nil
+}
+
 // Version returns the app's version.
 func (a *App) Version() string { return a.cfg.Version }
 
@@ -133,7 +146,7 @@ func (a *App) Version() string { return a.cfg.Version }
 func (a *App) Paths() Paths { return a.cfg.Paths }
 
 // OpenWorkspaceFolder creates the workspace folder if needed and shows it in
-// the file manager.
+// the file manager; the error says when none opened it.
 func (a *App) OpenWorkspaceFolder() error {
 	return a.openFolder("workspace", a.cfg.Paths.Workspace)
 }
@@ -152,7 +165,7 @@ func (a *App) openFolder(what, dir string) error {
 		return fmt.Errorf("creating the %s folder: %w", what, err)
 	}
 	if err := a.cfg.OpenFolder(dir); err != nil {
-		return fmt.Errorf("opening the %s folder: %w", what, err)
+		return fmt.Errorf("no file manager opened the %s folder (%w)", what, err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"log"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -64,9 +65,15 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 	}
 
-	d := &desktop{app: New(cfg), ready: make(chan struct{}), loaded: make(chan struct{}), exited: make(chan struct{})}
+	d := &desktop{app: New(cfg), ready: make(chan struct{}), loaded: make(chan struct{}), exited: make(chan struct{}),
+		refresh: make(chan struct{}, 1)}
 	d.trayClients = trayClients{d.app}
+	d.app.quit = d.Quit
 	d.tray = tray.New(d, d.app.trayState(ctx))
+	// The tray follows the engine at once, not only at the next poll.
+	for _, ev := range []string{EventStatus, EventClients, EventSettings} {
+		cfg.Events.Listen(ev, d.refreshTray)
+	}
 	go inst.Serve(func(cmd string) error {
 		if cmd != instance.CmdShow {
 			return fmt.Errorf("unknown command %q", cmd)
@@ -93,17 +100,20 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 
 	err = wails.Run(&options.App{
-		Title:             Title,
-		Width:             1120,
-		Height:            760,
-		MinWidth:          820,
-		MinHeight:         560,
-		HideWindowOnClose: terr == nil, // without a tray, closing must quit
+		Title:     Title,
+		Width:     1120,
+		Height:    760,
+		MinWidth:  820,
+		MinHeight: 560,
+		// Closing hides the window only where a panel shows the tray icon
+		// (see beforeClose); elsewhere it quits.
+		HideWindowOnClose: false,
+		OnBeforeClose:     d.beforeClose,
 		StartHidden:       hidden,
 		AssetServer:       &assetserver.Options{Assets: assets},
 		BackgroundColour:  options.NewRGB(248, 249, 251),
 		OnStartup:         func(wctx context.Context) { d.startup(ctx, wctx) },
-		OnDomReady:        func(context.Context) { d.loadedOnce.Do(func() { close(d.loaded) }) },
+		OnDomReady:        d.domReady,
 		OnShutdown:        func(context.Context) { d.shutdown() },
 		Bind:              []any{d.app},
 		Linux: &linux.Options{
@@ -140,6 +150,8 @@ type desktop struct {
 	loaded     chan struct{} // closed once the page loaded: the main loop runs
 	exited     chan struct{} // closed once the window's loop has ended
 	quitOnce   sync.Once
+	quitting   atomic.Bool // Quit was asked for: closing must not just hide
+	refresh    chan struct{}
 	wctx       context.Context
 	stop       context.CancelFunc
 }
@@ -159,6 +171,46 @@ func (d *desktop) startup(ctx, wctx context.Context) {
 		}
 	}()
 	go d.poll(pctx)
+	go d.app.watchActivity(pctx)
+}
+
+// domReady runs each time the page has loaded: the first time it marks the
+// main loop as running and starts watching the web view for crashes; a
+// later time is a reload (after a crash, or asked for).
+func (d *desktop) domReady(context.Context) {
+	first := false
+	d.loadedOnce.Do(func() {
+		first = true
+		close(d.loaded)
+	})
+	if first {
+		watchWebView()
+		return
+	}
+	log.Print("mcp-conductor: the window's page loaded again")
+}
+
+// beforeClose decides what closing the window does: with a tray icon that
+// a panel shows, it hides the window (the app keeps serving, the tray
+// brings it back); without one there would be nothing left to click, so
+// the app quits. Quit (tray, window, signal) always quits.
+func (d *desktop) beforeClose(wctx context.Context) (prevent bool) {
+	if d.quitting.Load() || !d.app.TrayStatus().Visible {
+		if !d.quitting.Load() {
+			log.Print("mcp-conductor: no panel shows the tray icon, so closing the window quits")
+		}
+		return false
+	}
+	wruntime.WindowHide(wctx)
+	return true
+}
+
+// refreshTray asks the poll loop to read the tray's state again now.
+func (d *desktop) refreshTray() {
+	select {
+	case d.refresh <- struct{}{}:
+	default:
+	}
 }
 
 func (d *desktop) shutdown() {
@@ -178,6 +230,8 @@ func (d *desktop) poll(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			d.tray.SetState(d.app.trayState(ctx))
+		case <-d.refresh:
 			d.tray.SetState(d.app.trayState(ctx))
 		}
 	}
@@ -246,6 +300,7 @@ func (d *desktop) SetAutostart(on bool) (bool, error) {
 // runs, so it waits for the page to have loaded (or a while), and asks
 // again until the loop has ended.
 func (d *desktop) Quit() {
+	d.quitting.Store(true)
 	d.quitOnce.Do(func() {
 		go func() {
 			w, ok := d.window()

@@ -114,7 +114,25 @@ func (a *App) SaveSettings(s config.Settings) (SettingsView, error) {
 	if err := c.SaveSettings(a.context(), next); err != nil {
 		return SettingsView{}, err
 	}
+	a.cfg.Events.Emit(EventSettings)
 	return settingsView(c)
+}
+
+// CheckPackage says whether spec can go on the allowed packages list, as
+// Save would judge it (registry, name, a version), so the page refuses a
+// chip when it is added rather than at Save. Nil means it can.
+func (a *App) CheckPackage(spec string) error {
+	spec = strings.TrimSpace(spec)
+	if strings.ContainsAny(spec, " ,;\t\n") {
+		return fmt.Errorf("%q: one package per entry", spec)
+	}
+	if _, err := packages.ParseAllowlist(spec); err != nil {
+		return err
+	}
+	if spec == "" {
+		return fmt.Errorf("type a package, for example npm:zod@^3")
+	}
+	return nil
 }
 
 // mergeSettings takes the editable fields from s, except those getenv
