@@ -25,6 +25,8 @@ const (
 	// EventStatus says that the engine, its policy, the endpoint or Deno may
 	// have changed: the Overview's cards and the tray read them again.
 	EventStatus = "status"
+	// EventRun carries a RunDone when a run started with StartRun ends.
+	EventRun = "run"
 	// EventSettings says that the settings file was saved.
 	EventSettings = "settings"
 )

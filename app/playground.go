@@ -59,6 +59,47 @@ func (r *runs) stop(id string) bool {
 // A run stopped with StopRun ends as a "runtime" error saying it was
 // cancelled.
 func (a *App) RunCode(req RunRequest) (*sandbox.Result, error) {
+	run, err := a.prepare(req)
+	if err != nil {
+		return nil, err
+	}
+	return run()
+}
+
+// RunDone is sent as EventRun when a run started with StartRun ends: its
+// result, or why it could not run.
+type RunDone struct {
+	RunID  string          `json:"runId"`
+	Result *sandbox.Result `json:"result"`
+	Error  string          `json:"error"`
+}
+
+// StartRun starts what RunCode does and returns at once; the outcome comes
+// as EventRun. The window uses it so that no call to the backend waits for
+// a run (Wails' dev server answers one call at a time), and StopRun reaches
+// the run while it goes.
+func (a *App) StartRun(req RunRequest) error {
+	if req.RunID == "" {
+		return errors.New("a run needs an id")
+	}
+	run, err := a.prepare(req)
+	if err != nil {
+		return err
+	}
+	go func() {
+		res, err := run()
+		done := RunDone{RunID: req.RunID, Result: res}
+		if err != nil {
+			done.Error = err.Error()
+		}
+		a.cfg.Events.Emit(EventRun, done)
+	}()
+	return nil
+}
+
+// prepare checks req and registers it for StopRun; the function it returns
+// runs it.
+func (a *App) prepare(req RunRequest) (func() (*sandbox.Result, error), error) {
 	c, err := a.coreOrErr("running code")
 	if err != nil {
 		return nil, err
@@ -71,12 +112,14 @@ func (a *App) RunCode(req RunRequest) (*sandbox.Result, error) {
 		return nil, fmt.Errorf("cannot run code: %w", err)
 	}
 	ctx, cancel := context.WithCancel(a.context())
-	defer cancel()
 	if req.RunID != "" {
 		a.runs.add(req.RunID, cancel)
-		defer a.runs.remove(req.RunID)
 	}
-	return e.Server().Execute(ctx, PlaygroundClient, server.RunInput{DenoCode: req.Code, Timeout: req.TimeoutMs})
+	return func() (*sandbox.Result, error) {
+		defer cancel()
+		defer a.runs.remove(req.RunID)
+		return e.Server().Execute(ctx, PlaygroundClient, server.RunInput{DenoCode: req.Code, Timeout: req.TimeoutMs})
+	}, nil
 }
 
 // StopRun stops the Playground run called id; it reports whether such a

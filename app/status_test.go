@@ -111,6 +111,34 @@ func TestInstallDenoErrorsForPeople(t *testing.T) {
 	}
 }
 
+// TestStartRunReportsByEvent: StartRun returns at once and the outcome
+// arrives as an event; a code-less or id-less run is refused at once.
+func TestStartRunReportsByEvent(t *testing.T) {
+	f := withDeno(t)
+	if err := f.app.StartRun(RunRequest{Code: "1"}); err == nil {
+		t.Error("a run without an id started")
+	}
+	if err := f.app.StartRun(RunRequest{RunID: "x"}); err == nil {
+		t.Error("a run without code started")
+	}
+	if err := f.app.StartRun(RunRequest{Code: "6 * 7", RunID: "r2"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute) // a hang guard
+	for time.Now().Before(deadline) {
+		for _, e := range f.events.get(EventRun) {
+			if d := e.(RunDone); d.RunID == "r2" {
+				if d.Error != "" || d.Result == nil || d.Result.ReturnValue != float64(42) {
+					t.Errorf("run outcome %+v", d)
+				}
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("no run event")
+}
+
 // TestStopRun: a Playground run stopped from the window ends at once as an
 // error, and StopRun says when there is nothing to stop.
 func TestStopRun(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -57,7 +56,16 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(s.home, ".cursor"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	a := s.startBinary(dev, "dev-mode", "devserver="+addr, "loglevel=Warning")
+	// A desktop with no file manager: xdg-open finds nothing to open a
+	// folder with (its exit status 3), as on a bare window manager.
+	noFM := filepath.Join(s.home, "no-file-manager")
+	if err := os.MkdirAll(noFM, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(noFM, "xdg-open"), []byte("#!/bin/sh\necho 'xdg-open: no method available for opening' \"$1\" >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := s.startBinary(dev, "dev-mode", "devserver="+addr, "loglevel=Warning", "PATH="+noFM+":"+os.Getenv("PATH"))
 	url := "http://" + addr + "/"
 	if !waitFor(longWait(45*time.Second), func() bool {
 		r, err := http.Get(url)
@@ -74,7 +82,7 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	cmd.Dir = frontend
 	cmd.Env = append(os.Environ(), "CONDUCTOR_E2E_URL="+url, "CONDUCTOR_ARTIFACTS="+artifacts,
 		"E2E_HOME="+s.home, "E2E_CONDUCTOR_HOME="+s.conductorHome(), "E2E_NODE="+node,
-		"E2E_EVERYTHING="+everything, fmt.Sprintf("E2E_PORT=%d", s.port))
+		"E2E_EVERYTHING="+everything, fmt.Sprintf("E2E_PORT=%d", s.port), "E2E_BINARY="+dev, "E2E_DENO="+deno)
 	out, err := cmd.CombinedOutput()
 	fmt.Printf("%s", out)
 	if err != nil {
@@ -85,9 +93,9 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	// this home, with this home's settings.
 	checkCursorEntry(t, s)
 
-	a.cmd.Process.Signal(syscall.SIGTERM)
-	if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
-		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	// The last browser test quit the app from its window.
+	if code, err := a.wait(longWait(15 * time.Second)); err != nil || code != 0 {
+		t.Fatalf("after Quit in the window: exit code %d, %v\napp log:\n%s", code, err, a.log)
 	}
 }
 
