@@ -145,6 +145,16 @@ func (a *App) Version() string { return a.cfg.Version }
 // Paths returns the folders the app uses.
 func (a *App) Paths() Paths { return a.cfg.Paths }
 
+// UserHome is the user's home folder, which the window shows as "~" in
+// paths; "" when it is unknown.
+func (a *App) UserHome() string {
+	h, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return h
+}
+
 // OpenWorkspaceFolder creates the workspace folder if needed and shows it in
 // the file manager; the error says when none opened it.
 func (a *App) OpenWorkspaceFolder() error {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { brokenWords, contrastProblems, layoutProblems } from './checks.mjs';
+import { brokenWords, contrastProblems, fullShot, layoutProblems } from './checks.mjs';
 import { runFromStdioClient } from './stdio.mjs';
 
 const env = (name) => {
@@ -40,7 +40,7 @@ const githubToken = 'ghp_e2eSecretThatMustNotShow0123456789';
 let context;
 let page;
 
-const shot = (name) => page.screenshot({ path: path.join(artifacts, `e2e-${name}.png`), fullPage: true });
+const shot = (name) => fullShot(page, path.join(artifacts, `e2e-${name}.png`));
 const go = async (id) => {
   await page.click(`a[href="#/${id}"]`);
   await page.waitForSelector(`main[data-page="${id}"] h1`);
@@ -104,6 +104,9 @@ test('the overview shows the engine, and a first-run checklist that ticks itself
   const paths = await page.evaluate(() => window.go.app.App.Paths());
   assert.equal(paths.home, conductorHome);
   await page.locator('dd', { hasText: 'workspace' }).first().waitFor();
+  // MCP_CONDUCTOR_DENO picks the Deno: no install or update is offered that would not be used.
+  await page.locator('[data-testid="deno-pinned"]').getByText('MCP_CONDUCTOR_DENO chooses the Deno in use').waitFor();
+  assert.equal(await page.getByRole('button', { name: /Update Deno|Install Deno/ }).count(), 0);
   const step = (id) => page.locator(`[data-testid="checklist"] [data-step="${id}"]`);
   await step('deno').and(page.locator('[data-done="true"]')).waitFor();
   for (const id of ['folder', 'client', 'run']) assert.equal(await step(id).getAttribute('data-done'), 'false', id);
@@ -403,11 +406,7 @@ test('every page fits its window at three sizes, breaks no word, and reads well,
         for (const p of await layoutProblems(page)) problems.push(`${id} ${w}x${h} ${scheme}: ${p}`);
         for (const p of await brokenWords(page)) problems.push(`${id} ${w}x${h} ${scheme}: ${p}`);
         if (w === 1120) for (const p of await contrastProblems(page)) problems.push(`${id} ${scheme}: ${p}`);
-        // The whole page, as tall as it is.
-        const full = await page.evaluate(() => document.querySelector('main').scrollHeight);
-        await page.setViewportSize({ width: w, height: Math.max(h, full) });
-        await page.screenshot({ path: path.join(artifacts, `page-${id}-${w}x${h}-${scheme}.png`) });
-        await page.setViewportSize({ width: w, height: h });
+        await fullShot(page, path.join(artifacts, `page-${id}-${w}x${h}-${scheme}.png`));
       }
     }
   }

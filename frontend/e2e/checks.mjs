@@ -2,6 +2,18 @@
 // than its container, no word broken in the middle, text readable on its
 // background. Each returns a list of problems, empty when the page is fine.
 
+/**
+ * Saves a screenshot of the whole page, as tall as its content: the
+ * window's content scrolls inside <main>, which a full-page shot misses.
+ */
+export async function fullShot(page, file) {
+  const size = page.viewportSize();
+  const tall = await page.evaluate(() => document.querySelector('main')?.scrollHeight ?? 0);
+  if (tall > size.height) await page.setViewportSize({ width: size.width, height: tall });
+  await page.screenshot({ path: file });
+  if (tall > size.height) await page.setViewportSize(size);
+}
+
 /** Elements that stick out of the box that should hold them. */
 export function layoutProblems(page) {
   return page.evaluate(() => {

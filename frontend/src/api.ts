@@ -344,6 +344,7 @@ export async function copyText(text: string): Promise<boolean> {
 export const api = {
   version: () => call<string>('Version'),
   paths: () => call<Paths>('Paths'),
+  userHome: () => call<string>('UserHome'),
   openWorkspaceFolder: () => call<void>('OpenWorkspaceFolder'),
   openLogsFolder: () => call<void>('OpenLogsFolder'),
   autostart: () => call<AutostartStatus>('Autostart'),

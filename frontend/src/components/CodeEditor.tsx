@@ -116,9 +116,11 @@ export function CodeEditor(props: {
       v.dispatch(setDiagnostics(v.state, []));
       return;
     }
+    // The word at the position (or one character) is underlined.
     const from = offsetOf(v.state, m);
-    const to = Math.min(v.state.doc.lineAt(from).to, from + 1) || from;
-    v.dispatch(setDiagnostics(v.state, [{ from, to: Math.max(to, from), severity: 'error', message: m.message }]));
+    const word = v.state.wordAt(from);
+    const to = word && word.from === from ? word.to : Math.min(from + 1, v.state.doc.lineAt(from).to);
+    v.dispatch(setDiagnostics(v.state, [{ from, to, severity: 'error', message: m.message }]));
   }, [props.marker]);
 
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { Fragment, type ReactNode } from 'react';
+import { createContext, Fragment, useContext, type ReactNode } from 'react';
 import type { Result } from '../api';
 import { duration } from '../format';
 
@@ -15,11 +15,20 @@ export function PageHeader(props: { title: string; subtitle?: string; actions?: 
   );
 }
 
-/** A file path that wraps after its slashes (and anywhere, if it must). */
+/** The user's home folder, which paths show as "~". */
+export const UserHome = createContext('');
+
+/**
+ * A file path, with the user's home folder as "~" (the whole path is its
+ * tooltip), that wraps after its slashes (and anywhere, if it must).
+ */
 export function PathText(props: { path: string; className?: string }) {
-  const parts = props.path.split(/(?<=[/\\])/);
+  const home = useContext(UserHome);
+  const shown =
+    home && (props.path === home || props.path.startsWith(home + '/')) ? '~' + props.path.slice(home.length) : props.path;
+  const parts = shown.split(/(?<=[/\\])/);
   return (
-    <span className={`mono break-anywhere ${props.className ?? ''}`}>
+    <span className={`mono break-anywhere ${props.className ?? ''}`} title={shown === props.path ? undefined : props.path}>
       {parts.map((p, i) => (
         <Fragment key={i}>
           {p}
