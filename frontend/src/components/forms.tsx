@@ -4,7 +4,7 @@ import { copyText } from '../api';
 let nextId = 0;
 
 /** A labelled form row; `locked` names the variable that overrides it. */
-export function Field(props: { label: string; hint?: string; locked?: string; children: ReactNode }) {
+export function Field(props: { label: string; hint?: ReactNode; locked?: string; children: ReactNode }) {
   return (
     <div className={`field ${props.locked ? 'is-locked' : ''}`}>
       <div className="field-label">

@@ -146,7 +146,10 @@ export function Clients() {
               <button className="btn" onClick={() => setPreview(undefined)}>
                 Cancel
               </button>
-              <button className="btn btn-primary" onClick={confirmWrite}>
+              <button
+                className={`btn ${preview.action === 'unregister' ? 'btn-danger-solid' : 'btn-primary'}`}
+                onClick={confirmWrite}
+              >
                 Write {preview.change.path.split('/').pop()}
               </button>
             </>

@@ -100,7 +100,12 @@ function SettingsForm(props: { view: SettingsView }) {
       <Card title="Workspace">
         <Field
           label="Working folder of the sandbox"
-          hint={`Relative paths in the grants below are resolved against it. In force: ${view.effective.workspace}`}
+          hint={
+            <>
+              Relative paths in the grants below are resolved against it. In force:{' '}
+              <PathText path={view.effective.workspace} />
+            </>
+          }
           locked={locked('workspace')}
         >
           <div className="row-tight">

@@ -14,8 +14,9 @@ words.map((w) => w.toUpperCase()).join(" ");
 // CodeMirror is loaded with this page only, not with the window.
 const CodeEditor = lazy(() => import('../components/CodeEditor').then((m) => ({ default: m.CodeEditor })));
 
-// The code survives leaving the page and coming back.
+// The code and the last result survive leaving the page and coming back.
 let kept = sample;
+let keptResult: Result<RunResult> | undefined;
 
 /** Try code in the sandbox, as an agent would send it. */
 export function Playground() {
@@ -23,7 +24,11 @@ export function Playground() {
   const [timeout, setTimeoutText] = useState('');
   const [runId, setRunId] = useState<string>();
   const [stopping, setStopping] = useState(false);
-  const [result, setResult] = useState<Result<RunResult>>();
+  const [result, setShown] = useState<Result<RunResult> | undefined>(keptResult);
+  const setResult = (r: Result<RunResult> | undefined) => {
+    keptResult = r;
+    setShown(r);
+  };
   const [jump, setJump] = useState(0);
   const settings = useResult(api.settings);
   const canRun = bound('StartRun');

@@ -95,8 +95,8 @@ export function Servers() {
                           )}
                           {s.error && <div className="inline-error break-anywhere">{s.error}</div>}
                         </td>
-                        <td className="mono small break-anywhere">
-                          {s.transport === 'stdio' ? s.runs : `${s.transport}: ${s.runs}`}
+                        <td className="small">
+                          <PathText path={s.transport === 'stdio' ? s.runs : `${s.transport}: ${s.runs}`} />
                         </td>
                         <td className="actions">
                           <button className="btn btn-small" disabled={!!v.error} onClick={() => setEditing(s)}>
