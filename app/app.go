@@ -205,6 +205,18 @@ func (a *App) SetAutostart(on bool) (AutostartStatus, error) {
 	return a.Autostart()
 }
 
+// trayShown reports whether the tray icon runs and a panel shows it.
+func (a *App) trayShown(ctx context.Context) bool {
+	a.mu.Lock()
+	on := a.trayOn
+	a.mu.Unlock()
+	if !on {
+		return false
+	}
+	vis, _ := a.cfg.TrayVisible(ctx)
+	return vis
+}
+
 // TrayStatus reports whether the tray icon runs and can be seen.
 func (a *App) TrayStatus() TrayStatus {
 	a.mu.Lock()

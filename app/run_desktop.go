@@ -26,6 +26,10 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/frontend"
 )
 
+// quitRetry spaces Quit's repeated requests (one may be lost before GTK's
+// main loop runs).
+const quitRetry = 2 * time.Second
+
 // Run shows the window and the tray icon and blocks until the user quits
 // (tray "Quit") or ctx ends. If another instance already runs for this user,
 // Run asks it to show its window and returns nil. It must be called on the
@@ -151,6 +155,8 @@ type desktop struct {
 	exited     chan struct{} // closed once the window's loop has ended
 	quitOnce   sync.Once
 	quitting   atomic.Bool // Quit was asked for: closing must not just hide
+	quitMu     sync.Mutex
+	quitAt     time.Time // when a quit was last let through to GTK
 	refresh    chan struct{}
 	wctx       context.Context
 	stop       context.CancelFunc
@@ -193,16 +199,30 @@ func (d *desktop) domReady(context.Context) {
 // beforeClose decides what closing the window does: with a tray icon that
 // a panel shows, it hides the window (the app keeps serving, the tray
 // brings it back); without one there would be nothing left to click, so
-// the app quits. Quit (tray, window, signal) always quits.
+// the app quits. Quit (tray, window, signal) always quits. Wails calls it
+// for every quit request too, each from a goroutine of its own; only one
+// quit at a time is let through to GTK (a second gtk_main_quit while the
+// first tears the window down can crash), and Quit's retry comes later.
 func (d *desktop) beforeClose(wctx context.Context) (prevent bool) {
-	if d.quitting.Load() || !d.app.TrayStatus().Visible {
-		if !d.quitting.Load() {
-			log.Print("mcp-conductor: no panel shows the tray icon, so closing the window quits")
+	quitting := d.quitting.Load()
+	if !quitting {
+		vctx, cancel := context.WithTimeout(wctx, 2*time.Second)
+		defer cancel()
+		if d.app.trayShown(vctx) {
+			wruntime.WindowHide(wctx)
+			return true
 		}
-		return false
 	}
-	wruntime.WindowHide(wctx)
-	return true
+	d.quitMu.Lock()
+	defer d.quitMu.Unlock()
+	if time.Since(d.quitAt) < quitRetry/2 {
+		return true // a quit is under way
+	}
+	d.quitAt = time.Now()
+	if !quitting {
+		log.Print("mcp-conductor: closing the window quits: no panel shows the tray icon")
+	}
+	return false
 }
 
 // refreshTray asks the poll loop to read the tray's state again now.
@@ -318,7 +338,7 @@ func (d *desktop) Quit() {
 				select {
 				case <-d.exited:
 					return
-				case <-time.After(2 * time.Second):
+				case <-time.After(quitRetry):
 				}
 			}
 		}()

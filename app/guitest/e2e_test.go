@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -58,14 +57,14 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 // TestFirstRunInstallsDeno runs frontend/e2e/first-run.test.mjs against an
 // app that finds no Deno: the Overview says so, the install from an npm
 // registry that is down fails in one sentence with a way forward, and the
-// retry installs Deno, after which every card follows without a reload.
+// retry installs Deno, after which every card follows without a reload;
+// Ctrl+Q then quits the app.
 func TestFirstRunInstallsDeno(t *testing.T) {
 	s := newSession(t)
 	registry := testmirror.DenoNPM(t, deno, 1)
 	a := runE2E(t, s, "first-run", "first-run.test.mjs", []string{"MCP_CONDUCTOR_DENO=", "npm_config_registry=" + registry})
-	a.cmd.Process.Signal(syscall.SIGTERM)
-	if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
-		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	if code, err := a.wait(longWait(15 * time.Second)); err != nil || code != 0 {
+		t.Fatalf("after Quit in the window: exit code %d, %v\napp log:\n%s", code, err, a.log)
 	}
 }
 

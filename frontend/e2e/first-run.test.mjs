@@ -76,3 +76,14 @@ test('after the install every card follows without a reload: Deno ready, the end
   assert.match(await page.locator('[data-testid="runtime"]').innerText(), /installed by mcp-conductor/);
   await shot('installed');
 });
+
+test('Ctrl+Q asks, and Quit ends the app', async () => {
+  await page.keyboard.press('Control+q');
+  const d = page.locator('dialog[open]');
+  await d.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Cancel');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Quit');
+  await page.keyboard.press('Enter');
+  // The Go test checks that the process exits with status 0.
+});
