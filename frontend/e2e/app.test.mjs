@@ -85,6 +85,8 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = await context.newPage();
+  // Every wait ends as soon as its condition holds; the bound only guards against a hang.
+  page.setDefaultTimeout(180_000);
   page.on('dialog', (d) => {
     throw new Error(`the page opened a browser dialog: ${d.message()}`);
   });

@@ -25,6 +25,8 @@ const go = async (id) => {
 before(async () => {
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   page = await browser.newPage({ viewport: { width: 1120, height: 900 } });
+  // Every wait ends as soon as its condition holds; the bound only guards against a hang.
+  page.setDefaultTimeout(180_000);
   await page.goto(url);
 });
 

@@ -80,3 +80,18 @@ export function useStored<T extends string>(
   );
   return [value, set];
 }
+
+/** Whether the CSS media query matches, following changes (window resizes). */
+export function useMedia(query: string): boolean {
+  const get = () => globalThis.matchMedia?.(query).matches ?? false;
+  const [on, setOn] = useState(get);
+  useEffect(() => {
+    const m = globalThis.matchMedia?.(query);
+    if (!m) return;
+    const change = () => setOn(m.matches);
+    change();
+    m.addEventListener('change', change);
+    return () => m.removeEventListener('change', change);
+  }, [query]);
+  return on;
+}

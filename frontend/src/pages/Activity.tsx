@@ -2,7 +2,7 @@ import { Fragment, useCallback, useState } from 'react';
 import { api, type Execution } from '../api';
 import { Card, PageHeader, Pill, ResultView, ToolCalls } from '../components/ui';
 import { duration, resultLabel, when } from '../format';
-import { useEvent, useResult, useStored } from '../hooks';
+import { useEvent, useMedia, useResult, useStored } from '../hooks';
 
 const filters = ['', 'success', 'error'] as const;
 
@@ -13,6 +13,8 @@ export function Activity() {
   const load = useCallback(() => api.activity(status), [status]);
   const { result, reload } = useResult(load, [status]);
   const [open, setOpen] = useState<string>();
+  // Narrow windows leave the calls to each run's detail: the code keeps its room.
+  const narrow = useMedia('(max-width: 980px)');
   // Every process's runs (the app's, and those of the servers AI clients
   // start) arrive from the audit log as they finish.
   useEvent('execution', reload);
@@ -53,7 +55,7 @@ export function Activity() {
                   <col className="col-client" />
                   <col />
                   <col className="col-result" />
-                  <col className="col-calls" />
+                  {!narrow && <col className="col-calls" />}
                   <col className="col-duration" />
                 </colgroup>
                 <thead>
@@ -62,11 +64,13 @@ export function Activity() {
                     <th scope="col">Client</th>
                     <th scope="col">Code</th>
                     <th scope="col">Result</th>
-                    <th scope="col" className="num" title="Tool calls">
-                      Calls
-                    </th>
+                    {!narrow && (
+                      <th scope="col" className="num" title="Tool calls">
+                        Calls
+                      </th>
+                    )}
                     <th scope="col" className="num">
-                      Took
+                      Duration
                     </th>
                   </tr>
                 </thead>
@@ -100,12 +104,12 @@ export function Activity() {
                           <td>
                             <Pill tone={label.ok ? 'ok' : 'bad'}>{label.text}</Pill>
                           </td>
-                          <td className="num">{e.toolCalls}</td>
+                          {!narrow && <td className="num">{e.toolCalls}</td>}
                           <td className="num small">{duration(e.durationMs)}</td>
                         </tr>
                         {expanded && (
                           <tr className="detail-row" id={`detail-${e.id}`}>
-                            <td colSpan={6}>
+                            <td colSpan={narrow ? 5 : 6}>
                               <Detail e={e} />
                             </td>
                           </tr>
@@ -150,6 +154,7 @@ function Detail(props: { e: Execution }) {
           <pre className="output output-logs">{e.stderr}</pre>
         </>
       )}
+      {e.toolCalls > 0 && e.calls.length === 0 && <p className="muted small">{e.toolCalls} tool calls (not listed one by one).</p>}
       {e.calls.length > 0 && (
         <>
           <h3>Tool calls</h3>
