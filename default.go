@@ -7,7 +7,6 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/app"
 	"github.com/mcp-conductor/mcp-conductor/app/core"
-	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 )
 
 // runDefault is what plain `mcp-conductor` does: the desktop app, a window
@@ -25,11 +24,11 @@ func runDefault(ctx context.Context) error {
 			exe = "" // entries keep the launcher copied by an earlier start or register
 		}
 		logger := log.New(os.Stderr, "mcp-conductor: ", log.LstdFlags)
-		events := cfg.Events
-		c := core.Start(ctx, core.Options{
+		// Executions reach the window from the audit log, which every
+		// process writes (app.Run watches it), so no OnExecution here.
+		c := core.Start(ctx, cfg.Events.CoreOptions(core.Options{
 			Version: version, Logf: logger.Printf, Executable: exe,
-			OnExecution: func(r audit.Record) { events.Emit(app.EventExecution, app.ExecutionOf(r)) },
-		})
+		}))
 		cfg.UseCore(c)
 		return c.Close
 	}

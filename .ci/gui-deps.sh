@@ -4,6 +4,7 @@
 # avahi-daemon, CUPS and Samba libraries and upgraded systemd).
 #   libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config   the cgo build of the app
 #   xvfb dbus                                       a private X display and session bus
+#   libxtst-dev                                     keys typed into the real window (XTest)
 #   libgl1-mesa-dri                                 software GL under Xvfb (LIBGL_ALWAYS_SOFTWARE)
 #   chromium fonts-dejavu-core                      the browser end-to-end test
 #   desktop-file-utils                              desktop-file-validate in make test-deb
@@ -14,7 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
   libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config \
-  xvfb dbus libgl1-mesa-dri \
+  xvfb dbus libgl1-mesa-dri libxtst-dev \
   chromium fonts-dejavu-core \
   desktop-file-utils
 cd "$here/../frontend"

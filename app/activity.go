@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
@@ -40,8 +42,30 @@ type ToolCall struct {
 	DurationMs float64 `json:"durationMs"`
 }
 
-// scanRecords bounds how far back the audit log is read.
-const scanRecords = 5000
+const (
+	// scanRecords bounds how far back the audit log is read.
+	scanRecords = 5000
+	// activityPoll is how often the audit log is checked for new runs.
+	activityPoll = 500 * time.Millisecond
+)
+
+// watchActivity sends EventExecution for every execution any process
+// writes to the audit log (the app's own runs and those of the --stdio
+// servers AI clients start), until ctx ends.
+func (a *App) watchActivity(ctx context.Context) {
+	c := a.cfg.Core
+	if c == nil {
+		return
+	}
+	c.WatchAudit(ctx, activityPoll, func(recs []audit.Record) {
+		newestFirst := slices.Clone(recs)
+		slices.Reverse(newestFirst)
+		es := executions(newestFirst, ActivityQuery{Limit: len(recs)})
+		for i := len(es) - 1; i >= 0; i-- {
+			a.cfg.Events.Emit(EventExecution, es[i])
+		}
+	})
+}
 
 // Activity returns the newest executions from the audit log, newest first.
 func (a *App) Activity(q ActivityQuery) ([]Execution, error) {

@@ -90,6 +90,9 @@ type App struct {
 	ctx     context.Context // the window's lifetime; set by startup
 	trayErr error           // why the tray is not running, if it is not
 	trayOn  bool
+
+	runs runs   // the Playground's runs in progress
+	quit func() // ends the app (set by Run)
 }
 
 // New returns an App for cfg.
@@ -126,14 +129,34 @@ func (a *App) context() context.Context {
 	return a.ctx
 }
 
+// Quit ends the app, as the tray's Quit does: the window has its own for
+// desktops that show no tray icon.
+func (a *App) Quit() error {
+	if a.quit == nil {
+		return notAvailable("quitting from the window")
+	}
+	a.quit()
+	return nil
+}
+
 // Version returns the app's version.
 func (a *App) Version() string { return a.cfg.Version }
 
 // Paths returns the folders the app uses.
 func (a *App) Paths() Paths { return a.cfg.Paths }
 
+// UserHome is the user's home folder, which the window shows as "~" in
+// paths; "" when it is unknown.
+func (a *App) UserHome() string {
+	h, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return h
+}
+
 // OpenWorkspaceFolder creates the workspace folder if needed and shows it in
-// the file manager.
+// the file manager; the error says when none opened it.
 func (a *App) OpenWorkspaceFolder() error {
 	return a.openFolder("workspace", a.cfg.Paths.Workspace)
 }
@@ -152,7 +175,7 @@ func (a *App) openFolder(what, dir string) error {
 		return fmt.Errorf("creating the %s folder: %w", what, err)
 	}
 	if err := a.cfg.OpenFolder(dir); err != nil {
-		return fmt.Errorf("opening the %s folder: %w", what, err)
+		return fmt.Errorf("no file manager opened the %s folder (%w)", what, err)
 	}
 	return nil
 }
@@ -180,6 +203,18 @@ func (a *App) SetAutostart(on bool) (AutostartStatus, error) {
 		return AutostartStatus{Supported: true, Path: it.Path}, fmt.Errorf("start on login: %w", err)
 	}
 	return a.Autostart()
+}
+
+// trayShown reports whether the tray icon runs and a panel shows it.
+func (a *App) trayShown(ctx context.Context) bool {
+	a.mu.Lock()
+	on := a.trayOn
+	a.mu.Unlock()
+	if !on {
+		return false
+	}
+	vis, _ := a.cfg.TrayVisible(ctx)
+	return vis
 }
 
 // TrayStatus reports whether the tray icon runs and can be seen.

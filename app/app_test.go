@@ -70,7 +70,7 @@ func TestOpenFolders(t *testing.T) {
 		{"workspace", (*App).OpenWorkspaceFolder, func(p Paths) string { return p.Workspace }, nil, ""},
 		{"logs", (*App).OpenLogsFolder, func(p Paths) string { return p.Logs }, nil, ""},
 		{"opener fails", (*App).OpenLogsFolder, func(p Paths) string { return p.Logs },
-			errors.New("no file manager"), "opening the logs folder: no file manager"},
+			errors.New("xdg-open is not installed"), "no file manager opened the logs folder (xdg-open is not installed)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -337,5 +337,40 @@ func TestDefaultConfig(t *testing.T) {
 		if !filepath.IsAbs(cfg.Autostart.Exec[0]) || cfg.Autostart.Env[EnvStartHidden] != "1" {
 			t.Errorf("login item %+v", cfg.Autostart)
 		}
+	}
+}
+
+// TestOpenFolderSaysWhenNothingOpens: the real opener's failure (missing,
+// or finding no file manager) is an error the window shows.
+func TestOpenFolderSaysWhenNothingOpens(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	if err := OpenFolder(dir); err == nil || err.Error() != "xdg-open is not installed" {
+		t.Errorf("without xdg-open: %v", err)
+	}
+	script := "#!/bin/sh\nexit 3\n"
+	if err := os.WriteFile(filepath.Join(dir, "xdg-open"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := OpenFolder(dir); err == nil || !strings.Contains(err.Error(), "found no file manager (exit status 3)") {
+		t.Errorf("failing xdg-open: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "xdg-open"), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := OpenFolder(dir); err != nil {
+		t.Errorf("working xdg-open: %v", err)
+	}
+}
+
+func TestQuitFromTheWindow(t *testing.T) {
+	a := New(Config{})
+	if err := a.Quit(); err == nil {
+		t.Error("Quit without a window did not say so")
+	}
+	quit := 0
+	a.quit = func() { quit++ }
+	if err := a.Quit(); err != nil || quit != 1 {
+		t.Errorf("Quit: %v, %d calls", err, quit)
 	}
 }

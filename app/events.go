@@ -22,26 +22,55 @@ const (
 	// EventClients carries a client id after its configuration was written,
 	// from the window or the tray.
 	EventClients = "clients"
+	// EventStatus says that the engine, its policy, the endpoint or Deno may
+	// have changed: the Overview's cards and the tray read them again.
+	EventStatus = "status"
+	// EventRun carries a RunDone when a run started with StartRun ends.
+	EventRun = "run"
+	// EventSettings says that the settings file was saved.
+	EventSettings = "settings"
 )
 
 // Events forwards events to the window once it exists; until then, and
-// without a window, they are dropped. It is safe for concurrent use.
+// without a window, they are dropped. Listeners inside the process (the
+// tray) get them too. It is safe for concurrent use.
 type Events struct {
-	mu   sync.Mutex
-	emit func(name string, data ...any)
+	mu        sync.Mutex
+	emit      func(name string, data ...any)
+	listeners map[string][]func()
 }
 
-// Emit sends an event to the window.
+// Emit sends an event to the window and the listeners of name.
 func (e *Events) Emit(name string, data ...any) {
 	if e == nil {
 		return
 	}
 	e.mu.Lock()
-	f := e.emit
+	f, ls := e.emit, e.listeners[name]
 	e.mu.Unlock()
 	if f != nil {
 		f(name, data...)
 	}
+	for _, l := range ls {
+		l()
+	}
+}
+
+// Listen makes every later Emit of name call fn (which must not block).
+func (e *Events) Listen(name string, fn func()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.listeners == nil {
+		e.listeners = map[string][]func(){}
+	}
+	e.listeners[name] = append(e.listeners[name], fn)
+}
+
+// CoreOptions returns opts with the hooks that keep the window up to date
+// with the engine: every status change becomes EventStatus.
+func (e *Events) CoreOptions(opts core.Options) core.Options {
+	opts.OnChange = func() { e.Emit(EventStatus) }
+	return opts
 }
 
 // Attach makes Emit call f (the window's event function).

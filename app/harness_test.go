@@ -69,8 +69,8 @@ func newFixture(t *testing.T, deno string, env ...string) *fixture {
 	events.Attach(f.events.emit)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	f.core = core.Start(ctx, core.Options{Version: "test", Environ: environ, Logf: t.Logf,
-		ClientEnv: clients.Env{GOOS: "linux", Home: user}})
+	f.core = core.Start(ctx, events.CoreOptions(core.Options{Version: "test", Environ: environ, Logf: t.Logf,
+		ClientEnv: clients.Env{GOOS: "linux", Home: user}}))
 	t.Cleanup(f.core.Close)
 	cfg := Config{Version: "test", Events: events}
 	cfg.UseCore(f.core)

@@ -19,8 +19,9 @@ type ImportCandidate struct {
 	Path       string `json:"path"`       // the client's file
 	Name       string `json:"name"`
 	Transport  string `json:"transport"`
-	// Summary is the command line or the URL (no env or header values; the
-	// URL's user name, password and query values masked).
+	// Summary is the command line or the URL (no env or header values;
+	// secret-looking arguments and the URL's user name, password and query
+	// values masked).
 	Summary string `json:"summary"`
 	// Exists reports that mcp-config.json has an entry of that name already.
 	Exists bool `json:"exists"`
@@ -79,7 +80,7 @@ func (a *App) ImportableServers() ([]ImportCandidate, error) {
 
 func summary(sc proxy.ServerConfig) string {
 	if sc.Command != "" {
-		return clients.ShellQuote(append([]string{sc.Command}, sc.Args...))
+		return clients.ShellQuote(append([]string{sc.Command}, clients.MaskArgs(sc.Args)...))
 	}
 	return proxy.RedactURL(sc.URL)
 }

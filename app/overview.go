@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 
+	"github.com/mcp-conductor/mcp-conductor/app/core"
 	"github.com/mcp-conductor/mcp-conductor/app/services"
 	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 )
@@ -56,20 +58,32 @@ type InstallDenoOptions struct {
 
 // InstallDeno downloads, verifies and installs the latest Deno into the
 // conductor's home, sending EventDenoProgress as it goes, then starts the
-// engine on it. It returns the new runtime status.
+// engine on it. It returns the new runtime status. It refuses while a
+// setting picks the Deno in use (RuntimeStatus.Pinned): the new one would
+// not be used. A failed download is told in one sentence (installProblem).
 func (a *App) InstallDeno(opts InstallDenoOptions) (services.RuntimeStatus, error) {
 	c, err := a.coreOrErr("installing Deno")
 	if err != nil {
 		return services.RuntimeStatus{}, err
 	}
 	ctx := a.context()
-	_, ierr := c.InstallDeno(ctx, deno.InstallOptions{
-		Source: deno.Source(opts.Source), BaseURL: opts.BaseURL,
+	if st, err := c.RuntimeStatus(ctx); err == nil && st.Pinned != "" {
+		return st, fmt.Errorf("%s chooses the Deno in use, so a Deno installed here would not be used; remove that setting first.", st.Pinned)
+	}
+	src := deno.Source(opts.Source)
+	if src != "" && sourceNames[src] == "" {
+		return services.RuntimeStatus{}, fmt.Errorf("unknown source %q; choose %q or %q", src, deno.GitHub, deno.NPM)
+	}
+	rt, ierr := c.InstallDeno(ctx, deno.InstallOptions{
+		Source: src, BaseURL: opts.BaseURL,
 		Progress: func(p deno.Progress) {
 			a.cfg.Events.Emit(EventDenoProgress, InstallProgress{Phase: p.Phase, Done: p.Done, Total: p.Total,
 				Percent: p.Percent(), BytesPerSecond: p.BytesPerSecond})
 		},
 	})
+	if ierr != nil && rt == nil && !errors.Is(ierr, core.ErrInstalling) {
+		ierr = installProblem(src, ierr)
+	}
 	st, err := c.RuntimeStatus(ctx)
 	if ierr != nil {
 		return st, ierr
@@ -109,5 +123,6 @@ func (a *App) SetEndpoint(on bool, port int) (services.EndpointStatus, error) {
 	if err := c.SaveSettings(ctx, s); err != nil {
 		return services.EndpointStatus{}, err
 	}
+	a.cfg.Events.Emit(EventSettings)
 	return c.EndpointStatus(ctx)
 }

@@ -9,6 +9,7 @@ import (
 	"log"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -24,6 +25,10 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/app/tray"
 	"github.com/mcp-conductor/mcp-conductor/frontend"
 )
+
+// quitRetry spaces Quit's repeated requests (one may be lost before GTK's
+// main loop runs).
+const quitRetry = 2 * time.Second
 
 // Run shows the window and the tray icon and blocks until the user quits
 // (tray "Quit") or ctx ends. If another instance already runs for this user,
@@ -64,9 +69,15 @@ func Run(ctx context.Context, cfg Config) error {
 		}
 	}
 
-	d := &desktop{app: New(cfg), ready: make(chan struct{}), loaded: make(chan struct{}), exited: make(chan struct{})}
+	d := &desktop{app: New(cfg), ready: make(chan struct{}), loaded: make(chan struct{}), exited: make(chan struct{}),
+		refresh: make(chan struct{}, 1)}
 	d.trayClients = trayClients{d.app}
+	d.app.quit = d.Quit
 	d.tray = tray.New(d, d.app.trayState(ctx))
+	// The tray follows the engine at once, not only at the next poll.
+	for _, ev := range []string{EventStatus, EventClients, EventSettings} {
+		cfg.Events.Listen(ev, d.refreshTray)
+	}
 	go inst.Serve(func(cmd string) error {
 		if cmd != instance.CmdShow {
 			return fmt.Errorf("unknown command %q", cmd)
@@ -93,17 +104,20 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 
 	err = wails.Run(&options.App{
-		Title:             Title,
-		Width:             1120,
-		Height:            760,
-		MinWidth:          820,
-		MinHeight:         560,
-		HideWindowOnClose: terr == nil, // without a tray, closing must quit
+		Title:     Title,
+		Width:     1120,
+		Height:    760,
+		MinWidth:  820,
+		MinHeight: 560,
+		// Closing hides the window only where a panel shows the tray icon
+		// (see beforeClose); elsewhere it quits.
+		HideWindowOnClose: false,
+		OnBeforeClose:     d.beforeClose,
 		StartHidden:       hidden,
 		AssetServer:       &assetserver.Options{Assets: assets},
 		BackgroundColour:  options.NewRGB(248, 249, 251),
 		OnStartup:         func(wctx context.Context) { d.startup(ctx, wctx) },
-		OnDomReady:        func(context.Context) { d.loadedOnce.Do(func() { close(d.loaded) }) },
+		OnDomReady:        d.domReady,
 		OnShutdown:        func(context.Context) { d.shutdown() },
 		Bind:              []any{d.app},
 		Linux: &linux.Options{
@@ -140,6 +154,10 @@ type desktop struct {
 	loaded     chan struct{} // closed once the page loaded: the main loop runs
 	exited     chan struct{} // closed once the window's loop has ended
 	quitOnce   sync.Once
+	quitting   atomic.Bool // Quit was asked for: closing must not just hide
+	quitMu     sync.Mutex
+	quitAt     time.Time // when a quit was last let through to GTK
+	refresh    chan struct{}
 	wctx       context.Context
 	stop       context.CancelFunc
 }
@@ -159,6 +177,60 @@ func (d *desktop) startup(ctx, wctx context.Context) {
 		}
 	}()
 	go d.poll(pctx)
+	go d.app.watchActivity(pctx)
+}
+
+// domReady runs each time the page has loaded: the first time it marks the
+// main loop as running and starts watching the web view for crashes; a
+// later time is a reload (after a crash, or asked for).
+func (d *desktop) domReady(context.Context) {
+	first := false
+	d.loadedOnce.Do(func() {
+		first = true
+		close(d.loaded)
+	})
+	if first {
+		watchWebView()
+		return
+	}
+	log.Print("mcp-conductor: the window's page loaded again")
+}
+
+// beforeClose decides what closing the window does: with a tray icon that
+// a panel shows, it hides the window (the app keeps serving, the tray
+// brings it back); without one there would be nothing left to click, so
+// the app quits. Quit (tray, window, signal) always quits. Wails calls it
+// for every quit request too, each from a goroutine of its own; only one
+// quit at a time is let through to GTK (a second gtk_main_quit while the
+// first tears the window down can crash), and Quit's retry comes later.
+func (d *desktop) beforeClose(wctx context.Context) (prevent bool) {
+	quitting := d.quitting.Load()
+	if !quitting {
+		vctx, cancel := context.WithTimeout(wctx, 2*time.Second)
+		defer cancel()
+		if d.app.trayShown(vctx) {
+			wruntime.WindowHide(wctx)
+			return true
+		}
+	}
+	d.quitMu.Lock()
+	defer d.quitMu.Unlock()
+	if time.Since(d.quitAt) < quitRetry/2 {
+		return true // a quit is under way
+	}
+	d.quitAt = time.Now()
+	if !quitting {
+		log.Print("mcp-conductor: closing the window quits: no panel shows the tray icon")
+	}
+	return false
+}
+
+// refreshTray asks the poll loop to read the tray's state again now.
+func (d *desktop) refreshTray() {
+	select {
+	case d.refresh <- struct{}{}:
+	default:
+	}
 }
 
 func (d *desktop) shutdown() {
@@ -178,6 +250,8 @@ func (d *desktop) poll(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			d.tray.SetState(d.app.trayState(ctx))
+		case <-d.refresh:
 			d.tray.SetState(d.app.trayState(ctx))
 		}
 	}
@@ -246,6 +320,7 @@ func (d *desktop) SetAutostart(on bool) (bool, error) {
 // runs, so it waits for the page to have loaded (or a while), and asks
 // again until the loop has ended.
 func (d *desktop) Quit() {
+	d.quitting.Store(true)
 	d.quitOnce.Do(func() {
 		go func() {
 			w, ok := d.window()
@@ -263,7 +338,7 @@ func (d *desktop) Quit() {
 				select {
 				case <-d.exited:
 					return
-				case <-time.After(2 * time.Second):
+				case <-time.After(quitRetry):
 				}
 			}
 		}()

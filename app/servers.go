@@ -1,13 +1,11 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/app/core"
 	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
@@ -28,6 +26,9 @@ type ServerView struct {
 	ServerForm
 	// Transport is "stdio", "http" or "sse".
 	Transport string `json:"transport"`
+	// Runs is what the list shows: the command line, or the URL, with
+	// secret-looking arguments and URL parts masked.
+	Runs string `json:"runs"`
 	// Error says why the proxy refuses the entry, if it does.
 	Error string `json:"error"`
 	// Status is the running engine's view of the server: "connected",
@@ -123,6 +124,7 @@ func viewOf(sc proxy.ServerConfig) ServerView {
 		URL: proxy.RedactURL(sc.URL), Type: sc.Type, Headers: secretsOut(sc.Headers), Disabled: sc.Disabled,
 		Description: sc.Description, AllowTools: nonNil(sc.AllowTools), DenyTools: nonNil(sc.DenyTools),
 	}}
+	v.Runs = summary(sc)
 	if sc.Err != nil {
 		v.Error = sc.Err.Error()
 	}
@@ -291,27 +293,4 @@ func (a *App) SetMCPServerDisabled(name string, disabled bool) (ServersView, err
 		return ServersView{}, err
 	}
 	return a.liveView(c, path), nil
-}
-
-// probeTimeout bounds a test connection (npx may download a package first).
-const probeTimeout = 90 * time.Second
-
-// TestMCPServer connects to the entry as the form describes it (saved or
-// not; masked values are the stored ones of original) and lists its tools.
-func (a *App) TestMCPServer(original string, form ServerForm) (*proxy.Probe, error) {
-	c, path, err := a.serversCore()
-	if err != nil {
-		return nil, err
-	}
-	old, err := stored(path, original)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := configOf(form, old)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(a.context(), probeTimeout)
-	defer cancel()
-	return proxy.ProbeServer(ctx, sc, proxy.Options{Getenv: c.Getenv, ConnectTimeout: probeTimeout})
 }

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
@@ -177,12 +180,12 @@ func TestTestMCPServer(t *testing.T) {
 	form := ServerForm{Name: "everything", Command: node, Args: []string{index, "stdio"}, DenyTools: []string{"echo"}}
 
 	// Unsaved: it is tested as the form says.
-	p, err := f.app.TestMCPServer("", form)
-	if err != nil {
-		t.Fatal(err)
+	res0, err := f.app.TestMCPServer("", form)
+	if err != nil || res0.Probe == nil {
+		t.Fatalf("%+v %v", res0.Failure, err)
 	}
 	tools := map[string]bool{}
-	for _, tool := range p.Tools {
+	for _, tool := range res0.Probe.Tools {
 		tools[tool.Name] = tool.Allowed
 	}
 	if allowed, ok := tools["echo"]; !ok || allowed || len(tools) < 5 {
@@ -194,8 +197,8 @@ func TestTestMCPServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	form.Env = []Secret{{Name: "K", Stored: true}}
-	if _, err := f.app.TestMCPServer("everything", form); err != nil {
-		t.Errorf("test of the saved entry: %v", err)
+	if r, err := f.app.TestMCPServer("everything", form); err != nil || r.Failure != nil {
+		t.Errorf("test of the saved entry: %+v %v", r.Failure, err)
 	}
 	// The list shows the engine's view: not started, then connected once
 	// code has used the server.
@@ -217,8 +220,59 @@ func TestTestMCPServer(t *testing.T) {
 		t.Errorf("status after use = %q", st)
 	}
 	form.Command = filepath.Join(f.user, "missing-program")
-	if _, err := f.app.TestMCPServer("everything", form); err == nil {
-		t.Error("a missing program tested fine")
+	if r, err := f.app.TestMCPServer("everything", form); err != nil || r.Failure == nil || !strings.Contains(r.Failure.Message, "was not found") {
+		t.Errorf("a missing program: %+v %v", r.Failure, err)
+	}
+}
+
+// TestTestConnectionFailures: a failed test says what happened in one
+// sentence, what to check, and shows what the program printed, never a
+// chain of Go errors or a made-up timeout.
+func TestTestConnectionFailures(t *testing.T) {
+	f := withDeno(t)
+	node := testenv.Node(t)
+	refused := httptest.NewServer(http.NotFoundHandler())
+	refused.Close()
+	locked := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no token", http.StatusUnauthorized)
+	}))
+	defer locked.Close()
+	tests := []struct {
+		name          string
+		form          ServerForm
+		message, hint string
+		stderr        string // a line the program printed
+	}{
+		{"wrong script path", ServerForm{Name: "s", Command: node, Args: []string{"/nowhere/index.js"}},
+			"The program ended before it answered.", "arguments", "Cannot find module '/nowhere/index.js'"},
+		{"exits silently", ServerForm{Name: "s", Command: node, Args: []string{"-e", "process.exit(3)"}},
+			"printed nothing", "arguments", ""},
+		{"missing program", ServerForm{Name: "s", Command: "no-such-program-7f3"},
+			`The program "no-such-program-7f3" was not found.`, "full path", ""},
+		{"nothing listens", ServerForm{Name: "h", URL: refused.URL + "/mcp"},
+			"Nothing answers at " + strings.TrimPrefix(refused.URL, "http://") + ".", "port", ""},
+		{"wants a token", ServerForm{Name: "h", URL: locked.URL + "/mcp"},
+			"HTTP status 401", "headers", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			r, err := f.app.TestMCPServer("", tt.form)
+			if err != nil || r.Failure == nil {
+				t.Fatalf("%+v %v", r, err)
+			}
+			fl := r.Failure
+			if !strings.Contains(fl.Message, tt.message) || !strings.Contains(fl.Hint, tt.hint) ||
+				strings.Contains(fl.Message, "no answer within") && time.Since(start) < time.Minute {
+				t.Errorf("failure %+v", fl)
+			}
+			if strings.Contains(fl.Message, `connect to MCP server`) || strings.Count(fl.Message, ": ") > 1 {
+				t.Errorf("message %q is an error chain", fl.Message)
+			}
+			if got := strings.Join(fl.Stderr, "\n"); !strings.Contains(got, tt.stderr) {
+				t.Errorf("stderr %q, want %q in it", got, tt.stderr)
+			}
+		})
 	}
 }
 

@@ -114,7 +114,20 @@ func (a *App) SaveSettings(s config.Settings) (SettingsView, error) {
 	if err := c.SaveSettings(a.context(), next); err != nil {
 		return SettingsView{}, err
 	}
+	a.cfg.Events.Emit(EventSettings)
 	return settingsView(c)
+}
+
+// CheckPackage says whether spec can go on the allowed packages list, as
+// Save would judge it (registry, name, a version), so the page refuses a
+// chip when it is added rather than at Save. Nil means it can.
+func (a *App) CheckPackage(spec string) error {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return fmt.Errorf("type a package, for example npm:zod@^3")
+	}
+	_, err := allowlist.New([]string{spec})
+	return err
 }
 
 // mergeSettings takes the editable fields from s, except those getenv
@@ -131,7 +144,7 @@ func mergeSettings(cur, s config.Settings, getenv func(string) string) (config.S
 	var perr error
 	set(config.EnvAllowedPackages, func() {
 		next.AllowedPackages = cleanList(s.AllowedPackages)
-		if _, err := allowlist.Parse(strings.Join(next.AllowedPackages, ",")); err != nil {
+		if _, err := allowlist.New(next.AllowedPackages); err != nil {
 			perr = fmt.Errorf("allowed packages: %w", err)
 		}
 	})

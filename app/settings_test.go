@@ -195,3 +195,22 @@ func TestChooseFolder(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckPackage: the page refuses a package chip when it is added, with
+// Save's own words.
+func TestCheckPackage(t *testing.T) {
+	a := New(Config{})
+	for spec, want := range map[string]string{
+		"npm:zod@^3": "", "jsr:@std/path@^1": "",
+		"zod":             "pin a version",
+		"npm:zod":         "pin a version",
+		"https://x.dev/m": "only npm: and jsr:",
+		"npm:a@1 npm:b@2": "one package per entry",
+		"":                "type a package",
+	} {
+		err := a.CheckPackage(spec)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("CheckPackage(%q) = %v, want %q", spec, err, want)
+		}
+	}
+}

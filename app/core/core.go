@@ -31,8 +31,14 @@ type Options struct {
 	Environ []string
 	// Logf receives operational messages; nil discards them.
 	Logf func(format string, args ...any)
-	// OnExecution is called after every execution (any client's).
+	// OnExecution is called after every execution this process runs (the
+	// app's own: Playground and local endpoint). WatchAudit sees every
+	// process's.
 	OnExecution func(audit.Record)
+	// OnChange is called after the engine, its policy, the endpoint or Deno
+	// may have changed (started, reloaded, moved, stopped), so that what
+	// the window and the tray show can be read again. It must not block.
+	OnChange func()
 	// Executable is this program. Client entries launch its copy under
 	// <home>/bin, refreshed at Start; "" leaves the copy alone.
 	Executable string

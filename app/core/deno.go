@@ -42,6 +42,9 @@ func (c *Core) RuntimeStatus(ctx context.Context) (services.RuntimeStatus, error
 	return st, nil
 }
 
+// ErrInstalling is returned by InstallDeno while another install runs.
+var ErrInstalling = errors.New("Deno is being installed already")
+
 // InstallDeno downloads and installs Deno into the conductor's home (see
 // deno.Install), reporting progress to opts.Progress, then starts the
 // engine on it (or switches the running engine to it). Only one install
@@ -50,7 +53,7 @@ func (c *Core) InstallDeno(ctx context.Context, opts deno.InstallOptions) (*deno
 	c.mu.Lock()
 	if c.installing {
 		c.mu.Unlock()
-		return nil, errors.New("Deno is being installed already")
+		return nil, ErrInstalling
 	}
 	c.installing = true
 	c.mu.Unlock()

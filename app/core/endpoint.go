@@ -28,6 +28,13 @@ func (ep *endpoint) close() {
 	<-ep.done
 }
 
+// changed tells Options.OnChange that the status may have changed.
+func (c *Core) changed() {
+	if c.opts.OnChange != nil {
+		c.opts.OnChange()
+	}
+}
+
 // listenHost is the only address the endpoint listens on: it runs code, so
 // it is never offered to the network.
 const listenHost = "127.0.0.1"
@@ -44,6 +51,7 @@ func (c *Core) syncEndpoint() {
 		p := e.Policy()
 		want, port = p.HTTPEnabled, p.HTTPPort
 	}
+	defer c.changed()
 	if cur != nil && want && cur.port == port {
 		return
 	}

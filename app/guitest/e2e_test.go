@@ -10,17 +10,97 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/app/internal/testmirror"
 )
 
 // TestBrowserDrivesBackendInDevMode builds the app in Wails' dev mode, which
 // serves the frontend and the Go bindings over HTTP beside the window, and
-// runs the frontend's end-to-end tests (frontend/e2e) in headless Chromium
-// against it: the real engine with the real Deno, a real upstream MCP
-// server, and the AI clients' files in the session's home.
+// runs the frontend's end-to-end tests (frontend/e2e/app.test.mjs) in
+// headless Chromium against it: the real engine with the real Deno, a real
+// upstream MCP server, and the AI clients' files in the session's home.
 func TestBrowserDrivesBackendInDevMode(t *testing.T) {
+	everything := filepath.Join(repoRoot, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js")
+	if _, err := os.Stat(everything); err != nil {
+		t.Fatalf("the upstream test server is missing (npm ci at the repository root): %v", err)
+	}
+	s := newSession(t)
+	// Cursor is installed (its folder exists) but knows no MCP Conductor yet.
+	if err := os.MkdirAll(filepath.Join(s.home, ".cursor"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// A desktop with no file manager: xdg-open finds nothing to open a
+	// folder with (its exit status 3), as on a bare window manager.
+	noFM := filepath.Join(s.home, "no-file-manager")
+	if err := os.MkdirAll(noFM, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(noFM, "xdg-open"), []byte("#!/bin/sh\necho 'xdg-open: no method available for opening' \"$1\" >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := runE2E(t, s, "dev-mode", "app.test.mjs", []string{"PATH=" + noFM + ":" + os.Getenv("PATH")},
+		"E2E_EVERYTHING="+everything)
+
+	// What the browser did is on disk: Cursor's file runs the launcher in
+	// this home, with this home's settings.
+	checkCursorEntry(t, s)
+
+	// The last browser test quit the app from its window.
+	if code, err := a.wait(longWait(15 * time.Second)); err != nil || code != 0 {
+		t.Fatalf("after Quit in the window: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	}
+}
+
+// TestFirstRunInstallsDeno runs frontend/e2e/first-run.test.mjs against an
+// app that finds no Deno: the Overview says so, the install from an npm
+// registry that is down fails in one sentence with a way forward, and the
+// retry installs Deno, after which every card follows without a reload;
+// Ctrl+Q then quits the app.
+func TestFirstRunInstallsDeno(t *testing.T) {
+	s := newSession(t)
+	registry := testmirror.DenoNPM(t, deno, 1)
+	a := runE2E(t, s, "first-run", "first-run.test.mjs", []string{"MCP_CONDUCTOR_DENO=", "npm_config_registry=" + registry})
+	if code, err := a.wait(longWait(15 * time.Second)); err != nil || code != 0 {
+		t.Fatalf("after Quit in the window: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	}
+}
+
+var (
+	devOnce sync.Once
+	devBin  string
+	devErr  error
+)
+
+// devBinary is the dev-mode build (CONDUCTOR_GUI_DEV_BINARY, or built once).
+func devBinary(t *testing.T) string {
+	t.Helper()
+	devOnce.Do(func() {
+		if devBin = os.Getenv("CONDUCTOR_GUI_DEV_BINARY"); devBin != "" {
+			return
+		}
+		devBin = filepath.Join(artifacts, "mcp-conductor-dev")
+		fmt.Println("guitest: building the dev-mode app (go build -tags desktop,dev,webkit2_41)")
+		out, err := exec.Command("go", "build", "-tags", "desktop,dev,webkit2_41", "-o", devBin,
+			"github.com/mcp-conductor/mcp-conductor").CombinedOutput()
+		if err != nil {
+			devErr = fmt.Errorf("building the dev-mode app: %v\n%s", err, out)
+		}
+	})
+	if devErr != nil {
+		t.Fatal(devErr)
+	}
+	return devBin
+}
+
+// runE2E starts the dev-mode app in s with appEnv, then runs one file of
+// frontend/e2e with node against its dev server, passing the session's
+// folders and testEnv. It returns the app, still running unless the test
+// ended it.
+func runE2E(t *testing.T, s *session, name, file string, appEnv []string, testEnv ...string) *app {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatalf("node is missing: %v", err)
@@ -29,35 +109,14 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(frontend, "node_modules", "playwright-core")); err != nil {
 		t.Fatalf("playwright-core is missing (cd frontend && npm ci): %v", err)
 	}
-	everything := filepath.Join(repoRoot, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js")
-	if _, err := os.Stat(everything); err != nil {
-		t.Fatalf("the upstream test server is missing (npm ci at the repository root): %v", err)
-	}
-
-	dev := os.Getenv("CONDUCTOR_GUI_DEV_BINARY")
-	if dev == "" {
-		dev = filepath.Join(t.TempDir(), "mcp-conductor-dev")
-		t.Log("building the dev-mode app (go build -tags desktop,dev,webkit2_41)")
-		out, err := exec.Command("go", "build", "-tags", "desktop,dev,webkit2_41", "-o", dev,
-			"github.com/mcp-conductor/mcp-conductor").CombinedOutput()
-		if err != nil {
-			t.Fatalf("building the dev-mode app: %v\n%s", err, out)
-		}
-	}
-
+	dev := devBinary(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	l.Close()
-
-	s := newSession(t)
-	// Cursor is installed (its folder exists) but knows no MCP Conductor yet.
-	if err := os.MkdirAll(filepath.Join(s.home, ".cursor"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	a := s.startBinary(dev, "dev-mode", "devserver="+addr, "loglevel=Warning")
+	a := s.startBinary(dev, name, append([]string{"devserver=" + addr, "loglevel=Warning"}, appEnv...)...)
 	url := "http://" + addr + "/"
 	if !waitFor(longWait(45*time.Second), func() bool {
 		r, err := http.Get(url)
@@ -69,26 +128,18 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	}) {
 		t.Fatalf("the dev server did not answer on %s\napp log:\n%s", url, a.log)
 	}
-
-	cmd := exec.Command(node, "--test", "--test-reporter=spec", "--test-concurrency=1", "e2e/")
+	cmd := exec.Command(node, "--test", "--test-reporter=spec", "--test-concurrency=1", filepath.Join("e2e", file))
 	cmd.Dir = frontend
 	cmd.Env = append(os.Environ(), "CONDUCTOR_E2E_URL="+url, "CONDUCTOR_ARTIFACTS="+artifacts,
 		"E2E_HOME="+s.home, "E2E_CONDUCTOR_HOME="+s.conductorHome(), "E2E_NODE="+node,
-		"E2E_EVERYTHING="+everything, fmt.Sprintf("E2E_PORT=%d", s.port))
+		fmt.Sprintf("E2E_PORT=%d", s.port), "E2E_BINARY="+dev, "E2E_DENO="+deno)
+	cmd.Env = append(cmd.Env, testEnv...)
 	out, err := cmd.CombinedOutput()
 	fmt.Printf("%s", out)
 	if err != nil {
-		t.Fatalf("the browser end-to-end test failed: %v\napp log:\n%s", err, a.log)
+		t.Fatalf("the browser end-to-end test %s failed: %v\napp log:\n%s", file, err, a.log)
 	}
-
-	// What the browser did is on disk: Cursor's file runs the launcher in
-	// this home, with this home's settings.
-	checkCursorEntry(t, s)
-
-	a.cmd.Process.Signal(syscall.SIGTERM)
-	if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
-		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
-	}
+	return a
 }
 
 func checkCursorEntry(t *testing.T, s *session) {

@@ -337,18 +337,28 @@ func (s *session) screenshot(w uint64, name string, minColours int, d time.Durat
 		last, colours = c, c
 		return c > minColours && stable
 	})
-	if img != nil {
-		f, err := os.Create(filepath.Join(artifacts, name+".png"))
-		if err == nil {
-			png.Encode(f, img)
-			f.Close()
-		}
-	}
+	s.save(img, name)
 	if !ok {
 		s.t.Fatalf("the window did not render within %v: %d colours (want > %d); see %s.png in %s",
 			d, colours, minColours, name, artifacts)
 	}
 	return img
+}
+
+// save writes img as name.png into the artefacts.
+func (s *session) save(img image.Image, name string) {
+	if img == nil {
+		return
+	}
+	f, err := os.Create(filepath.Join(artifacts, name+".png"))
+	if err != nil {
+		s.t.Logf("saving %s.png: %v", name, err)
+		return
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		s.t.Logf("saving %s.png: %v", name, err)
+	}
 }
 
 type syncBuffer struct {

@@ -3,12 +3,14 @@
 package guitest
 
 /*
-#cgo pkg-config: x11
+#cgo pkg-config: x11 xtst
 #include <stdlib.h>
 #include <string.h>
 #include <X11/Xlib.h>
 #include <X11/Xatom.h>
 #include <X11/Xutil.h>
+#include <X11/keysym.h>
+#include <X11/extensions/XTest.h>
 
 static int ignore_errors(Display *d, XErrorEvent *e) { return 0; }
 
@@ -80,6 +82,28 @@ static int grab(Display *d, Window w, int *ox, int *oy, int *ow, int *oh, unsign
 	return 1;
 }
 
+// press types one key chord on the keyboard (XTest), as a person would:
+// the modifier (0 for none) held down around the key. The window gets the
+// focus first.
+static int press(Display *d, Window w, KeySym mod, KeySym key) {
+	int ev, er, maj, min;
+	if (!XTestQueryExtension(d, &ev, &er, &maj, &min)) return 0;
+	XSetInputFocus(d, w, RevertToParent, CurrentTime);
+	KeyCode m = mod ? XKeysymToKeycode(d, mod) : 0;
+	KeyCode k = XKeysymToKeycode(d, key);
+	if (m) XTestFakeKeyEvent(d, m, True, CurrentTime);
+	XTestFakeKeyEvent(d, k, True, CurrentTime);
+	XTestFakeKeyEvent(d, k, False, CurrentTime);
+	if (m) XTestFakeKeyEvent(d, m, False, CurrentTime);
+	XFlush(d);
+	return 1;
+}
+
+static void resize(Display *d, Window w, int width, int height) {
+	XResizeWindow(d, w, width, height);
+	XFlush(d);
+}
+
 static int viewable(Display *d, Window w) {
 	XWindowAttributes a;
 	return XGetWindowAttributes(d, w, &a) && a.map_state == IsViewable;
@@ -130,6 +154,30 @@ func (x *display) close(w uint64) error {
 		return errors.New("XSendEvent failed")
 	}
 	return nil
+}
+
+// key types the key named by keysym ("1", "q", "Tab", "Return",
+// "Escape") in w, with Ctrl held when ctrl is set.
+func (x *display) key(w uint64, ctrl bool, keysym string) error {
+	cs := C.CString(keysym)
+	defer C.free(unsafe.Pointer(cs))
+	k := C.XStringToKeysym(cs)
+	if k == C.NoSymbol {
+		return fmt.Errorf("no key %q", keysym)
+	}
+	var mod C.KeySym
+	if ctrl {
+		mod = C.XK_Control_L
+	}
+	if C.press(x.d, C.Window(w), mod, k) == 0 {
+		return errors.New("the X server has no XTest extension")
+	}
+	return nil
+}
+
+// resize asks for w to be width×height (no window manager is in the way).
+func (x *display) resize(w uint64, width, height int) {
+	C.resize(x.d, C.Window(w), C.int(width), C.int(height))
 }
 
 // screenshot returns what the screen shows where w is.

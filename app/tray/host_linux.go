@@ -30,10 +30,10 @@ func Visible(ctx context.Context) (bool, string) {
 	err = obj.CallWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0,
 		"org.kde.StatusNotifierWatcher", "IsStatusNotifierHostRegistered").Store(&v)
 	if err != nil {
-		return false, "This desktop shows no tray icons (no StatusNotifierWatcher on D-Bus; on GNOME, install the AppIndicator extension). After closing this window, launch MCP Conductor again to bring it back."
+		return false, "This desktop shows no tray icons (on GNOME, the AppIndicator extension adds them), so closing this window quits MCP Conductor."
 	}
 	if ok, _ := v.Value().(bool); !ok {
-		return false, "No panel has registered to show tray icons. After closing this window, launch MCP Conductor again to bring it back."
+		return false, "No panel shows tray icons now, so closing this window quits MCP Conductor."
 	}
 	return true, ""
 }

@@ -114,9 +114,16 @@ type Change struct {
 // Changed reports whether the file's content differs.
 func (ch *Change) Changed() bool { return !bytes.Equal(ch.Before, ch.After) }
 
-// Diff returns a unified diff of the change ("" if none).
+// Diff returns a unified diff of the change ("" if none), with the
+// file's secrets masked (see Masked): it is shown to people, in the
+// window and by register --dry-run, and the file holds other servers'
+// tokens.
 func (ch *Change) Diff() string {
-	return unifiedDiff(ch.Path, string(ch.Before), string(ch.After))
+	d := unifiedDiff(ch.Path, string(maskSecrets(ch.Path, ch.Before)), string(maskSecrets(ch.Path, ch.After)))
+	if d == "" && ch.Changed() {
+		d = "--- " + ch.Path + "\n+++ " + ch.Path + "\n(only masked values change)\n"
+	}
+	return d
 }
 
 // Register adds our entry e to c's configuration, or updates it in place.

@@ -75,12 +75,38 @@ describe('api', () => {
     await api.installDeno();
     await api.setEndpoint(true, 47813);
     expect(seen).toEqual([
-      [{ code: '1 + 1', timeoutMs: 500 }],
+      [{ code: '1 + 1', timeoutMs: 500, runId: '' }],
       [{ status: 'error', limit: 5 }],
       ['cursor', { apply: false, force: true }],
       [{ source: '', baseUrl: '' }],
       [true, 47813],
     ]);
+  });
+  it('runs code without holding a call open: the outcome comes as the run event', async () => {
+    const listeners: ((d: unknown) => void)[] = [];
+    const result = { status: 'success', returnValue: 2, stdout: '', stderr: '', executionTimeMs: 1 };
+    (globalThis as G).window = {
+      go: {
+        app: {
+          App: {
+            StartRun: async (req: { runId: string }) => {
+              setTimeout(() => {
+                listeners.forEach((l) => l({ runId: 'someone-else', result: null, error: 'not mine' }));
+                listeners.forEach((l) => l({ runId: req.runId, result, error: '' }));
+              });
+            },
+          },
+        },
+      },
+      runtime: {
+        EventsOn: (_: string, cb: (d: unknown) => void) => {
+          listeners.push(cb);
+          return () => listeners.splice(listeners.indexOf(cb), 1);
+        },
+      },
+    };
+    expect(await api.run('1 + 1', 0, 'r1')).toEqual({ kind: 'ok', value: result });
+    expect(listeners).toHaveLength(0);
   });
   it('knows which methods are bound', () => {
     expect(bound('Version')).toBe(false);

@@ -178,6 +178,8 @@ export interface ServerForm {
 /** An entry as listed (Go: app.ServerView). */
 export interface ServerView extends ServerForm {
   transport: string;
+  /** The command line or URL, secrets masked. */
+  runs: string;
   error: string;
   /** The running engine's view: connected, not connected, error, disabled; '' without an engine. */
   status: string;
@@ -197,6 +199,21 @@ export interface Probe {
   instructions?: string;
   tools: { name: string; description?: string; allowed: boolean }[];
   durationMs: number;
+}
+
+/** Why a test connection failed (Go: app.TestFailure). */
+export interface TestFailure {
+  message: string;
+  hint: string;
+  /** The last lines the program printed on its error output. */
+  stderr: string[];
+  detail: string;
+}
+
+/** What Test connection found (Go: app.ServerTest): a probe or a failure. */
+export interface ServerTest {
+  probe: Probe | null;
+  failure: TestFailure | null;
 }
 
 /** A server configured in an AI client (Go: app.ImportCandidate). */
@@ -327,6 +344,7 @@ export async function copyText(text: string): Promise<boolean> {
 export const api = {
   version: () => call<string>('Version'),
   paths: () => call<Paths>('Paths'),
+  userHome: () => call<string>('UserHome'),
   openWorkspaceFolder: () => call<void>('OpenWorkspaceFolder'),
   openLogsFolder: () => call<void>('OpenLogsFolder'),
   autostart: () => call<AutostartStatus>('Autostart'),
@@ -351,9 +369,44 @@ export const api = {
   saveMCPServer: (original: string, form: ServerForm) => call<ServersView>('SaveMCPServer', original, form),
   removeMCPServer: (name: string) => call<ServersView>('RemoveMCPServer', name),
   setMCPServerDisabled: (name: string, disabled: boolean) => call<ServersView>('SetMCPServerDisabled', name, disabled),
-  testMCPServer: (original: string, form: ServerForm) => call<Probe>('TestMCPServer', original, form),
+  testMCPServer: (original: string, form: ServerForm) => call<ServerTest>('TestMCPServer', original, form),
   importableServers: () => call<ImportCandidate[]>('ImportableServers'),
   importServers: (picks: { client: string; name: string }[]) => call<ServersView>('ImportServers', picks),
   activity: (status = '', limit = 200) => call<Execution[]>('Activity', { status, limit }),
-  runCode: (code: string, timeoutMs = 0) => call<RunResult>('RunCode', { code, timeoutMs }),
+  runCode: (code: string, timeoutMs = 0, runId = '') => call<RunResult>('RunCode', { code, timeoutMs, runId }),
+  stopRun: (runId: string) => call<boolean>('StopRun', runId),
+  /** Runs code without holding a call open: the outcome comes as the "run" event. */
+  run: (code: string, timeoutMs: number, runId: string) => runByEvent(code, timeoutMs, runId),
+  checkPackage: (spec: string) => call<void>('CheckPackage', spec),
+  quit: () => call<void>('Quit'),
 };
+
+/** A run's outcome (Go: app.RunDone), event "run". */
+export interface RunDone {
+  runId: string;
+  result: RunResult | null;
+  error: string;
+}
+
+async function runByEvent(code: string, timeoutMs: number, runId: string): Promise<Result<RunResult>> {
+  let off = () => {};
+  const done = new Promise<RunDone>((resolve) => {
+    off = onEvent('run', (d) => {
+      if ((d as RunDone).runId === runId) resolve(d as RunDone);
+    });
+  });
+  try {
+    const started = await call<void>('StartRun', { code, timeoutMs, runId });
+    if (started.kind !== 'ok') return started;
+    const d = await done;
+    if (d.error || !d.result) return { kind: 'error', message: d.error || 'the run ended without a result' };
+    return { kind: 'ok', value: d.result };
+  } finally {
+    off();
+  }
+}
+
+/** A fresh id for a run (crypto.randomUUID needs a secure context, which wails:// is not). */
+export function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}

@@ -1,8 +1,10 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { copyText } from '../api';
 
+let nextId = 0;
+
 /** A labelled form row; `locked` names the variable that overrides it. */
-export function Field(props: { label: string; hint?: string; locked?: string; children: ReactNode }) {
+export function Field(props: { label: string; hint?: ReactNode; locked?: string; children: ReactNode }) {
   return (
     <div className={`field ${props.locked ? 'is-locked' : ''}`}>
       <div className="field-label">
@@ -19,20 +21,38 @@ export function Field(props: { label: string; hint?: string; locked?: string; ch
   );
 }
 
-/** Editable list of strings: chips with a remove button, and an input to add. */
+/**
+ * Editable list of strings: chips with a remove button, and an input to add.
+ * check, if given, judges an entry before it becomes a chip; its message
+ * shows under the input and the text stays for correcting.
+ */
 export function ListEditor(props: {
   label: string;
   items: string[];
   placeholder: string;
   disabled?: boolean;
   onChange: (items: string[]) => void;
+  check?: (value: string) => Promise<string | undefined>;
   extra?: ReactNode;
 }) {
   const [text, setText] = useState('');
-  const add = () => {
+  const [problem, setProblem] = useState<string>();
+  const [id] = useState(() => `list-${++nextId}`);
+  const add = async () => {
     const v = text.trim();
-    if (v && !props.items.includes(v)) props.onChange([...props.items, v]);
+    if (!v) return;
+    if (props.items.includes(v)) {
+      setProblem(`${v} is on the list already.`);
+      return;
+    }
+    const why = await props.check?.(v);
+    if (why) {
+      setProblem(why);
+      return;
+    }
+    props.onChange([...props.items, v]);
     setText('');
+    setProblem(undefined);
   };
   return (
     <div className="list-editor">
@@ -40,7 +60,7 @@ export function ListEditor(props: {
         <ul className="tags">
           {props.items.map((i) => (
             <li key={i} className="mono">
-              {i}
+              <span className="break-anywhere">{i}</span>
               {!props.disabled && (
                 <button
                   className="tag-x"
@@ -61,18 +81,28 @@ export function ListEditor(props: {
             value={text}
             placeholder={props.placeholder}
             aria-label={props.label}
-            onChange={(e) => setText(e.target.value)}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? id : undefined}
+            onChange={(e) => {
+              setText(e.target.value);
+              setProblem(undefined);
+            }}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
                 e.preventDefault();
-                add();
+                void add();
               }
             }}
           />
-          <button className="btn btn-small" onClick={add} disabled={!text.trim()}>
+          <button className="btn btn-small" onClick={() => void add()} disabled={!text.trim()}>
             Add
           </button>
           {props.extra}
+        </div>
+      )}
+      {problem && (
+        <div className="inline-error" id={id} role="alert">
+          {problem}
         </div>
       )}
     </div>
@@ -88,16 +118,75 @@ export function Banner(props: { tone: 'info' | 'ok' | 'bad'; children: ReactNode
   );
 }
 
-/** A dialog over the page. */
+/**
+ * A modal dialog: the native <dialog> shown with showModal(), so the page
+ * behind is inert, focus moves into it and returns to where it was, and
+ * Escape (or a click on the backdrop) closes it through onClose.
+ */
 export function Modal(props: { title: string; onClose: () => void; children: ReactNode; actions: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [id] = useState(() => `dialog-${++nextId}`);
+  const close = useRef(props.onClose);
+  close.current = props.onClose;
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!d.open) d.showModal();
+    return () => {
+      if (d.open) d.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
   return (
-    <div className="modal-backdrop" onClick={props.onClose}>
-      <div className="modal" role="dialog" aria-label={props.title} onClick={(e) => e.stopPropagation()}>
-        <h2>{props.title}</h2>
+    <dialog
+      ref={ref}
+      className="modal"
+      aria-modal="true"
+      aria-labelledby={id}
+      onCancel={(e) => {
+        e.preventDefault();
+        close.current();
+      }}
+      onClick={(e) => {
+        if (e.target === ref.current) close.current();
+      }}
+    >
+      <div className="modal-inner">
+        <h2 id={id}>{props.title}</h2>
         <div className="modal-body">{props.children}</div>
         <div className="modal-actions">{props.actions}</div>
       </div>
-    </div>
+    </dialog>
+  );
+}
+
+/** Asks before something that cannot be undone; Cancel has the focus. */
+export function Confirm(props: {
+  title: string;
+  children: ReactNode;
+  confirm: string;
+  danger?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <Modal
+      title={props.title}
+      onClose={props.onCancel}
+      actions={
+        <>
+          <button className="btn" onClick={props.onCancel}>
+            Cancel
+          </button>
+          <button className={`btn ${props.danger ? 'btn-danger-solid' : 'btn-primary'}`} onClick={props.onConfirm}>
+            {props.confirm}
+          </button>
+        </>
+      }
+    >
+      {props.children}
+    </Modal>
   );
 }
 

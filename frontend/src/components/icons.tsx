@@ -6,9 +6,10 @@ const paths: Record<string, string> = {
   clients: 'M4 5h16v11H4zm5 15h6m-3-4v4',
   activity: 'M3 12h4l3-7 4 14 3-7h4',
   playground: 'M8 8l-4 4 4 4m8-8l4 4-4 4m-6 2l2-12',
+  quit: 'M12 3v8M7.05 6.05a7 7 0 1 0 9.9 0',
 };
 
-/** A sidebar icon by page id. */
+/** A sidebar icon by page id (and quit). */
 export function NavIcon(props: { name: string }) {
   return (
     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden>

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { createContext, Fragment, useContext, type ReactNode } from 'react';
 import type { Result } from '../api';
+import { duration } from '../format';
 
 /** A page's title block. */
 export function PageHeader(props: { title: string; subtitle?: string; actions?: ReactNode }) {
@@ -11,6 +12,30 @@ export function PageHeader(props: { title: string; subtitle?: string; actions?: 
       </div>
       {props.actions && <div className="page-actions">{props.actions}</div>}
     </header>
+  );
+}
+
+/** The user's home folder, which paths show as "~". */
+export const UserHome = createContext('');
+
+/**
+ * A file path, with the user's home folder as "~" (the whole path is its
+ * tooltip), that wraps after its slashes (and anywhere, if it must).
+ */
+export function PathText(props: { path: string; className?: string }) {
+  const home = useContext(UserHome);
+  const shown =
+    home && (props.path === home || props.path.startsWith(home + '/')) ? '~' + props.path.slice(home.length) : props.path;
+  const parts = shown.split(/(?<=[/\\])/);
+  return (
+    <span className={`mono break-anywhere ${props.className ?? ''}`} title={shown === props.path ? undefined : props.path}>
+      {parts.map((p, i) => (
+        <Fragment key={i}>
+          {p}
+          {i < parts.length - 1 && <wbr />}
+        </Fragment>
+      ))}
+    </span>
   );
 }
 
@@ -103,5 +128,25 @@ export function Switch(props: {
       </span>
       <span className="switch-label">{props.label}</span>
     </label>
+  );
+}
+
+/** MCP tool calls made by a run, with the same words as results. */
+export function ToolCalls(props: { calls: { server: string; tool: string; ok: boolean; error?: string; durationMs: number }[] }) {
+  return (
+    <ul className="plain-list">
+      {props.calls.map((c, i) => (
+        <li key={i}>
+          <span className="mono break-anywhere">
+            {c.server}.{c.tool}
+          </span>
+          <span className="row-tight">
+            {c.ok ? <Pill tone="ok">Success</Pill> : <Pill tone="bad">Error</Pill>}
+            <span className="muted small">{duration(c.durationMs)}</span>
+          </span>
+          {!c.ok && c.error && <span className="inline-error">{c.error}</span>}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,14 +1,22 @@
 import { Fragment, useCallback, useState } from 'react';
 import { api, type Execution } from '../api';
-import { Card, PageHeader, Pill, ResultView } from '../components/ui';
-import { useEvent, useResult } from '../hooks';
+import { Card, PageHeader, Pill, ResultView, ToolCalls } from '../components/ui';
+import { duration, resultLabel, when } from '../format';
+import { useEvent, useMedia, useResult, useStored } from '../hooks';
+
+const filters = ['', 'success', 'error'] as const;
 
 /** Every execution, live: who asked, what ran, what came out. */
 export function Activity() {
-  const [status, setStatus] = useState('');
+  // The filter stays when the user leaves the page and comes back.
+  const [status, setStatus] = useStored('activity.status', '', filters);
   const load = useCallback(() => api.activity(status), [status]);
   const { result, reload } = useResult(load, [status]);
   const [open, setOpen] = useState<string>();
+  // Narrow windows leave the calls to each run's detail: the code keeps its room.
+  const narrow = useMedia('(max-width: 980px)');
+  // Every process's runs (the app's, and those of the servers AI clients
+  // start) arrive from the audit log as they finish.
   useEvent('execution', reload);
   return (
     <>
@@ -16,50 +24,99 @@ export function Activity() {
         title="Activity"
         subtitle="Code your AI clients ran, from the audit log. New runs appear as they finish."
         actions={
-          <select className="input" aria-label="Show" value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">All runs</option>
-            <option value="success">Succeeded</option>
-            <option value="error">Failed</option>
-          </select>
+          <>
+            <label className="inline-field">
+              <span>Show</span>
+              <select className="input" value={status} onChange={(e) => setStatus(e.target.value as (typeof filters)[number])}>
+                <option value="">All runs</option>
+                <option value="success">Successes</option>
+                <option value="error">Errors</option>
+              </select>
+            </label>
+            <button className="btn" onClick={reload}>
+              Refresh
+            </button>
+          </>
         }
       />
       <Card>
         <ResultView what="Recent runs" result={result} onRetry={reload}>
           {(entries) =>
             entries.length === 0 ? (
-              <p className="muted">Nothing has run yet.</p>
+              <p className="muted">
+                {status === ''
+                  ? 'Nothing has run yet. Runs appear here as soon as an AI client, or the Playground, runs code.'
+                  : 'No runs match this filter.'}
+              </p>
             ) : (
-              <table className="table table-click" data-testid="activity">
+              <table className="table table-activity" data-testid="activity">
+                <colgroup>
+                  <col className="col-time" />
+                  <col className="col-client" />
+                  <col />
+                  <col className="col-result" />
+                  {!narrow && <col className="col-calls" />}
+                  <col className="col-duration" />
+                </colgroup>
                 <thead>
                   <tr>
-                    <th>Time</th>
-                    <th>Client</th>
-                    <th>Code</th>
-                    <th>Result</th>
-                    <th className="num">Tool calls</th>
-                    <th className="num">Duration</th>
+                    <th scope="col">Time</th>
+                    <th scope="col">Client</th>
+                    <th scope="col">Code</th>
+                    <th scope="col">Result</th>
+                    {!narrow && (
+                      <th scope="col" className="num" title="Tool calls">
+                        Calls
+                      </th>
+                    )}
+                    <th scope="col" className="num">
+                      Duration
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
-                  {entries.map((e) => (
-                    <Fragment key={e.id}>
-                      <tr onClick={() => setOpen(open === e.id ? undefined : e.id)} aria-expanded={open === e.id}>
-                        <td className="small nowrap">{new Date(e.time).toLocaleString()}</td>
-                        <td className="nowrap">{e.client || '—'}</td>
-                        <td className="mono small"><span className="ellipsis">{e.code.split("\n")[0]}</span></td>
-                        <td>{e.status === 'success' ? <Pill tone="ok">OK</Pill> : <Pill tone="bad">{e.errorType || 'Failed'}</Pill>}</td>
-                        <td className="num">{e.toolCalls}</td>
-                        <td className="num">{Math.round(e.durationMs)} ms</td>
-                      </tr>
-                      {open === e.id && (
-                        <tr className="detail-row">
-                          <td colSpan={6}>
-                            <Detail e={e} />
+                  {entries.map((e) => {
+                    const expanded = open === e.id;
+                    const label = resultLabel(e.status, e.errorType);
+                    const toggle = () => setOpen(expanded ? undefined : e.id);
+                    return (
+                      <Fragment key={e.id}>
+                        <tr className="row-toggle" onClick={toggle} data-execution={e.id}>
+                          <td className="nowrap small" title={new Date(e.time).toLocaleString()}>
+                            {when(e.time)}
                           </td>
+                          <td className="clip" title={e.client || 'unknown client'}>
+                            {e.client || '—'}
+                          </td>
+                          <td className="mono small clip">
+                            <button
+                              className="row-button"
+                              aria-expanded={expanded}
+                              aria-controls={`detail-${e.id}`}
+                              onClick={(ev) => {
+                                ev.stopPropagation();
+                                toggle();
+                              }}
+                            >
+                              {e.code.split('\n')[0] || '(empty)'}
+                            </button>
+                          </td>
+                          <td>
+                            <Pill tone={label.ok ? 'ok' : 'bad'}>{label.text}</Pill>
+                          </td>
+                          {!narrow && <td className="num">{e.toolCalls}</td>}
+                          <td className="num small">{duration(e.durationMs)}</td>
                         </tr>
-                      )}
-                    </Fragment>
-                  ))}
+                        {expanded && (
+                          <tr className="detail-row" id={`detail-${e.id}`}>
+                            <td colSpan={narrow ? 5 : 6}>
+                              <Detail e={e} />
+                            </td>
+                          </tr>
+                        )}
+                      </Fragment>
+                    );
+                  })}
                 </tbody>
               </table>
             )
@@ -74,11 +131,14 @@ function Detail(props: { e: Execution }) {
   const { e } = props;
   return (
     <div className="detail">
+      <p className="muted small">
+        {new Date(e.time).toLocaleString()} · {e.client || 'unknown client'} · {duration(e.durationMs)}
+      </p>
       <h3>Code</h3>
       <pre className="output">{e.code}</pre>
       {e.error && (
         <>
-          <h3>Error ({e.errorType})</h3>
+          <h3>Error · {e.errorType}</h3>
           <pre className="output output-error">{e.error}</pre>
         </>
       )}
@@ -90,24 +150,15 @@ function Detail(props: { e: Execution }) {
       )}
       {e.stderr && (
         <>
-          <h3>Errors printed</h3>
+          <h3>Error output</h3>
           <pre className="output output-logs">{e.stderr}</pre>
         </>
       )}
+      {e.toolCalls > 0 && e.calls.length === 0 && <p className="muted small">{e.toolCalls} tool calls (not listed one by one).</p>}
       {e.calls.length > 0 && (
         <>
           <h3>Tool calls</h3>
-          <ul className="plain-list">
-            {e.calls.map((c, i) => (
-              <li key={i}>
-                <span className="mono">
-                  {c.server}.{c.tool}
-                </span>
-                {c.ok ? <Pill tone="ok">OK</Pill> : <Pill tone="bad">{c.error || 'Failed'}</Pill>}
-                <span className="muted small">{Math.round(c.durationMs)} ms</span>
-              </li>
-            ))}
-          </ul>
+          <ToolCalls calls={e.calls} />
         </>
       )}
     </div>

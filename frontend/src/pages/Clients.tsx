@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, type ClientChange, type ClientStatus, type Result } from '../api';
 import { Banner, CopyButton, Modal } from '../components/forms';
-import { Card, PageHeader, Pill, ResultView } from '../components/ui';
+import { Card, PageHeader, PathText, Pill, ResultView } from '../components/ui';
 import { useEvent, useResult } from '../hooks';
 
 type Action = 'register' | 'repair' | 'unregister';
@@ -69,23 +69,27 @@ export function Clients() {
             <table className="table" data-testid="clients">
               <thead>
                 <tr>
-                  <th>Client</th>
-                  <th>Status</th>
-                  <th>Configuration</th>
-                  <th />
+                  <th scope="col">Client</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Configuration file</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {clients.map((c) => (
                   <tr key={c.id} data-client={c.id}>
                     <td>
-                      <div className="strong">{c.name || c.id}</div>
+                      <div className="strong nowrap">{c.name || c.id}</div>
                       {c.detail && <div className="muted small">{c.detail}</div>}
                     </td>
                     <td>
                       <StatePill c={c} />
                     </td>
-                    <td className="mono small">{c.configPath}</td>
+                    <td className="small">
+                      <PathText path={c.configPath} />
+                    </td>
                     <td className="actions">
                       {c.state === 'registered-but-different' && (
                         <button className="btn btn-small btn-primary" onClick={() => ask('repair', c)}>
@@ -122,7 +126,7 @@ export function Clients() {
                 <div key={l.client} className="kv-row">
                   <dt>{l.label}</dt>
                   <dd>
-                    <span className="mono small ellipsis" title={l.value}>
+                    <span className="mono small clip" title={l.value}>
                       {l.value}
                     </span>
                     <CopyButton label="Copy" text={l.value} />
@@ -142,13 +146,19 @@ export function Clients() {
               <button className="btn" onClick={() => setPreview(undefined)}>
                 Cancel
               </button>
-              <button className="btn btn-primary" onClick={confirmWrite}>
+              <button
+                className={`btn ${preview.action === 'unregister' ? 'btn-danger-solid' : 'btn-primary'}`}
+                onClick={confirmWrite}
+              >
                 Write {preview.change.path.split('/').pop()}
               </button>
             </>
           }
         >
-          <p className="muted small mono">{preview.change.path}</p>
+          <p className="muted small">
+            <PathText path={preview.change.path} />
+          </p>
+          <p className="muted small">Secrets of other servers in this file are shown as ••••••; they are not changed.</p>
           <pre className="diff" data-testid="diff">
             {preview.change.diff.split('\n').map((line, i) => (
               <span key={i} className={diffClass(line)}>

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
-import { api, onEvent, type AutostartStatus, type InstallProgress, type Result } from '../api';
+import { api, onEvent, type AutostartStatus, type Result } from '../api';
 import { Banner, CopyButton } from '../components/forms';
-import { Card, PageHeader, Pill, ResultView, Switch } from '../components/ui';
-import { useEvent, useResult } from '../hooks';
+import { Card, PageHeader, PathText, Pill, ResultView, Switch } from '../components/ui';
+import { resultLabel, when } from '../format';
+import { useLive, useResult } from '../hooks';
+import { Checklist } from './Checklist';
+import { DenoCard, statusEvents } from './DenoCard';
 
-/** Status at a glance: Deno, the endpoint, clients, recent runs, folders. */
+/** Status at a glance: getting started, Deno, the endpoint, clients, recent runs, folders. */
 export function Overview() {
   const paths = useResult(api.paths);
   return (
@@ -13,8 +16,9 @@ export function Overview() {
         title="Overview"
         subtitle="MCP Conductor runs the TypeScript your AI agents write in a locked-down Deno sandbox."
       />
+      <Checklist />
       <div className="grid grid-2">
-        <RuntimeCard />
+        <DenoCard />
         <EndpointCard />
       </div>
       <div className="grid grid-2">
@@ -28,16 +32,18 @@ export function Overview() {
           {(p) => (
             <dl className="kv">
               <dt>Home</dt>
-              <dd className="mono">{p.home}</dd>
+              <dd>
+                <PathText path={p.home} />
+              </dd>
               <dt>Workspace</dt>
               <dd>
-                <span className="mono">{p.workspace}</span>
-                <OpenButton label="Open workspace folder" open={api.openWorkspaceFolder} />
+                <PathText path={p.workspace} />
+                <OpenButton label="Open workspace folder" path={p.workspace} open={api.openWorkspaceFolder} />
               </dd>
               <dt>Logs</dt>
               <dd>
-                <span className="mono">{p.logs}</span>
-                <OpenButton label="Open logs" open={api.openLogsFolder} />
+                <PathText path={p.logs} />
+                <OpenButton label="Open logs" path={p.logs} open={api.openLogsFolder} />
               </dd>
             </dl>
           )}
@@ -47,101 +53,9 @@ export function Overview() {
   );
 }
 
-function RuntimeCard() {
-  const runtime = useResult(api.runtime);
-  const engine = useResult(api.engine);
-  const [progress, setProgress] = useState<InstallProgress>();
-  const [busy, setBusy] = useState(false);
-  const [err, setErr] = useState<string>();
-  // GitHub releases by default; the npm registry for machines behind an npm mirror.
-  const [source, setSource] = useState<'github' | 'npm'>('github');
-  useEvent('deno:progress', (p) => setProgress(p as InstallProgress));
-  const install = async () => {
-    setBusy(true);
-    setErr(undefined);
-    setProgress({ phase: 'resolve', done: 0, total: -1, percent: -1, bytesPerSecond: 0 });
-    const r = await api.installDeno(source);
-    setBusy(false);
-    if (r.kind !== 'ok') setErr(r.kind === 'error' ? r.message : r.reason);
-    runtime.reload();
-    engine.reload();
-  };
-  return (
-    <Card title="Deno runtime">
-      <ResultView what="Deno's status" result={runtime.result} onRetry={runtime.reload}>
-        {(rt) => (
-          <div className="stat" data-testid="runtime">
-            {rt.found ? <Pill tone="ok">Ready</Pill> : <Pill tone="warn">Missing</Pill>}
-            <div className="stat-main">{rt.found ? `Deno ${rt.version}` : 'Deno is not installed'}</div>
-            {rt.found ? (
-              <div className="mono muted small">
-                {rt.path} <span className="muted">({rt.source})</span>
-              </div>
-            ) : (
-              <div className="muted">{rt.detail}</div>
-            )}
-            {engine.result?.kind === 'ok' && !engine.result.value.running && rt.found && (
-              <Banner tone="bad">Code cannot run: {engine.result.value.error}</Banner>
-            )}
-            {engine.result?.kind === 'ok' && engine.result.value.running && (
-              <div className="muted small">
-                {engine.result.value.confined ? 'Kernel confinement: ' : 'No kernel confinement: '}
-                {engine.result.value.confinement}
-              </div>
-            )}
-            <div className="row-tight">
-              <button className="btn btn-primary btn-small" onClick={install} disabled={busy}>
-                {busy ? 'Installing…' : rt.found ? 'Update Deno' : 'Install Deno'}
-              </button>
-              <select
-                aria-label="Download from"
-                value={source}
-                disabled={busy}
-                onChange={(e) => setSource(e.target.value as 'github' | 'npm')}
-              >
-                <option value="github">from GitHub releases</option>
-                <option value="npm">from the npm registry</option>
-              </select>
-              {rt.pinned && <span className="muted small">{rt.pinned} chooses the Deno in use.</span>}
-            </div>
-            {busy && progress && <ProgressBar p={progress} />}
-            {err && <Banner tone="bad">{err}</Banner>}
-          </div>
-        )}
-      </ResultView>
-    </Card>
-  );
-}
-
-function ProgressBar(props: { p: InstallProgress }) {
-  const { p } = props;
-  const known = p.percent >= 0;
-  const mb = (n: number) => (n / 1048576).toFixed(1);
-  return (
-    <div className="progress-wrap">
-      <div
-        className={`progress ${known ? '' : 'progress-unknown'}`}
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={known ? Math.round(p.percent) : undefined}
-      >
-        <div className="progress-fill" style={{ width: known ? `${p.percent}%` : '30%' }} />
-      </div>
-      <div className="muted small">
-        {p.phase === 'download'
-          ? `Downloading ${mb(p.done)}${p.total > 0 ? ` of ${mb(p.total)}` : ''} MB` +
-            (p.bytesPerSecond > 0 ? ` at ${mb(p.bytesPerSecond)} MB/s` : '')
-          : { resolve: 'Finding the latest release…', verify: 'Verifying…', extract: 'Unpacking…', done: 'Done' }[
-              p.phase
-            ] ?? p.phase}
-      </div>
-    </div>
-  );
-}
-
 function EndpointCard() {
-  const endpoint = useResult(api.endpoint);
+  const endpoint = useLive(api.endpoint, statusEvents);
+  const engine = useLive(api.engine, statusEvents);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string>();
   const toggle = async (on: boolean, port: number) => {
@@ -151,16 +65,31 @@ function EndpointCard() {
     setBusy(false);
     endpoint.reload();
   };
+  const engineDown = engine.result?.kind === 'ok' && !engine.result.value.running;
   return (
     <Card title="Local endpoint">
       <ResultView what="The endpoint's address" result={endpoint.result} onRetry={endpoint.reload}>
         {(ep) => (
-          <div className="stat" data-testid="endpoint">
-            {ep.running ? <Pill tone="ok">Serving</Pill> : <Pill tone={ep.enabled ? 'bad' : 'muted'}>Stopped</Pill>}
+          <div className="stat" data-testid="endpoint" data-running={ep.running}>
             {ep.running ? (
-              <div className="stat-main mono">{ep.url}</div>
+              <Pill tone="ok">Serving</Pill>
+            ) : !ep.enabled ? (
+              <Pill tone="muted">Off</Pill>
+            ) : engineDown ? (
+              <Pill tone="warn">Waiting for Deno</Pill>
             ) : (
-              <div className="muted">{ep.detail || 'The local MCP endpoint is not serving.'}</div>
+              <Pill tone="bad">Stopped</Pill>
+            )}
+            {ep.running ? (
+              <div className="stat-main mono break-anywhere">{ep.url}</div>
+            ) : (
+              <div className="muted" data-testid="endpoint-detail">
+                {!ep.enabled
+                  ? 'Turned off: AI clients that use the HTTP endpoint cannot reach MCP Conductor.'
+                  : engineDown
+                    ? 'It starts on its own once Deno is ready.'
+                    : ep.detail || 'The local MCP endpoint is not serving.'}
+              </div>
             )}
             <Switch
               checked={ep.enabled}
@@ -190,14 +119,22 @@ function EndpointCard() {
 }
 
 function ClientsCard() {
-  const clients = useResult(api.clients);
+  const clients = useLive(api.clients, ['clients', 'status']);
   return (
     <Card title="Clients" aside={<a href="#/clients">Manage</a>}>
       <ResultView what="The AI clients" result={clients.result} onRetry={clients.reload}>
         {(cs) => {
           const shown = cs.filter((c) => c.installed || c.configured);
           return shown.length === 0 ? (
-            <p className="muted">No AI clients were found on this machine.</p>
+            <div className="empty" data-testid="no-clients">
+              <p>No AI client was found on this computer.</p>
+              <p className="muted small">
+                MCP Conductor works with {cs.map((c) => c.name).join(', ')}. You can set one up now, before it is installed.
+              </p>
+              <a className="btn btn-small" href="#/clients">
+                Set up a client anyway
+              </a>
+            </div>
           ) : (
             <ul className="plain-list">
               {shown.map((c) => (
@@ -233,6 +170,9 @@ function TrayCard() {
             <div className="muted">
               {t.running && t.visible ? 'Closing this window keeps MCP Conductor running in the tray.' : t.detail}
             </div>
+            {!(t.running && t.visible) && (
+              <div className="muted small">Quit MCP Conductor from the sidebar or with Ctrl+Q.</div>
+            )}
           </div>
         )}
       </ResultView>
@@ -241,24 +181,26 @@ function TrayCard() {
 }
 
 function RecentCard() {
-  const recent = useResult(() => api.activity('', 5));
-  useEvent('execution', recent.reload);
+  const recent = useLive(() => api.activity('', 5), ['execution']);
   return (
-    <Card title="Recent executions" aside={<a href="#/activity">All activity</a>}>
-      <ResultView what="Recent executions" result={recent.result} onRetry={recent.reload}>
+    <Card title="Recent runs" aside={<a href="#/activity">All activity</a>}>
+      <ResultView what="Recent runs" result={recent.result} onRetry={recent.reload}>
         {(es) =>
           es.length === 0 ? (
-            <p className="muted">Nothing has run yet.</p>
+            <p className="muted">Nothing has run yet. Runs of your AI clients appear here as they finish.</p>
           ) : (
-            <ul className="plain-list" data-testid="recent">
-              {es.map((e) => (
-                <li key={e.id}>
-                  <span className="small">{new Date(e.time).toLocaleTimeString()}</span>
-                  <span>{e.client || 'unknown client'}</span>
-                  <span className="mono small ellipsis">{e.code.split('\n')[0]}</span>
-                  {e.status === 'success' ? <Pill tone="ok">OK</Pill> : <Pill tone="bad">{e.errorType || 'Failed'}</Pill>}
-                </li>
-              ))}
+            <ul className="plain-list recent" data-testid="recent">
+              {es.map((e) => {
+                const label = resultLabel(e.status, e.errorType);
+                return (
+                  <li key={e.id}>
+                    <span className="small nowrap">{when(e.time)}</span>
+                    <span className="nowrap clip recent-client">{e.client || 'unknown client'}</span>
+                    <span className="mono small clip grow">{e.code.split('\n')[0]}</span>
+                    <Pill tone={label.ok ? 'ok' : 'bad'}>{label.text}</Pill>
+                  </li>
+                );
+              })}
             </ul>
           )
         }
@@ -292,7 +234,7 @@ function AutostartCard() {
                 label="Start MCP Conductor in the tray when I log in"
                 onChange={toggle}
               />
-              {a.enabled && <span className="mono muted small">{a.path}</span>}
+              {a.enabled && <PathText path={a.path} className="muted small" />}
             </div>
           ) : (
             <p className="muted">Start on login is not supported on this system.</p>
@@ -303,15 +245,11 @@ function AutostartCard() {
   );
 }
 
-function OpenButton(props: { label: string; open: () => Promise<Result<void>> }) {
+/** Opens a folder in the file manager, and says so when none opened it. */
+function OpenButton(props: { label: string; path: string; open: () => Promise<Result<void>> }) {
   const [err, setErr] = useState<string>();
   return (
     <span className="open-button">
-      {err && (
-        <span className="inline-error" role="alert">
-          {err}
-        </span>
-      )}
       <button
         className="btn btn-small"
         onClick={async () => {
@@ -321,6 +259,15 @@ function OpenButton(props: { label: string; open: () => Promise<Result<void>> })
       >
         {props.label}
       </button>
+      {err && (
+        <span className="inline-error" role="alert">
+          {capitalise(err)}. <CopyButton label="Copy path" text={props.path} />
+        </span>
+      )}
     </span>
   );
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

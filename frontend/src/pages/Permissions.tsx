@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, permissionNames, type Grant, type PermissionName, type Settings, type SettingsView } from '../api';
 import { Banner, Field, ListEditor } from '../components/forms';
-import { Card, PageHeader, ResultView } from '../components/ui';
+import { Card, PageHeader, PathText, ResultView } from '../components/ui';
 import { useResult } from '../hooks';
 
 const permissionInfo: Record<PermissionName, { title: string; what: string; placeholder: string; paths?: boolean }> = {
@@ -14,12 +14,24 @@ const permissionInfo: Record<PermissionName, { title: string; what: string; plac
   sys: { title: 'System information', what: 'APIs', placeholder: 'hostname, osRelease, …' },
 };
 
-const limits: { key: keyof Settings; label: string; unit: string; effective: keyof SettingsView['effective'] }[] = [
-  { key: 'defaultTimeoutMs', label: 'Default time limit', unit: 'ms', effective: 'defaultTimeoutMs' },
-  { key: 'maxTimeoutMs', label: 'Longest time limit', unit: 'ms', effective: 'maxTimeoutMs' },
-  { key: 'maxMemoryMB', label: 'Memory (heap)', unit: 'MB', effective: 'maxMemoryMB' },
-  { key: 'maxOutputBytes', label: 'Output per stream', unit: 'bytes', effective: 'maxOutputBytes' },
-  { key: 'maxConcurrency', label: 'Runs at once', unit: '', effective: 'maxConcurrency' },
+/** A limit as the page edits it: in the unit people think in. */
+interface Limit {
+  key: 'defaultTimeoutMs' | 'maxTimeoutMs' | 'maxMemoryMB' | 'maxOutputBytes' | 'maxConcurrency';
+  label: string;
+  unit: string;
+  /** settings value → field text, and back; the effective value for the default */
+  show: (v: number) => string;
+  parse: (t: string) => number;
+}
+
+const num = (t: string) => (t.trim() === '' ? 0 : Number(t));
+const round1 = (v: number) => String(Math.round(v * 10) / 10);
+const limits: Limit[] = [
+  { key: 'defaultTimeoutMs', label: 'Default time limit', unit: 's', show: (v) => round1(v / 1000), parse: (t) => Math.round(num(t) * 1000) },
+  { key: 'maxTimeoutMs', label: 'Longest time limit', unit: 's', show: (v) => round1(v / 1000), parse: (t) => Math.round(num(t) * 1000) },
+  { key: 'maxMemoryMB', label: 'Memory (heap)', unit: 'MiB', show: String, parse: (t) => Math.round(num(t)) },
+  { key: 'maxOutputBytes', label: 'Output per stream', unit: 'MiB', show: (v) => String(Math.round((v / 1048576) * 100) / 100), parse: (t) => Math.round(num(t) * 1048576) },
+  { key: 'maxConcurrency', label: 'Runs at once', unit: '', show: String, parse: (t) => Math.round(num(t)) },
 ];
 
 /** What sandboxed code may touch, its limits, and which packages it may import. */
@@ -44,10 +56,20 @@ function SettingsForm(props: { view: SettingsView }) {
   const [saving, setSaving] = useState(false);
   const [msg, setMsg] = useState<{ tone: 'ok' | 'bad'; text: string }>();
   useEffect(() => setS(view.settings), [view]);
+  // A message is about the form as it was: any edit, or Discard, clears it.
+  const edit = (next: Settings) => {
+    setS(next);
+    setMsg(undefined);
+  };
   const locked = (field: string) => view.overrides[field];
   const dirty = JSON.stringify(s) !== JSON.stringify(view.settings);
 
   const save = async () => {
+    const bad = limits.find((l) => Number.isNaN(s[l.key]));
+    if (bad || Number.isNaN(s.poolSize) || Number.isNaN(s.http?.port)) {
+      setMsg({ tone: 'bad', text: `${bad?.label ?? 'A limit'}: type a number, or leave the field empty for the default.` });
+      return;
+    }
     setSaving(true);
     const r = await api.saveSettings(s);
     setSaving(false);
@@ -59,7 +81,7 @@ function SettingsForm(props: { view: SettingsView }) {
       setMsg({ tone: 'bad', text: r.kind === 'error' ? r.message : r.reason });
     }
   };
-  const setGrant = (name: PermissionName, g: Grant) => setS({ ...s, permissions: { ...s.permissions, [name]: g } });
+  const setGrant = (name: PermissionName, g: Grant) => edit({ ...s, permissions: { ...s.permissions, [name]: g } });
   const pick = async (title: string, start: string) => {
     const r = await api.chooseFolder(title, start);
     if (r.kind === 'ok') return r.value || undefined;
@@ -70,10 +92,20 @@ function SettingsForm(props: { view: SettingsView }) {
   return (
     <div className="settings">
       {view.error && <Banner tone="bad">The settings in force are invalid: {view.error}</Banner>}
+      {dirty && !msg && (
+        <div className="visually-hidden" role="status">
+          Unsaved changes
+        </div>
+      )}
       <Card title="Workspace">
         <Field
           label="Working folder of the sandbox"
-          hint={`Relative paths in the grants below are resolved against it. In force: ${view.effective.workspace}`}
+          hint={
+            <>
+              Relative paths in the grants below are resolved against it. In force:{' '}
+              <PathText path={view.effective.workspace} />
+            </>
+          }
           locked={locked('workspace')}
         >
           <div className="row-tight">
@@ -83,14 +115,14 @@ function SettingsForm(props: { view: SettingsView }) {
               value={s.workspace ?? ''}
               placeholder={view.effective.workspace}
               disabled={!!locked('workspace')}
-              onChange={(e) => setS({ ...s, workspace: e.target.value })}
+              onChange={(e) => edit({ ...s, workspace: e.target.value })}
             />
             <button
               className="btn btn-small"
               disabled={!!locked('workspace')}
               onClick={async () => {
                 const d = await pick('Workspace folder', s.workspace || view.effective.workspace);
-                if (d) setS({ ...s, workspace: d });
+                if (d) edit({ ...s, workspace: d });
               }}
             >
               Choose…
@@ -131,7 +163,11 @@ function SettingsForm(props: { view: SettingsView }) {
             items={(locked('allowedPackages') ? view.effective.packages : s.allowedPackages) ?? []}
             placeholder="npm:zod@^3"
             disabled={!!locked('allowedPackages')}
-            onChange={(items) => setS({ ...s, allowedPackages: items })}
+            onChange={(items) => edit({ ...s, allowedPackages: items })}
+            check={async (v) => {
+              const r = await api.checkPackage(v);
+              return r.kind === 'error' ? capitalise(r.message) : undefined;
+            }}
           />
         </Field>
       </Card>
@@ -139,52 +175,52 @@ function SettingsForm(props: { view: SettingsView }) {
       <Card title="Limits">
         <div className="limits">
           {limits.map((l) => (
-            <Field key={l.key} label={`${l.label}${l.unit ? ` (${l.unit})` : ''}`} locked={locked(l.key)}>
-              <input
-                className="input"
-                type="number"
-                min={0}
-                aria-label={l.label}
-                placeholder={String(view.effective[l.effective])}
-                value={locked(l.key) ? String(view.effective[l.effective]) : (s[l.key] as number | undefined) || ''}
+            <Field key={l.key} label={l.label} locked={locked(l.key)}>
+              <UnitInput
+                label={l.label}
+                unit={l.unit}
+                placeholder={`${l.show(view.effective[l.key])} (default)`}
+                value={locked(l.key) ? l.show(view.effective[l.key]) : s[l.key] ? l.show(s[l.key] as number) : ''}
                 disabled={!!locked(l.key)}
-                onChange={(e) => setS({ ...s, [l.key]: e.target.value === '' ? 0 : Number(e.target.value) })}
+                onChange={(t) => edit({ ...s, [l.key]: l.parse(t) })}
               />
             </Field>
           ))}
           <Field label="Processes kept ready" locked={locked('poolSize')}>
-            <input
-              className="input"
-              type="number"
-              min={0}
-              aria-label="Processes kept ready"
-              placeholder={String(view.effective.poolSize)}
-              value={locked('poolSize') ? String(view.effective.poolSize) : s.poolSize ?? ''}
+            <UnitInput
+              label="Processes kept ready"
+              unit=""
+              placeholder={`${view.effective.poolSize} (default)`}
+              value={locked('poolSize') ? String(view.effective.poolSize) : (s.poolSize ?? '') + ''}
               disabled={!!locked('poolSize')}
-              onChange={(e) => setS({ ...s, poolSize: e.target.value === '' ? null : Number(e.target.value) })}
+              onChange={(t) => edit({ ...s, poolSize: t.trim() === '' ? null : Number(t) })}
             />
           </Field>
           <Field label="Local endpoint port">
-            <input
-              className="input"
-              type="number"
-              min={1024}
-              max={65535}
-              aria-label="Local endpoint port"
-              placeholder={String(view.effective.httpPort)}
-              value={s.http?.port || ''}
-              onChange={(e) => setS({ ...s, http: { ...s.http, port: e.target.value === '' ? 0 : Number(e.target.value) } })}
+            <UnitInput
+              label="Local endpoint port"
+              unit=""
+              placeholder={`${view.effective.httpPort} (default)`}
+              value={s.http?.port ? String(s.http.port) : ''}
+              onChange={(t) => edit({ ...s, http: { ...s.http, port: t.trim() === '' ? 0 : Number(t) } })}
             />
           </Field>
         </div>
-        <p className="muted small">Empty fields use the default shown.</p>
+        <p className="muted small">An empty field uses the default shown in it.</p>
       </Card>
 
       <div className="save-bar">
         {msg && <Banner tone={msg.tone}>{msg.text}</Banner>}
         <div className="row-tight">
-          <span className="muted small mono">{view.path}</span>
-          <button className="btn" disabled={!dirty || saving} onClick={() => setS(view.settings)}>
+          <PathText path={view.path} className="muted small" />
+          <button
+            className="btn"
+            disabled={!dirty || saving}
+            onClick={() => {
+              setS(view.settings);
+              setMsg(undefined);
+            }}
+          >
             Discard changes
           </button>
           <button className="btn btn-primary" disabled={!dirty || saving} onClick={save}>
@@ -253,4 +289,35 @@ function PermissionRow(props: {
       )}
     </div>
   );
+}
+
+/** A number field with its unit beside it. */
+function UnitInput(props: {
+  label: string;
+  unit: string;
+  placeholder: string;
+  value: string;
+  disabled?: boolean;
+  onChange: (text: string) => void;
+}) {
+  return (
+    <div className="unit-input">
+      <input
+        className="input"
+        inputMode="decimal"
+        aria-label={props.unit ? `${props.label} (${unitName[props.unit] ?? props.unit})` : props.label}
+        placeholder={props.placeholder}
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.unit && <span className="unit">{props.unit}</span>}
+    </div>
+  );
+}
+
+const unitName: Record<string, string> = { s: 'seconds', MiB: 'mebibytes' };
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

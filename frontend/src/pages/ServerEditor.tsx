@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { api, type Probe, type Secret, type ServerForm, type ServersView, type ServerView } from '../api';
+import { api, type Probe, type Secret, type ServerForm, type ServersView, type ServerView, type TestFailure } from '../api';
 import { Banner, Field, splitList } from '../components/forms';
 import { Card, Pill } from '../components/ui';
+import { duration } from '../format';
 
 const empty: ServerForm = {
   name: '',
@@ -33,6 +34,7 @@ export function ServerEditor(props: {
   const [busy, setBusy] = useState<'save' | 'test'>();
   const [err, setErr] = useState<string>();
   const [probe, setProbe] = useState<Probe>();
+  const [failure, setFailure] = useState<TestFailure>();
 
   // The form as the backend takes it: only the chosen kind's fields.
   const form = (): ServerForm =>
@@ -50,11 +52,13 @@ export function ServerEditor(props: {
   const test = async () => {
     setBusy('test');
     setProbe(undefined);
+    setFailure(undefined);
     setErr(undefined);
     const r = await api.testMCPServer(orig?.name ?? '', form());
     setBusy(undefined);
-    if (r.kind === 'ok') setProbe(r.value);
-    else setErr(r.kind === 'error' ? r.message : r.reason);
+    if (r.kind !== 'ok') setErr(r.kind === 'error' ? r.message : r.reason);
+    else if (r.value.probe) setProbe(r.value.probe);
+    else if (r.value.failure) setFailure(r.value.failure);
   };
 
   return (
@@ -113,6 +117,7 @@ export function ServerEditor(props: {
         </label>
       </div>
       {err && <Banner tone="bad">{err}</Banner>}
+      {failure && <TestFailed f={failure} />}
       {probe && <ProbeResult probe={probe} />}
       <div className="row-tight editor-actions">
         <button className="btn" onClick={test} disabled={!!busy}>
@@ -156,18 +161,42 @@ function SecretRows(props: { label: string; rows: Secret[]; onChange: (rows: Sec
   );
 }
 
+function TestFailed(props: { f: TestFailure }) {
+  const { f } = props;
+  return (
+    <div className="probe probe-failed" data-testid="probe-failure" role="alert">
+      <div className="banner banner-bad">
+        <strong>{f.message}</strong> {f.hint}
+      </div>
+      {f.stderr.length > 0 && (
+        <>
+          <h3>What the program printed (its last lines)</h3>
+          <pre className="output output-logs" data-testid="probe-stderr">
+            {f.stderr.join('\n')}
+          </pre>
+        </>
+      )}
+      {f.detail && (
+        <details className="muted small">
+          <summary>Details</summary>
+          <span className="mono break-anywhere">{f.detail}</span>
+        </details>
+      )}
+    </div>
+  );
+}
+
 function ProbeResult(props: { probe: Probe }) {
   const p = props.probe;
   return (
     <div className="probe" data-testid="probe">
       <Banner tone="ok">
-        Connected to {p.serverName || 'the server'} {p.serverVersion} in {Math.round(p.durationMs)} ms: {p.tools.length}{' '}
-        tools.
+        Connected to {p.serverName || 'the server'} {p.serverVersion} in {duration(p.durationMs)}: {p.tools.length} tools.
       </Banner>
       <ul className="tool-list">
         {p.tools.map((t) => (
           <li key={t.name}>
-            <span className="mono strong">{t.name}</span>
+            <span className="mono strong nowrap">{t.name}</span>
             {!t.allowed && <Pill tone="muted">blocked by the tool lists</Pill>}
             {t.description && <span className="muted small">{t.description}</span>}
           </li>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, type ImportCandidate, type Result, type ServersView, type ServerView } from '../api';
-import { Banner, Modal } from '../components/forms';
-import { Card, PageHeader, Pill, ResultView } from '../components/ui';
+import { Banner, Confirm, Modal } from '../components/forms';
+import { Card, PageHeader, PathText, Pill, ResultView } from '../components/ui';
 import { useResult } from '../hooks';
 import { ServerEditor } from './ServerEditor';
 
@@ -11,6 +11,7 @@ export function Servers() {
   const [override, setOverride] = useState<ServersView>();
   const [editing, setEditing] = useState<ServerView | 'new'>();
   const [importing, setImporting] = useState(false);
+  const [removing, setRemoving] = useState<string>();
   const [err, setErr] = useState<string>();
   const shown = override && result?.kind === 'ok' ? { kind: 'ok' as const, value: override } : result;
 
@@ -67,10 +68,12 @@ export function Servers() {
                 <table className="table" data-testid="servers">
                   <thead>
                     <tr>
-                      <th>Server</th>
-                      <th>Status</th>
-                      <th>Runs</th>
-                      <th />
+                      <th scope="col">Server</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Runs</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -90,10 +93,10 @@ export function Servers() {
                           ) : (
                             <Pill tone="muted">Starts on first use</Pill>
                           )}
-                          {s.error && <div className="inline-error">{s.error}</div>}
+                          {s.error && <div className="inline-error break-anywhere">{s.error}</div>}
                         </td>
-                        <td className="mono small">
-                          {s.transport === 'stdio' ? [s.command, ...s.args].join(' ') : `${s.transport} ${s.url}`}
+                        <td className="small">
+                          <PathText path={s.transport === 'stdio' ? s.runs : `${s.transport}: ${s.runs}`} />
                         </td>
                         <td className="actions">
                           <button className="btn btn-small" disabled={!!v.error} onClick={() => setEditing(s)}>
@@ -109,9 +112,7 @@ export function Servers() {
                           <button
                             className="btn btn-small btn-danger"
                             disabled={!!v.error}
-                            onClick={() => {
-                              if (confirm(`Remove ${s.name} from mcp-config.json?`)) apply(api.removeMCPServer(s.name));
-                            }}
+                            onClick={() => setRemoving(s.name)}
                           >
                             Remove
                           </button>
@@ -121,11 +122,31 @@ export function Servers() {
                   </tbody>
                 </table>
               )}
-              <p className="muted small mono">{v.path}</p>
+              <p className="muted small">
+                <PathText path={v.path} />
+              </p>
             </Card>
           </>
         )}
       </ResultView>
+      {removing && (
+        <Confirm
+          title={`Remove ${removing}?`}
+          confirm="Remove"
+          danger
+          onCancel={() => setRemoving(undefined)}
+          onConfirm={async () => {
+            const name = removing;
+            setRemoving(undefined);
+            await apply(api.removeMCPServer(name));
+          }}
+        >
+          <p>
+            Sandboxed code will no longer reach <span className="mono">{removing}</span>. The entry is removed from
+            mcp-config.json; a backup of the file is kept.
+          </p>
+        </Confirm>
+      )}
       {importing && (
         <ImportDialog
           onClose={() => setImporting(false)}
