@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
-	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
+	"github.com/mcp-conductor/mcp-conductor/conductor/mcpconfig"
 )
 
 // importFrom are the clients whose servers the MCP servers page offers to
@@ -46,7 +46,7 @@ func (a *App) ImportableServers() ([]ImportCandidate, error) {
 		return nil, err
 	}
 	have := map[string]bool{}
-	if f, err := proxy.ReadFile(path); err == nil {
+	if f, err := mcpconfig.ReadFile(path); err == nil {
 		for _, s := range f.Servers {
 			have[s.Name] = true
 		}
@@ -64,7 +64,7 @@ func (a *App) ImportableServers() ([]ImportCandidate, error) {
 		}
 		for _, e := range entries {
 			ic := ImportCandidate{Client: id, ClientName: cl.Name, Path: file, Name: e.Name, Exists: have[e.Name], Dropped: []string{}}
-			sc, dropped, err := proxy.FromClientEntry(e.Name, e.Raw)
+			sc, dropped, err := mcpconfig.FromClientEntry(e.Name, e.Raw)
 			if err != nil {
 				ic.Error = err.Error()
 			}
@@ -78,11 +78,11 @@ func (a *App) ImportableServers() ([]ImportCandidate, error) {
 	return out, nil
 }
 
-func summary(sc proxy.ServerConfig) string {
+func summary(sc mcpconfig.Server) string {
 	if sc.Command != "" {
 		return clients.ShellQuote(append([]string{sc.Command}, clients.MaskArgs(sc.Args)...))
 	}
-	return proxy.RedactURL(sc.URL)
+	return mcpconfig.RedactURL(sc.URL)
 }
 
 // ImportServers copies the picked servers, with their env and headers, from
@@ -94,11 +94,11 @@ func (a *App) ImportServers(picks []ImportPick) (ServersView, error) {
 	if err != nil {
 		return ServersView{}, err
 	}
-	f, err := proxy.ReadFile(path)
+	f, err := mcpconfig.ReadFile(path)
 	if err != nil {
 		return ServersView{}, err
 	}
-	var todo []proxy.ServerConfig
+	var todo []mcpconfig.Server
 	var problems []string
 	seen := map[string]bool{}
 	for _, p := range picks {
@@ -120,27 +120,27 @@ func (a *App) ImportServers(picks []ImportPick) (ServersView, error) {
 		return ServersView{}, fmt.Errorf("nothing was imported: %s", strings.Join(problems, "; "))
 	}
 	for _, sc := range todo {
-		if err := proxy.SetServer(path, "", sc, a.editOpts(c)); err != nil {
+		if err := mcpconfig.SetServer(path, "", sc, a.editOpts(c)); err != nil {
 			return a.liveView(c, path), fmt.Errorf("importing %q: %w", sc.Name, err)
 		}
 	}
 	return a.liveView(c, path), nil
 }
 
-func fromClient(opts clients.Options, p ImportPick) (proxy.ServerConfig, error) {
+func fromClient(opts clients.Options, p ImportPick) (mcpconfig.Server, error) {
 	cl, err := clients.Find(p.Client)
 	if err != nil {
-		return proxy.ServerConfig{}, err
+		return mcpconfig.Server{}, err
 	}
 	_, entries, err := cl.Servers(opts)
 	if err != nil {
-		return proxy.ServerConfig{}, err
+		return mcpconfig.Server{}, err
 	}
 	for _, e := range entries {
 		if e.Name == p.Name {
-			sc, _, err := proxy.FromClientEntry(e.Name, e.Raw)
+			sc, _, err := mcpconfig.FromClientEntry(e.Name, e.Raw)
 			return sc, err
 		}
 	}
-	return proxy.ServerConfig{}, fmt.Errorf("%s has no server %q", cl.Name, p.Name)
+	return mcpconfig.Server{}, fmt.Errorf("%s has no server %q", cl.Name, p.Name)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mcp-conductor/mcp-conductor/app/core"
+	"github.com/mcp-conductor/mcp-conductor/conductor/mcpconfig"
 	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 )
 
@@ -45,7 +46,7 @@ type ServerForm struct {
 	Cwd     string   `json:"cwd"`
 	Env     []Secret `json:"env"`
 	// URL reaches the page with its user name, password and query values
-	// masked as REDACTED (proxy.RedactURL); sent back so, the stored parts
+	// masked as REDACTED (mcpconfig.RedactURL); sent back so, the stored parts
 	// are kept, and a part typed in replaces its stored value.
 	URL         string   `json:"url"`
 	Type        string   `json:"type"` // "", "http", "sse"
@@ -118,10 +119,10 @@ func secretsIn(what string, rows []Secret, stored map[string]string) (map[string
 	return out, nil
 }
 
-func viewOf(sc proxy.ServerConfig) ServerView {
+func viewOf(sc mcpconfig.Server) ServerView {
 	v := ServerView{Transport: sc.Transport(), ServerForm: ServerForm{
 		Name: sc.Name, Command: sc.Command, Args: nonNil(sc.Args), Cwd: sc.Cwd, Env: secretsOut(sc.Env),
-		URL: proxy.RedactURL(sc.URL), Type: sc.Type, Headers: secretsOut(sc.Headers), Disabled: sc.Disabled,
+		URL: mcpconfig.RedactURL(sc.URL), Type: sc.Type, Headers: secretsOut(sc.Headers), Disabled: sc.Disabled,
 		Description: sc.Description, AllowTools: nonNil(sc.AllowTools), DenyTools: nonNil(sc.DenyTools),
 	}}
 	v.Runs = summary(sc)
@@ -140,8 +141,8 @@ func nonNil(s []string) []string {
 
 // configOf turns the page's form into an entry, taking the values sent
 // masked from stored (the entry as saved, zero for a new one).
-func configOf(f ServerForm, stored proxy.ServerConfig) (proxy.ServerConfig, error) {
-	sc := proxy.ServerConfig{
+func configOf(f ServerForm, stored mcpconfig.Server) (mcpconfig.Server, error) {
+	sc := mcpconfig.Server{
 		Name: strings.TrimSpace(f.Name), Command: strings.TrimSpace(f.Command), Args: f.Args,
 		Cwd: strings.TrimSpace(f.Cwd), URL: strings.TrimSpace(f.URL), Type: f.Type, Disabled: f.Disabled,
 		Description: strings.TrimSpace(f.Description), AllowTools: cleanList(f.AllowTools), DenyTools: cleanList(f.DenyTools),
@@ -156,7 +157,7 @@ func configOf(f ServerForm, stored proxy.ServerConfig) (proxy.ServerConfig, erro
 	if sc.Headers, err = secretsIn("headers", f.Headers, stored.Headers); err != nil {
 		return sc, err
 	}
-	if sc.URL, err = proxy.RestoreURL(sc.URL, stored.URL); err != nil {
+	if sc.URL, err = mcpconfig.RestoreURL(sc.URL, stored.URL); err != nil {
 		return sc, err
 	}
 	if sc.Command != "" {
@@ -164,7 +165,7 @@ func configOf(f ServerForm, stored proxy.ServerConfig) (proxy.ServerConfig, erro
 	} else {
 		sc.Args, sc.Cwd, sc.Env = nil, "", nil
 	}
-	return sc, proxy.Validate(sc)
+	return sc, mcpconfig.Validate(sc)
 }
 
 // serversFile is mcp-config.json of the policy in force.
@@ -187,7 +188,7 @@ func (a *App) serversCore() (*core.Core, string, error) {
 
 func serversView(path string) ServersView {
 	v := ServersView{Path: path, Servers: []ServerView{}}
-	f, err := proxy.ReadFile(path)
+	f, err := mcpconfig.ReadFile(path)
 	if err != nil {
 		v.Error = err.Error()
 		return v
@@ -228,18 +229,18 @@ func (a *App) liveView(c *core.Core, path string) ServersView {
 	return v
 }
 
-func (a *App) editOpts(c *core.Core) proxy.EditOptions {
-	return proxy.EditOptions{BackupDir: filepath.Join(c.Home(), "backups", "mcp-config")}
+func (a *App) editOpts(c *core.Core) mcpconfig.EditOptions {
+	return mcpconfig.EditOptions{BackupDir: filepath.Join(c.Home(), "backups", "mcp-config")}
 }
 
 // stored returns the saved entry called name (zero if name is "").
-func stored(path, name string) (proxy.ServerConfig, error) {
+func stored(path, name string) (mcpconfig.Server, error) {
 	if name == "" {
-		return proxy.ServerConfig{}, nil
+		return mcpconfig.Server{}, nil
 	}
-	f, err := proxy.ReadFile(path)
+	f, err := mcpconfig.ReadFile(path)
 	if err != nil {
-		return proxy.ServerConfig{}, err
+		return mcpconfig.Server{}, err
 	}
 	sc, ok := f.Server(name)
 	if !ok {
@@ -264,7 +265,7 @@ func (a *App) SaveMCPServer(original string, form ServerForm) (ServersView, erro
 	if err != nil {
 		return ServersView{}, err
 	}
-	if err := proxy.SetServer(path, original, sc, a.editOpts(c)); err != nil {
+	if err := mcpconfig.SetServer(path, original, sc, a.editOpts(c)); err != nil {
 		return ServersView{}, err
 	}
 	return a.liveView(c, path), nil
@@ -276,7 +277,7 @@ func (a *App) RemoveMCPServer(name string) (ServersView, error) {
 	if err != nil {
 		return ServersView{}, err
 	}
-	if err := proxy.RemoveServer(path, name, a.editOpts(c)); err != nil {
+	if err := mcpconfig.RemoveServer(path, name, a.editOpts(c)); err != nil {
 		return ServersView{}, err
 	}
 	return a.liveView(c, path), nil
@@ -289,7 +290,7 @@ func (a *App) SetMCPServerDisabled(name string, disabled bool) (ServersView, err
 	if err != nil {
 		return ServersView{}, err
 	}
-	if err := proxy.SetDisabled(path, name, disabled, a.editOpts(c)); err != nil {
+	if err := mcpconfig.SetDisabled(path, name, disabled, a.editOpts(c)); err != nil {
 		return ServersView{}, err
 	}
 	return a.liveView(c, path), nil

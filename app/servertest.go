@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/mcpconfig"
 	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 )
 
@@ -107,7 +108,7 @@ var (
 )
 
 // testFailure says what a failed probe of sc means, and what to check.
-func testFailure(sc proxy.ServerConfig, err error, took time.Duration, stderr []string) *TestFailure {
+func testFailure(sc mcpconfig.Server, err error, took time.Duration, stderr []string) *TestFailure {
 	f := &TestFailure{Stderr: stderr, Detail: namePrefix.ReplaceAllString(err.Error(), "")}
 	text := err.Error()
 	stdio := sc.Transport() == "stdio"

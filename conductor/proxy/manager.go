@@ -1,3 +1,7 @@
+// Package proxy connects to the upstream MCP servers listed in
+// mcp-config.json (read through package mcpconfig) and lets sandboxed code
+// call them through mcpFactory, under the administrator's per-server tool
+// policy, with every request time-bounded and every secret scrubbed.
 package proxy
 
 import (
@@ -16,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/mcpconfig"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -123,7 +128,7 @@ func (m *Manager) reload() {
 		}
 	}
 	var expanded []string
-	cfg, err := LoadConfig(m.path, func(name string) string {
+	cfg, err := mcpconfig.Load(m.path, func(name string) string {
 		v := m.opts.Getenv(name)
 		expanded = append(expanded, v)
 		return v
@@ -163,7 +168,7 @@ func (m *Manager) reload() {
 
 // sameConfig reports whether two entries describe the same server: equal
 // fields, and equal problems (errors compare by their message).
-func sameConfig(a, b ServerConfig) bool {
+func sameConfig(a, b mcpconfig.Server) bool {
 	errText := func(e error) string {
 		if e == nil {
 			return ""
@@ -184,7 +189,7 @@ func sameConfig(a, b ServerConfig) bool {
 func (m *Manager) Programs() []string {
 	m.reload()
 	m.mu.Lock()
-	var cfgs []ServerConfig
+	var cfgs []mcpconfig.Server
 	for _, n := range m.order {
 		if u := m.servers[n]; u != nil { // nil once closed
 			cfgs = append(cfgs, u.cfg)
@@ -257,7 +262,7 @@ func (m *Manager) Close() {
 
 // upstream is one configured server and its (lazy) connection.
 type upstream struct {
-	cfg ServerConfig
+	cfg mcpconfig.Server
 	m   *Manager
 
 	mu      sync.Mutex // held while connecting

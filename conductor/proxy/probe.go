@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/mcpconfig"
 )
 
 // Probe is what a test connection to one server found.
@@ -33,7 +35,7 @@ type ProbeTool struct {
 // probed all the same: the user asked for it.
 //
 // What it returns, errors included, is redacted as Manager's results are.
-func ProbeServer(ctx context.Context, sc ServerConfig, opts Options) (*Probe, error) {
+func ProbeServer(ctx context.Context, sc mcpconfig.Server, opts Options) (*Probe, error) {
 	p, secrets, err := probe(ctx, sc, withDefaults(opts))
 	if err != nil {
 		return nil, secrets.Error(err)
@@ -42,9 +44,9 @@ func ProbeServer(ctx context.Context, sc ServerConfig, opts Options) (*Probe, er
 	return p, secrets.Error(err)
 }
 
-func probe(ctx context.Context, sc ServerConfig, opts Options) (*Probe, *secretSet, error) {
+func probe(ctx context.Context, sc mcpconfig.Server, opts Options) (*Probe, *secretSet, error) {
 	secrets := (*secretSet)(nil).with(envURLSecrets(opts.BaseEnv)...)
-	if err := validate(sc); err != nil {
+	if err := mcpconfig.Validate(sc); err != nil {
 		return nil, secrets, err
 	}
 	var expanded []string
@@ -54,8 +56,8 @@ func probe(ctx context.Context, sc ServerConfig, opts Options) (*Probe, *secretS
 		return v
 	}
 	sc.Disabled = false
-	sc.Env = expandAll(sc.Env, getenv, &sc.Err, sc.Name)
-	sc.Headers = expandAll(sc.Headers, getenv, &sc.Err, sc.Name)
+	sc.Env = mcpconfig.Expand(sc.Env, getenv, &sc.Err, sc.Name)
+	sc.Headers = mcpconfig.Expand(sc.Headers, getenv, &sc.Err, sc.Name)
 	secrets = secrets.with(append(expanded, configSecrets(sc)...)...)
 	if sc.Err != nil {
 		return nil, secrets, sc.Err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/mcpconfig"
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
 
@@ -36,20 +37,20 @@ func TestProbeServer(t *testing.T) {
 	opts := Options{ConnectTimeout: 20 * time.Second, Getenv: func(k string) string { return env[k] }}
 	tests := []struct {
 		name     string
-		sc       ServerConfig
+		sc       mcpconfig.Server
 		wantTool string // a tool that must be listed
 		denied   string // a tool that must be listed as not allowed
 		wantName string
 		wantErr  string
 	}{
-		{name: "stdio, disabled and with a deny list", sc: ServerConfig{Name: "everything", Command: node, Args: []string{everything, "stdio"}, Disabled: true, DenyTools: []string{"get-env"}},
+		{name: "stdio, disabled and with a deny list", sc: mcpconfig.Server{Name: "everything", Command: node, Args: []string{everything, "stdio"}, Disabled: true, DenyTools: []string{"get-env"}},
 			wantTool: "echo", denied: "get-env", wantName: "Everything Reference Server"},
-		{name: "http with an expanded header", sc: ServerConfig{Name: "remote", URL: ts.URL, Headers: map[string]string{"X-Key": "${env:KEY}"}},
+		{name: "http with an expanded header", sc: mcpconfig.Server{Name: "remote", URL: ts.URL, Headers: map[string]string{"X-Key": "${env:KEY}"}},
 			wantTool: "ping", wantName: "remote"},
-		{name: "http without the header", sc: ServerConfig{Name: "remote", URL: ts.URL}, wantErr: "connect to MCP server"},
-		{name: "unset placeholder", sc: ServerConfig{Name: "remote", URL: ts.URL, Headers: map[string]string{"X-Key": "${env:NOPE}"}}, wantErr: "${env:NOPE}, which is not set"},
-		{name: "invalid entry", sc: ServerConfig{Name: "x"}, wantErr: `needs "command"`},
-		{name: "program that is not there", sc: ServerConfig{Name: "x", Command: "/nonexistent/server"}, wantErr: "connect to MCP server"},
+		{name: "http without the header", sc: mcpconfig.Server{Name: "remote", URL: ts.URL}, wantErr: "connect to MCP server"},
+		{name: "unset placeholder", sc: mcpconfig.Server{Name: "remote", URL: ts.URL, Headers: map[string]string{"X-Key": "${env:NOPE}"}}, wantErr: "${env:NOPE}, which is not set"},
+		{name: "invalid entry", sc: mcpconfig.Server{Name: "x"}, wantErr: `needs "command"`},
+		{name: "program that is not there", sc: mcpconfig.Server{Name: "x", Command: "/nonexistent/server"}, wantErr: "connect to MCP server"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

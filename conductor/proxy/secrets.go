@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/mcpconfig"
 )
 
 // Redacted replaces every occurrence of a secret in what the proxy passes
@@ -33,7 +35,7 @@ const minSecretLen = 4
 
 // configSecrets returns the secrets an entry's own text holds; the values
 // of its placeholders are collected while it is expanded.
-func configSecrets(sc ServerConfig) []string {
+func configSecrets(sc mcpconfig.Server) []string {
 	var out []string
 	for name, v := range sc.Headers {
 		if secretName(name) {
@@ -46,7 +48,7 @@ func configSecrets(sc ServerConfig) []string {
 		}
 	}
 	if sc.URL != "" {
-		out = append(out, urlSecrets(sc.URL)...)
+		out = append(out, mcpconfig.URLSecrets(sc.URL)...)
 	}
 	return out
 }
@@ -92,51 +94,13 @@ func basicSecrets(cred string) []string {
 	return []string{string(b), user, pass}
 }
 
-// urlSecrets returns a URL's user name, password, fragment and query values,
-// as written and decoded.
-func urlSecrets(raw string) []string {
-	p := splitURL(raw)
-	var out []string
-	add := func(v string) {
-		if v == "" || isReference(v) {
-			return
-		}
-		out = append(out, v)
-		if d, err := url.QueryUnescape(v); err == nil {
-			out = append(out, d)
-		}
-		if d, err := url.PathUnescape(v); err == nil {
-			out = append(out, d)
-		}
-	}
-	if p.hasUser {
-		user, pass, _ := strings.Cut(p.userinfo, ":")
-		add(p.userinfo)
-		add(user)
-		add(pass)
-		// What net/http sends in Authorization for a URL with a user.
-		du, _ := url.PathUnescape(user)
-		dp, _ := url.PathUnescape(pass)
-		basic := base64.StdEncoding.EncodeToString([]byte(du + ":" + dp))
-		out = append(out, basic, "Basic "+basic)
-	}
-	for _, part := range p.query {
-		_, v, _ := queryParam(part)
-		add(v)
-	}
-	if p.hasFragment {
-		add(p.fragment)
-	}
-	return out
-}
-
 // envURLSecrets returns the URL secrets of KEY=VALUE entries whose value
 // is a URL (proxy settings with credentials, a registry with a token).
 func envURLSecrets(env []string) []string {
 	var out []string
 	for _, kv := range env {
 		if _, v, ok := strings.Cut(kv, "="); ok && strings.Contains(v, "://") {
-			out = append(out, urlSecrets(v)...)
+			out = append(out, mcpconfig.URLSecrets(v)...)
 		}
 	}
 	return out

@@ -6,31 +6,33 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/mcpconfig"
 )
 
 func TestConfigSecrets(t *testing.T) {
 	basic := base64.StdEncoding.EncodeToString([]byte("alice:open-sesame"))
 	tests := []struct {
 		name     string
-		sc       ServerConfig
+		sc       mcpconfig.Server
 		want     []string // must be secrets
 		wantNone []string // must not be
 	}{
-		{name: "bearer header", sc: ServerConfig{Headers: map[string]string{"Authorization": "Bearer ghp_abcdef", "Accept": "application/json"}},
+		{name: "bearer header", sc: mcpconfig.Server{Headers: map[string]string{"Authorization": "Bearer ghp_abcdef", "Accept": "application/json"}},
 			want: []string{"Bearer ghp_abcdef", "ghp_abcdef"}, wantNone: []string{"application/json", "Bearer"}},
-		{name: "basic header", sc: ServerConfig{Headers: map[string]string{"Proxy-Authorization": "Basic " + basic}},
+		{name: "basic header", sc: mcpconfig.Server{Headers: map[string]string{"Proxy-Authorization": "Basic " + basic}},
 			want: []string{basic, "alice:open-sesame", "alice", "open-sesame"}},
-		{name: "names that look secret", sc: ServerConfig{Headers: map[string]string{"X-Api-Key": "k-123456", "X-Auth-User": "bob-the-user", "X-Trace": "trace-1234"}},
+		{name: "names that look secret", sc: mcpconfig.Server{Headers: map[string]string{"X-Api-Key": "k-123456", "X-Auth-User": "bob-the-user", "X-Trace": "trace-1234"}},
 			want: []string{"k-123456", "bob-the-user"}, wantNone: []string{"trace-1234"}},
-		{name: "cookies", sc: ServerConfig{Headers: map[string]string{"Cookie": "sid=abc123456; theme=dark-mode"}},
+		{name: "cookies", sc: mcpconfig.Server{Headers: map[string]string{"Cookie": "sid=abc123456; theme=dark-mode"}},
 			want: []string{"sid=abc123456; theme=dark-mode", "abc123456", "dark-mode"}},
-		{name: "env", sc: ServerConfig{Command: "x", Env: map[string]string{"GITHUB_TOKEN": "ghp_1", "DB_PASSWORD": "hunter22", "MEMORY_FILE_PATH": "/data/m.jsonl"}},
+		{name: "env", sc: mcpconfig.Server{Command: "x", Env: map[string]string{"GITHUB_TOKEN": "ghp_1", "DB_PASSWORD": "hunter22", "MEMORY_FILE_PATH": "/data/m.jsonl"}},
 			want: []string{"ghp_1", "hunter22"}, wantNone: []string{"/data/m.jsonl"}},
-		{name: "url", sc: ServerConfig{URL: "http://us%40er:p%2Fw@h:1/mcp?api_key=k%3D1&mode=fast&bare#frag"},
+		{name: "url", sc: mcpconfig.Server{URL: "http://us%40er:p%2Fw@h:1/mcp?api_key=k%3D1&mode=fast&bare#frag"},
 			want: []string{"us%40er:p%2Fw", "us%40er", "us@er", "p%2Fw", "p/w", "k%3D1", "k=1", "fast", "bare", "frag",
 				base64.StdEncoding.EncodeToString([]byte("us@er:p/w"))},
 			wantNone: []string{"api_key", "mode", "h:1", "/mcp"}},
-		{name: "url placeholders are names", sc: ServerConfig{URL: "https://h/mcp?key=${env:K}"}, wantNone: []string{"${env:K}"}},
+		{name: "url placeholders are names", sc: mcpconfig.Server{URL: "https://h/mcp?key=${env:K}"}, wantNone: []string{"${env:K}"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

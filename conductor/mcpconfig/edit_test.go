@@ -1,4 +1,4 @@
-package proxy
+package mcpconfig
 
 import (
 	"errors"
@@ -37,7 +37,7 @@ func TestEdits(t *testing.T) {
 		{
 			name: "add to a missing file",
 			edit: func(p string) error {
-				return SetServer(p, "", ServerConfig{Name: "a", Command: "x", Args: []string{"1"}}, EditOptions{})
+				return SetServer(p, "", Server{Name: "a", Command: "x", Args: []string{"1"}}, EditOptions{})
 			},
 			want:    []string{"{\n  \"mcpServers\": {\n    \"a\": {\n      \"command\": \"x\",\n      \"args\":    [\"1\"]\n    }\n  }\n}\n"},
 			servers: []string{"a"},
@@ -46,7 +46,7 @@ func TestEdits(t *testing.T) {
 			name:  "add keeps comments and unknown fields",
 			start: commented,
 			edit: func(p string) error {
-				return SetServer(p, "", ServerConfig{Name: "new", URL: "http://127.0.0.1:9/mcp"}, EditOptions{})
+				return SetServer(p, "", Server{Name: "new", URL: "http://127.0.0.1:9/mcp"}, EditOptions{})
 			},
 			want:    []string{"// servers the sandbox may call", "// the test server", `"autoApprove": ["echo"]`, "\"owner\": \"ops\"\n}", "\"new\": {\n      \"url\": \"http://127.0.0.1:9/mcp\"\n    }\n"},
 			servers: []string{"everything", "new", "remote"},
@@ -55,7 +55,7 @@ func TestEdits(t *testing.T) {
 			name:  "edit in place keeps unknown keys and drops emptied fields",
 			start: commented,
 			edit: func(p string) error {
-				return SetServer(p, "everything", ServerConfig{Name: "everything", Command: "node", Args: []string{"other.js"}, Description: "demo"}, EditOptions{})
+				return SetServer(p, "everything", Server{Name: "everything", Command: "node", Args: []string{"other.js"}, Description: "demo"}, EditOptions{})
 			},
 			want:    []string{`"autoApprove": ["echo"]`, `"args":        ["other.js"]`, `"description": "demo"`, "// the test server"},
 			gone:    []string{"s3cret", "dist/index.js"},
@@ -65,7 +65,7 @@ func TestEdits(t *testing.T) {
 			name:  "rename moves the entry",
 			start: commented,
 			edit: func(p string) error {
-				return SetServer(p, "remote", ServerConfig{Name: "far", URL: "https://example.com/mcp", Disabled: true}, EditOptions{})
+				return SetServer(p, "remote", Server{Name: "far", URL: "https://example.com/mcp", Disabled: true}, EditOptions{})
 			},
 			want:    []string{`"far": {`},
 			gone:    []string{`"remote"`},
@@ -75,7 +75,7 @@ func TestEdits(t *testing.T) {
 			name:  "rename onto an existing name",
 			start: commented,
 			edit: func(p string) error {
-				return SetServer(p, "remote", ServerConfig{Name: "everything", URL: "https://x"}, EditOptions{})
+				return SetServer(p, "remote", Server{Name: "everything", URL: "https://x"}, EditOptions{})
 			},
 			wantErr: `a server named "everything" already exists`,
 		},
@@ -83,7 +83,7 @@ func TestEdits(t *testing.T) {
 			name:  "add a duplicate",
 			start: commented,
 			edit: func(p string) error {
-				return SetServer(p, "", ServerConfig{Name: "remote", URL: "https://x"}, EditOptions{})
+				return SetServer(p, "", Server{Name: "remote", URL: "https://x"}, EditOptions{})
 			},
 			wantErr: `a server named "remote" already exists`,
 		},
@@ -91,14 +91,14 @@ func TestEdits(t *testing.T) {
 			name:  "invalid entry",
 			start: commented,
 			edit: func(p string) error {
-				return SetServer(p, "", ServerConfig{Name: "both", URL: "https://x", Command: "y"}, EditOptions{})
+				return SetServer(p, "", Server{Name: "both", URL: "https://x", Command: "y"}, EditOptions{})
 			},
 			wantErr: `has both "command" and "url"`,
 		},
 		{
 			name:    "bad name",
 			start:   commented,
-			edit:    func(p string) error { return SetServer(p, "", ServerConfig{Name: "a/b", Command: "y"}, EditOptions{}) },
+			edit:    func(p string) error { return SetServer(p, "", Server{Name: "a/b", Command: "y"}, EditOptions{}) },
 			wantErr: "names use letters",
 		},
 		{
@@ -132,7 +132,7 @@ func TestEdits(t *testing.T) {
 		{
 			name:    "a file without mcpServers gets it",
 			start:   "{\n\t\"owner\": \"ops\"\n}\n",
-			edit:    func(p string) error { return SetServer(p, "", ServerConfig{Name: "a", Command: "x"}, EditOptions{}) },
+			edit:    func(p string) error { return SetServer(p, "", Server{Name: "a", Command: "x"}, EditOptions{}) },
 			want:    []string{"\t\"owner\": \"ops\",\n\t\"mcpServers\": {\"a\": {\n\t\t\"command\": \"x\"\n\t}}\n}"},
 			servers: []string{"a"},
 		},
@@ -208,15 +208,15 @@ func TestInvalidFileIsNeverWritten(t *testing.T) {
 	bad := "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\" \"args\": []}\n  }\n}\n"
 	os.WriteFile(path, []byte(bad), 0o600)
 	for name, edit := range map[string]func() error{
-		"set":     func() error { return SetServer(path, "", ServerConfig{Name: "b", Command: "y"}, EditOptions{}) },
+		"set":     func() error { return SetServer(path, "", Server{Name: "b", Command: "y"}, EditOptions{}) },
 		"remove":  func() error { return RemoveServer(path, "a", EditOptions{}) },
 		"disable": func() error { return SetDisabled(path, "a", true, EditOptions{}) },
 		"read":    func() error { _, err := ReadFile(path); return err },
 	} {
 		err := edit()
-		var ce *ConfigError
+		var ce *Error
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "line 3, column") {
-			t.Errorf("%s: err = %v, want a ConfigError with line and column", name, err)
+			t.Errorf("%s: err = %v, want a Error with line and column", name, err)
 		}
 	}
 	if b, _ := os.ReadFile(path); string(b) != bad {
@@ -258,7 +258,7 @@ func TestBackupsArePruned(t *testing.T) {
 		if err := SetDisabled(path, "a", i%2 == 0, EditOptions{BackupDir: backups}); i > 0 && err != nil {
 			t.Fatal(err)
 		} else if i == 0 {
-			if err := SetServer(path, "", ServerConfig{Name: "a", Command: "x"}, EditOptions{BackupDir: backups}); err != nil {
+			if err := SetServer(path, "", Server{Name: "a", Command: "x"}, EditOptions{BackupDir: backups}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,4 +1,4 @@
-package proxy
+package mcpconfig
 
 import (
 	"strings"
@@ -70,7 +70,7 @@ func TestCheckGlob(t *testing.T) {
 }
 
 func TestToolPatternsAreCheckedWhenParsed(t *testing.T) {
-	cfg, err := ParseConfig("mcp-config.json", []byte(`{"mcpServers": {
+	cfg, err := Parse("mcp-config.json", []byte(`{"mcpServers": {
 		"ok":  {"command": "x", "denyTools": ["delete_*"]},
 		"bad": {"command": "x", "denyTools": ["[a-z]*"]}
 	}}`), func(string) string { return "" })

@@ -1,4 +1,4 @@
-package proxy
+package mcpconfig
 
 import (
 	"os"
@@ -9,7 +9,7 @@ import (
 
 func TestParseConfig(t *testing.T) {
 	env := map[string]string{"GH_TOKEN": "ghp_x"}
-	cfg, err := ParseConfig("mcp-config.json", []byte(`{
+	cfg, err := Parse("mcp-config.json", []byte(`{
   // comments are fine
   "mcpServers": {
     "everything": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-everything"], "denyTools": ["get-env", "trigger-*"]},
@@ -23,7 +23,7 @@ func TestParseConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]ServerConfig{}
+	byName := map[string]Server{}
 	for _, s := range cfg.Servers {
 		byName[s.Name] = s
 	}
@@ -44,18 +44,18 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestParseConfigErrorsNamePosition(t *testing.T) {
-	_, err := ParseConfig("/x/mcp-config.json", []byte("{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\" \"args\": []}\n  }\n}"), os.Getenv)
+	_, err := Parse("/x/mcp-config.json", []byte("{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\" \"args\": []}\n  }\n}"), os.Getenv)
 	if err == nil || !strings.Contains(err.Error(), "/x/mcp-config.json: line 3, column") {
 		t.Fatalf("err = %v", err)
 	}
-	_, err = ParseConfig("f.json", []byte(`{"mcpServers": []}`), os.Getenv)
+	_, err = Parse("f.json", []byte(`{"mcpServers": []}`), os.Getenv)
 	if err == nil || !strings.Contains(err.Error(), "mcpServers") {
 		t.Fatalf("err = %v", err)
 	}
 }
 
 func TestLoadConfigMissingFileIsEmpty(t *testing.T) {
-	cfg, err := LoadConfig(filepath.Join(t.TempDir(), "none.json"), os.Getenv)
+	cfg, err := Load(filepath.Join(t.TempDir(), "none.json"), os.Getenv)
 	if err != nil || len(cfg.Servers) != 0 {
 		t.Fatalf("%v %v", cfg, err)
 	}
@@ -75,7 +75,7 @@ func TestToolPolicy(t *testing.T) {
 		{nil, []string{"delete_*"}, "delete_repo/force", false},
 		{[]string{"repo/*"}, nil, "repo/a/b", true},
 	} {
-		c := ServerConfig{AllowTools: tt.allow, DenyTools: tt.deny}
+		c := Server{AllowTools: tt.allow, DenyTools: tt.deny}
 		if got := c.ToolAllowed(tt.tool); got != tt.want {
 			t.Errorf("allow %v deny %v: ToolAllowed(%q) = %v", tt.allow, tt.deny, tt.tool, got)
 		}

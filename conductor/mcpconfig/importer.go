@@ -1,4 +1,4 @@
-package proxy
+package mcpconfig
 
 import (
 	"encoding/json"
@@ -12,12 +12,12 @@ import (
 // httpUrl) and of the type (stdio, http, streamableHttp, sse) are
 // understood; keys that mean nothing to the proxy are dropped and named in
 // the second result.
-func FromClientEntry(name string, raw json.RawMessage) (ServerConfig, []string, error) {
+func FromClientEntry(name string, raw json.RawMessage) (Server, []string, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return ServerConfig{}, nil, fmt.Errorf("server %q: not a JSON object: %v", name, err)
+		return Server{}, nil, fmt.Errorf("server %q: not a JSON object: %v", name, err)
 	}
-	sc := ServerConfig{Name: name}
+	sc := Server{Name: name}
 	var dropped []string
 	for k, v := range m {
 		var err error
@@ -51,7 +51,7 @@ func FromClientEntry(name string, raw json.RawMessage) (ServerConfig, []string, 
 			dropped = append(dropped, k)
 		}
 		if err != nil {
-			return ServerConfig{}, nil, fmt.Errorf("server %q: %s: %v", name, k, err)
+			return Server{}, nil, fmt.Errorf("server %q: %s: %v", name, k, err)
 		}
 	}
 	if sc.Command != "" {

@@ -1,7 +1,10 @@
-// Package proxy connects to the upstream MCP servers listed in
-// mcp-config.json and lets sandboxed code call them through mcpFactory,
-// under the administrator's per-server tool policy.
-package proxy
+// Package mcpconfig reads and edits mcp-config.json, the file of upstream
+// MCP servers the proxy connects to (the format every MCP client uses, plus
+// the administrator's tool policy): parsing with line and column errors,
+// validation, ${env:NAME} expansion, comment-preserving edits with backups,
+// the import of other clients' entries, and URLs shown with their secrets
+// masked. Package proxy uses it; so does the desktop app's servers page.
+package mcpconfig
 
 import (
 	"encoding/json"
@@ -16,9 +19,9 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/internal/jsonc"
 )
 
-// ServerConfig is one entry of mcp-config.json's "mcpServers", in the format
+// Server is one entry of mcp-config.json's "mcpServers", in the format
 // every MCP client uses, plus the administrator's tool policy.
-type ServerConfig struct {
+type Server struct {
 	Name string `json:"-"`
 
 	// stdio servers
@@ -42,7 +45,7 @@ type ServerConfig struct {
 }
 
 // Transport names the kind of connection the entry describes.
-func (c ServerConfig) Transport() string {
+func (c Server) Transport() string {
 	switch {
 	case c.Command != "":
 		return "stdio"
@@ -54,7 +57,7 @@ func (c ServerConfig) Transport() string {
 }
 
 // ToolAllowed applies the entry's allowTools/denyTools.
-func (c ServerConfig) ToolAllowed(tool string) bool {
+func (c Server) ToolAllowed(tool string) bool {
 	if len(c.AllowTools) > 0 && !matchAny(c.AllowTools, tool) {
 		return false
 	}
@@ -73,61 +76,61 @@ func matchAny(globs []string, name string) bool {
 // Config is a parsed mcp-config.json.
 type Config struct {
 	Path    string
-	Servers []ServerConfig // sorted by name
+	Servers []Server // sorted by name
 }
 
-// ConfigError is a problem with the file as a whole.
-type ConfigError struct {
+// Error is a problem with the file as a whole.
+type Error struct {
 	Path string
 	Err  error
 }
 
-func (e *ConfigError) Error() string { return e.Path + ": " + e.Err.Error() }
-func (e *ConfigError) Unwrap() error { return e.Err }
+func (e *Error) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
 
 var nameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`) })
 
-// LoadConfig reads path. A missing file is an empty configuration. Comments
+// Load reads path. A missing file is an empty configuration. Comments
 // and trailing commas are accepted (JSONC). A file that does not parse is an
 // error naming line and column; an entry that is wrong is kept with its Err
 // set, so one bad server does not disable the others. getenv expands
 // ${env:NAME} in env and headers values.
-func LoadConfig(file string, getenv func(string) string) (*Config, error) {
+func Load(file string, getenv func(string) string) (*Config, error) {
 	data, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
 		return &Config{Path: file}, nil
 	}
 	if err != nil {
-		return nil, &ConfigError{file, err}
+		return nil, &Error{file, err}
 	}
-	return ParseConfig(file, data, getenv)
+	return Parse(file, data, getenv)
 }
 
-// ParseConfig parses the contents of an mcp-config.json named file.
-func ParseConfig(file string, data []byte, getenv func(string) string) (*Config, error) {
+// Parse parses the contents of an mcp-config.json named file.
+func Parse(file string, data []byte, getenv func(string) string) (*Config, error) {
 	v, err := jsonc.Parse(data)
 	if err != nil {
-		return nil, &ConfigError{file, err}
+		return nil, &Error{file, err}
 	}
 	v.Standardize()
 	var top struct {
 		MCPServers map[string]json.RawMessage `json:"mcpServers"`
 	}
 	if err := json.Unmarshal(v.Pack(), &top); err != nil {
-		return nil, &ConfigError{file, fmt.Errorf(`expected {"mcpServers": {...}}: %v`, err)}
+		return nil, &Error{file, fmt.Errorf(`expected {"mcpServers": {...}}: %v`, err)}
 	}
 	cfg := &Config{Path: file}
 	for name, raw := range top.MCPServers {
-		sc := ServerConfig{Name: name}
+		sc := Server{Name: name}
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&sc); err != nil {
-			sc = ServerConfig{Name: name, Err: fmt.Errorf("server %q: %v", name, err)}
+			sc = Server{Name: name, Err: fmt.Errorf("server %q: %v", name, err)}
 		} else {
 			sc.Name = name
 			sc.Err = validate(sc)
-			sc.Env = expandAll(sc.Env, getenv, &sc.Err, name)
-			sc.Headers = expandAll(sc.Headers, getenv, &sc.Err, name)
+			sc.Env = Expand(sc.Env, getenv, &sc.Err, name)
+			sc.Headers = Expand(sc.Headers, getenv, &sc.Err, name)
 		}
 		cfg.Servers = append(cfg.Servers, sc)
 	}
@@ -135,7 +138,7 @@ func ParseConfig(file string, data []byte, getenv func(string) string) (*Config,
 	return cfg, nil
 }
 
-func validate(c ServerConfig) error {
+func validate(c Server) error {
 	switch {
 	case !nameRe().MatchString(c.Name):
 		return fmt.Errorf("server %q: names use letters, digits, '_', '-', '.' (at most 64)", c.Name)
@@ -158,7 +161,7 @@ func validate(c ServerConfig) error {
 
 var placeholderRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`) })
 
-func expandAll(m map[string]string, getenv func(string) string, errp *error, server string) map[string]string {
+func Expand(m map[string]string, getenv func(string) string, errp *error, server string) map[string]string {
 	if len(m) == 0 {
 		return m
 	}

@@ -1,4 +1,4 @@
-package proxy
+package mcpconfig
 
 import (
 	"bytes"
@@ -21,19 +21,19 @@ type File struct {
 	Path string
 	// Servers are sorted by name. An entry that the proxy would refuse keeps
 	// what could be read of it, with Err set.
-	Servers []ServerConfig
+	Servers []Server
 	// Exists is false when the file is missing (an empty configuration).
 	Exists bool
 }
 
 // Server returns the named entry.
-func (f *File) Server(name string) (ServerConfig, bool) {
+func (f *File) Server(name string) (Server, bool) {
 	for _, s := range f.Servers {
 		if s.Name == name {
 			return s, true
 		}
 	}
-	return ServerConfig{}, false
+	return Server{}, false
 }
 
 // EditOptions say where an edit keeps its backup.
@@ -47,17 +47,17 @@ type EditOptions struct {
 const keepBackups = 20
 
 // ReadFile reads the mcp-config.json at path for editing. A file that does
-// not parse is a *ConfigError whose text gives the line and column.
+// not parse is a *Error whose text gives the line and column.
 func ReadFile(path string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &File{Path: path}, nil
 	}
 	if err != nil {
-		return nil, &ConfigError{path, err}
+		return nil, &Error{path, err}
 	}
 	raw := func(name string) string { return "${env:" + name + "}" }
-	strict, err := ParseConfig(path, data, raw)
+	strict, err := Parse(path, data, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func ReadFile(path string) (*File, error) {
 	for _, s := range strict.Servers {
 		if s.Err != nil {
 			// Keep the fields that do decode, so the entry can be shown and fixed.
-			var lenient ServerConfig
+			var lenient Server
 			_ = json.Unmarshal(entries[s.Name], &lenient)
 			lenient.Name, lenient.Err = s.Name, s.Err
 			s = lenient
@@ -82,28 +82,28 @@ func ReadFile(path string) (*File, error) {
 func rawEntries(path string, data []byte) (map[string]json.RawMessage, error) {
 	v, err := jsonc.Parse(bytes.Clone(data)) // the tree aliases its input
 	if err != nil {
-		return nil, &ConfigError{path, err}
+		return nil, &Error{path, err}
 	}
 	v.Standardize()
 	var top struct {
 		MCPServers map[string]json.RawMessage `json:"mcpServers"`
 	}
 	if err := json.Unmarshal(v.Pack(), &top); err != nil {
-		return nil, &ConfigError{path, fmt.Errorf(`expected {"mcpServers": {...}}: %v`, err)}
+		return nil, &Error{path, fmt.Errorf(`expected {"mcpServers": {...}}: %v`, err)}
 	}
 	return top.MCPServers, nil
 }
 
 // Validate reports why sc cannot be saved: a bad name, neither or both of
 // command and url, an unknown type, a bad tool pattern.
-func Validate(sc ServerConfig) error { return validate(sc) }
+func Validate(sc Server) error { return validate(sc) }
 
 // SetServer writes sc into the file at path. With old empty, sc is a new
 // entry and its name must be free; otherwise the entry named old is updated
 // (and renamed when sc.Name differs), keeping the fields this package does
 // not know and the comments inside it. Other entries, top-level fields and
 // comments are kept; a file that does not parse is never written.
-func SetServer(path, old string, sc ServerConfig, opts EditOptions) error {
+func SetServer(path, old string, sc Server, opts EditOptions) error {
 	if err := validate(sc); err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func patch(v *hujson.Value, ops []patchOp) error {
 }
 
 // entryJSON renders sc one field a line, each value on its line.
-func entryJSON(sc ServerConfig) json.RawMessage {
+func entryJSON(sc Server) json.RawMessage {
 	b, _ := json.Marshal(sc)
 	var m map[string]json.RawMessage
 	_ = json.Unmarshal(b, &m)
@@ -218,7 +218,7 @@ func entryJSON(sc ServerConfig) json.RawMessage {
 
 // fieldOps sets each field this package manages to sc's value, removing the
 // ones sc leaves empty.
-func fieldOps(v *hujson.Value, ptr string, sc ServerConfig) []patchOp {
+func fieldOps(v *hujson.Value, ptr string, sc Server) []patchOp {
 	b, _ := json.Marshal(sc)
 	var want map[string]json.RawMessage
 	_ = json.Unmarshal(b, &want)
@@ -234,7 +234,7 @@ func fieldOps(v *hujson.Value, ptr string, sc ServerConfig) []patchOp {
 	return ops
 }
 
-// managedFields are ServerConfig's JSON fields, in the order a new entry
+// managedFields are Server's JSON fields, in the order a new entry
 // gets them.
 var managedFields = []string{"type", "command", "args", "env", "cwd", "url", "headers",
 	"description", "disabled", "allowTools", "denyTools"}
@@ -251,7 +251,7 @@ func edit(path string, opts EditOptions, fn func(v *hujson.Value, names map[stri
 	case errors.Is(err, fs.ErrNotExist):
 		data = []byte(newFile)
 	case err != nil:
-		return &ConfigError{path, err}
+		return &Error{path, err}
 	}
 	entries, err := rawEntries(path, data)
 	if err != nil {

@@ -1,7 +1,9 @@
-package proxy
+package mcpconfig
 
 import (
+	"encoding/base64"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -176,4 +178,42 @@ func RestoreURL(edited, stored string) (string, error) {
 		e.fragment = s.fragment
 	}
 	return e.String(), nil
+}
+
+// URLSecrets returns a URL's user name, password, fragment and query values,
+// as written and decoded.
+func URLSecrets(raw string) []string {
+	p := splitURL(raw)
+	var out []string
+	add := func(v string) {
+		if v == "" || isReference(v) {
+			return
+		}
+		out = append(out, v)
+		if d, err := url.QueryUnescape(v); err == nil {
+			out = append(out, d)
+		}
+		if d, err := url.PathUnescape(v); err == nil {
+			out = append(out, d)
+		}
+	}
+	if p.hasUser {
+		user, pass, _ := strings.Cut(p.userinfo, ":")
+		add(p.userinfo)
+		add(user)
+		add(pass)
+		// What net/http sends in Authorization for a URL with a user.
+		du, _ := url.PathUnescape(user)
+		dp, _ := url.PathUnescape(pass)
+		basic := base64.StdEncoding.EncodeToString([]byte(du + ":" + dp))
+		out = append(out, basic, "Basic "+basic)
+	}
+	for _, part := range p.query {
+		_, v, _ := queryParam(part)
+		add(v)
+	}
+	if p.hasFragment {
+		add(p.fragment)
+	}
+	return out
 }
