@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"log"
+	"log/slog"
 	"os"
 
 	"github.com/mcp-conductor/mcp-conductor/app"
 	"github.com/mcp-conductor/mcp-conductor/app/core"
+	"github.com/mcp-conductor/mcp-conductor/internal/cli"
 )
 
 // runDefault is what plain `mcp-conductor` does: the desktop app, a window
@@ -18,16 +19,16 @@ func runDefault(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	slog.SetDefault(cli.Logger())
 	cfg.Setup = func(ctx context.Context, cfg *app.Config) func() {
 		exe, err := os.Executable()
 		if err != nil {
 			exe = "" // entries keep the launcher copied by an earlier start or register
 		}
-		logger := log.New(os.Stderr, "mcp-conductor: ", log.LstdFlags)
 		// Executions reach the window from the audit log, which every
 		// process writes (app.Run watches it), so no OnExecution here.
 		c := core.Start(ctx, cfg.Events.CoreOptions(core.Options{
-			Version: version, Logf: logger.Printf, Executable: exe,
+			Version: version, Logger: cli.Logger(), Executable: exe,
 		}))
 		cfg.UseCore(c)
 		return c.Close

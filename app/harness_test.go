@@ -69,7 +69,7 @@ func newFixture(t *testing.T, deno string, env ...string) *fixture {
 	events.Attach(f.events.emit)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	f.core = core.Start(ctx, events.CoreOptions(core.Options{Version: "test", Environ: environ, Logf: t.Logf,
+	f.core = core.Start(ctx, events.CoreOptions(core.Options{Version: "test", Environ: environ, Logger: testenv.CaptureLogs(t).Logger(),
 		ClientEnv: clients.Env{GOOS: "linux", Home: user}}))
 	t.Cleanup(f.core.Close)
 	cfg := Config{Version: "test", Events: events}

@@ -6,7 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -91,7 +91,7 @@ func Run(ctx context.Context, cfg Config) error {
 	// message thread) accept it.
 	stopTray, terr := d.tray.Start()
 	if terr != nil {
-		log.Printf("mcp-conductor: no tray icon: %v", terr)
+		slog.Warn("no tray icon", "err", terr)
 	}
 	d.app.setTray(terr == nil, terr)
 	// Start hidden (as the login item asks) only where a panel shows the
@@ -193,7 +193,7 @@ func (d *desktop) domReady(context.Context) {
 		watchWebView()
 		return
 	}
-	log.Print("mcp-conductor: the window's page loaded again")
+	slog.Info("the window's page loaded again")
 }
 
 // beforeClose decides what closing the window does: with a tray icon that
@@ -220,7 +220,7 @@ func (d *desktop) beforeClose(wctx context.Context) (prevent bool) {
 	}
 	d.quitAt = time.Now()
 	if !quitting {
-		log.Print("mcp-conductor: closing the window quits: no panel shows the tray icon")
+		slog.Info("closing the window quits: no panel shows the tray icon")
 	}
 	return false
 }
@@ -263,7 +263,7 @@ func (d *desktop) window() (context.Context, bool) {
 	case <-d.ready:
 		return d.wctx, true
 	case <-time.After(10 * time.Second):
-		log.Print("mcp-conductor: the window did not start")
+		slog.Error("the window did not start")
 		return nil, false
 	}
 }
@@ -288,7 +288,7 @@ func (d *desktop) OpenClients() {
 func (d *desktop) CopyText(text string) {
 	if w, ok := d.window(); ok {
 		if err := wruntime.ClipboardSetText(w, text); err != nil {
-			log.Printf("mcp-conductor: copying to the clipboard: %v", err)
+			slog.Warn("copying to the clipboard", "err", err)
 		}
 	}
 }
@@ -296,14 +296,14 @@ func (d *desktop) CopyText(text string) {
 // OpenWorkspace opens the workspace folder.
 func (d *desktop) OpenWorkspace() {
 	if err := d.app.OpenWorkspaceFolder(); err != nil {
-		log.Printf("mcp-conductor: %v", err)
+		slog.Warn(err.Error())
 	}
 }
 
 // OpenLogs opens the logs folder.
 func (d *desktop) OpenLogs() {
 	if err := d.app.OpenLogsFolder(); err != nil {
-		log.Printf("mcp-conductor: %v", err)
+		slog.Warn(err.Error())
 	}
 }
 

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -63,37 +63,48 @@ func (a *App) TestMCPServer(original string, form ServerForm) (ServerTest, error
 	if err != nil {
 		return ServerTest{}, err
 	}
-	stderr := &lastLines{prefix: "[" + sc.Name + "] ", max: stderrLines}
+	stderr := &lastLines{server: sc.Name, max: stderrLines}
 	ctx, cancel := context.WithTimeout(a.context(), probeTimeout)
 	defer cancel()
 	start := time.Now()
-	p, err := proxy.ProbeServer(ctx, sc, proxy.Options{Getenv: c.Getenv, ConnectTimeout: probeTimeout, Logf: stderr.logf})
+	p, err := proxy.ProbeServer(ctx, sc, proxy.Options{Getenv: c.Getenv, ConnectTimeout: probeTimeout, Logger: slog.New(stderr)})
 	if err != nil {
 		return ServerTest{Failure: testFailure(sc, err, time.Since(start), stderr.lines())}, nil
 	}
 	return ServerTest{Probe: p}, nil
 }
 
-// lastLines keeps the last max lines logged with prefix (the proxy logs an
-// upstream's stderr as "[name] line").
+// lastLines is a log handler that keeps the last max lines the upstream
+// server printed on stderr (the proxy logs each as a record with an
+// "upstream" attribute naming the server).
 type lastLines struct {
-	prefix string
+	server string
 	max    int
 	mu     sync.Mutex
 	keep   []string
 }
 
-func (l *lastLines) logf(format string, args ...any) {
-	line, ok := strings.CutPrefix(fmt.Sprintf(format, args...), l.prefix)
-	if !ok {
-		return
+func (l *lastLines) Enabled(context.Context, slog.Level) bool { return true }
+
+func (l *lastLines) Handle(_ context.Context, r slog.Record) error {
+	mine := false
+	r.Attrs(func(a slog.Attr) bool {
+		mine = mine || a.Key == "upstream" && a.Value.String() == l.server
+		return !mine
+	})
+	if !mine {
+		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.keep = append(l.keep, line); len(l.keep) > l.max {
+	if l.keep = append(l.keep, r.Message); len(l.keep) > l.max {
 		l.keep = l.keep[1:]
 	}
+	return nil
 }
+
+func (l *lastLines) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *lastLines) WithGroup(string) slog.Handler      { return l }
 
 func (l *lastLines) lines() []string {
 	l.mu.Lock()

@@ -40,7 +40,7 @@ static void watch_web_view(void) { g_idle_add(hook, NULL); }
 */
 import "C"
 
-import "log"
+import "log/slog"
 
 // watchWebView makes the window reload its page when WebKit's web content
 // process ends (it crashed, or was killed for using too much memory):
@@ -55,5 +55,5 @@ func goWebProcessEnded(reason C.int) {
 	} else if reason == C.WEBKIT_WEB_PROCESS_TERMINATED_BY_API {
 		why = "was stopped"
 	}
-	log.Printf("mcp-conductor: the window's web content process %s; reloading the page", why)
+	slog.Warn("the window's web content process ended; reloading the page", "why", why)
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,8 +30,8 @@ type Options struct {
 	// os.Environ(). Its MCP_CONDUCTOR_* variables override the settings
 	// file and go into client registrations.
 	Environ []string
-	// Logf receives operational messages; nil discards them.
-	Logf func(format string, args ...any)
+	// Logger receives operational messages; nil discards them.
+	Logger *slog.Logger
 	// OnExecution is called after every execution this process runs (the
 	// app's own: Playground and local endpoint). WatchAudit sees every
 	// process's.
@@ -80,8 +81,8 @@ func Start(ctx context.Context, opts Options) *Core {
 	if opts.Environ == nil {
 		opts.Environ = os.Environ()
 	}
-	if opts.Logf == nil {
-		opts.Logf = func(string, ...any) {}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	env := map[string]string{}
 	for _, kv := range opts.Environ {
@@ -97,7 +98,7 @@ func Start(ctx context.Context, opts Options) *Core {
 	}
 	if opts.Executable != "" && c.home != "" {
 		if _, err := clients.InstallLauncher(c.home, opts.Executable); err != nil {
-			opts.Logf("refreshing the launcher that client entries run: %v", err)
+			opts.Logger.Warn("refreshing the launcher that client entries run", "err", err)
 		}
 	}
 	c.op.Lock()
@@ -128,7 +129,7 @@ func (c *Core) startEngine(ctx context.Context) {
 		return
 	}
 	e, err := engine.New(ctx, engine.Options{
-		Version: c.opts.Version, Getenv: c.getenv, Logf: c.opts.Logf,
+		Version: c.opts.Version, Getenv: c.getenv, Logger: c.opts.Logger,
 		OnExecution: func(r audit.Record) {
 			if c.opts.OnExecution != nil {
 				c.opts.OnExecution(r)
@@ -144,7 +145,7 @@ func (c *Core) startEngine(ctx context.Context) {
 	c.eng, c.engErr = e, err
 	c.mu.Unlock()
 	if err != nil {
-		c.opts.Logf("the engine did not start: %v", err)
+		c.opts.Logger.Error("the engine did not start", "err", err)
 	}
 	c.syncEndpoint()
 }

@@ -53,7 +53,7 @@ func start(t *testing.T, home, deno string) *Core {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c := Start(ctx, Options{Version: "test", Environ: env, Logf: t.Logf})
+	c := Start(ctx, Options{Version: "test", Environ: env, Logger: testenv.CaptureLogs(t).Logger()})
 	t.Cleanup(c.Close)
 	return c
 }

@@ -63,7 +63,7 @@ func (c *Core) syncEndpoint() {
 	if want {
 		ep, err = c.listen(port)
 		if err != nil {
-			c.opts.Logf("local endpoint: %v", err)
+			c.opts.Logger.Warn("local endpoint", "err", err)
 		}
 	}
 	c.mu.Lock()
@@ -91,11 +91,11 @@ func (c *Core) listen(port int) (*endpoint, error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := e.Server().Serve(ctx, ln, server.ServeOptions{Token: token, Logf: c.opts.Logf}); err != nil {
-			c.opts.Logf("local endpoint: %v", err)
+		if err := e.Server().Serve(ctx, ln, server.ServeOptions{Token: token, Logger: c.opts.Logger}); err != nil {
+			c.opts.Logger.Warn("local endpoint", "err", err)
 		}
 	}()
-	c.opts.Logf("serving MCP at http://%s/mcp", addr)
+	c.opts.Logger.Info("serving MCP", "url", "http://"+addr+"/mcp")
 	return &endpoint{port: port, url: "http://" + addr + "/mcp", stop: stop, done: done}, nil
 }
 

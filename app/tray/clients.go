@@ -2,7 +2,7 @@ package tray
 
 import (
 	"fmt"
-	"log"
+	"log/slog"
 	"slices"
 
 	"github.com/mcp-conductor/mcp-conductor/app/services"
@@ -128,7 +128,7 @@ func (t *Tray) changeClient(a Action, id string) {
 				name = clientName(s.Clients[i])
 			}
 			s.ClientError = fmt.Sprintf("Could not %s %s: %v", verb, name, err)
-			log.Printf("tray: %s", s.ClientError)
+			slog.Warn("tray: " + s.ClientError)
 			return
 		}
 		s.ClientError = ""

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -250,7 +250,7 @@ func (t *Tray) handle(c click) {
 	case ActAutostart:
 		on, err := t.h.SetAutostart(!t.State().Autostart)
 		if err != nil {
-			log.Printf("tray: start on login: %v", err)
+			slog.Warn("tray: start on login", "err", err)
 		}
 		t.Update(func(s *State) { s.Autostart = on })
 	case ActRegister, ActRepair, ActUnregister:

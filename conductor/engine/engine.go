@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"slices"
 	"sync"
@@ -26,8 +27,9 @@ type Options struct {
 	Version string
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
-	// Logf receives operational messages (never on stdout); nil discards.
-	Logf func(format string, args ...any)
+	// Logger receives operational messages (never on stdout); nil
+	// discards them.
+	Logger *slog.Logger
 	// OnExecution is called after every execution, for live displays.
 	OnExecution func(audit.Record)
 	// WatchSettings re-reads the settings file when it changes (checked every
@@ -61,8 +63,8 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
 	}
-	if opts.Logf == nil {
-		opts.Logf = func(string, ...any) {}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	policy, err := config.Load(opts.Getenv)
 	if err != nil {
@@ -74,10 +76,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	// the sandbox. Each time the file changes, it is read only if no policy
 	// in force lets the sandbox write it, and a new set of programs gets a
 	// runner that protects them.
-	e.proxy = proxy.NewManager(policy.MCPConfig, proxy.Options{Version: opts.Version, Logf: opts.Logf, Getenv: opts.Getenv,
+	e.proxy = proxy.NewManager(policy.MCPConfig, proxy.Options{Version: opts.Version, Logger: opts.Logger, Getenv: opts.Getenv,
 		Trust: e.TrustConfig, OnReload: e.programsChanged})
 	if err := e.proxy.ConfigError(); err != nil {
-		opts.Logf("warning: %v", err)
+		opts.Logger.Warn(err.Error())
 	}
 	runner, deno, err := e.newRunner(ctx, policy)
 	if err != nil {
@@ -115,7 +117,7 @@ func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runne
 		protect = append(protect, config.Protected{Path: prog, Access: config.NoWrite, What: "a program an MCP server of mcp-config.json runs", Program: true})
 	}
 	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Protect: protect, Getenv: e.opts.Getenv,
-		Warn: func(s string) { e.opts.Logf("warning: %s", s) }})
+		Warn: func(s string) { e.opts.Logger.Warn(s) }})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,7 +143,7 @@ func (e *Engine) programsChanged() {
 		return
 	}
 	if err := e.Reload(context.Background()); err != nil {
-		e.opts.Logf("the MCP servers changed, but the sandbox could not be rebuilt to protect their programs: %v", err)
+		e.opts.Logger.Error("the MCP servers changed, but the sandbox could not be rebuilt to protect their programs", "err", err)
 	}
 }
 
@@ -183,7 +185,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 	e.server.SetPolicy(policy, runner)
 	old.Close()
 	if policy.MCPConfig != e.proxy.Path() {
-		e.opts.Logf("the MCP servers file moved to %s; restart to use it", policy.MCPConfig)
+		e.opts.Logger.Warn("the MCP servers file moved; restart to use it", "file", policy.MCPConfig)
 	}
 	return nil
 }
@@ -202,12 +204,12 @@ func (e *Engine) watch(ctx context.Context) {
 		e.mu.Unlock()
 		if now := settingsStamp(home); !now.Equal(stamp) {
 			if err := e.Reload(ctx); err != nil {
-				e.opts.Logf("settings changed but cannot be used (keeping the previous ones): %v", err)
+				e.opts.Logger.Warn("settings changed but cannot be used (keeping the previous ones)", "err", err)
 				e.mu.Lock()
 				e.stamp = now
 				e.mu.Unlock()
 			} else {
-				e.opts.Logf("settings reloaded")
+				e.opts.Logger.Info("settings reloaded")
 			}
 		}
 	}

@@ -3,12 +3,12 @@ package proxy
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -83,16 +83,16 @@ func TestEveryMethodIsScrubbed(t *testing.T) {
 }
 
 func TestLogIsScrubbed(t *testing.T) {
-	var lines []string
+	logs := testenv.CaptureLogs(t)
 	m := testManager(t, map[string]any{"up": map[string]any{"command": "x", "env": map[string]string{"K": "${env:K}"}}}, Options{
 		Getenv: func(string) string { return "stderr-secret-1" },
-		Logf:   func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) },
+		Logger: logs.Logger(),
 	})
-	p := &prefixLogger{logf: m.logf, prefix: "up"}
+	p := &prefixLogger{line: m.upstreamLine, prefix: "up"}
 	p.Write([]byte("starting with stderr-secret-1\npartial stderr-sec"))
 	p.Write([]byte("ret-1 line\n"))
-	want := []string{"[up] starting with " + Redacted, "[up] partial " + Redacted + " line"}
-	if strings.Join(lines, "|") != strings.Join(want, "|") {
+	want := []string{"starting with " + Redacted + " upstream=up", "partial " + Redacted + " line upstream=up"}
+	if lines := logs.Lines(); strings.Join(lines, "|") != strings.Join(want, "|") {
 		t.Errorf("log %q, want %q", lines, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -36,9 +37,10 @@ type Options struct {
 	// and CA settings of this process.
 	BaseEnv []string
 	Version string // reported to upstreams as the client version
-	// Logf receives operational messages and the stdio upstreams' stderr,
-	// with the secrets scrubbed.
-	Logf func(format string, args ...any)
+	// Logger receives operational messages, and the stdio upstreams'
+	// stderr (one record a line, with an "upstream" attribute naming the
+	// server), with the secrets scrubbed; nil discards them.
+	Logger *slog.Logger
 	// Trust, if set, is asked before the file is read, each time: an error
 	// (the sandbox could have written the file) keeps the previous servers.
 	Trust func(path string) error
@@ -87,9 +89,14 @@ func NewManager(path string, opts Options) *Manager {
 // already redacted.
 func (m *Manager) Redact(s string) string { return m.secrets.Load().String(s) }
 
-// logf logs with the secrets scrubbed.
+// logf logs a warning with the secrets scrubbed.
 func (m *Manager) logf(format string, args ...any) {
-	m.opts.Logf("%s", m.Redact(fmt.Sprintf(format, args...)))
+	m.opts.Logger.Warn(m.Redact(fmt.Sprintf(format, args...)))
+}
+
+// upstreamLine logs one line an upstream printed on stderr, scrubbed.
+func (m *Manager) upstreamLine(server string, line []byte) {
+	m.opts.Logger.Info(m.Redact(string(line)), "upstream", server)
 }
 
 // Path is the configuration file the Manager reads.
@@ -352,7 +359,7 @@ func (u *upstream) transport() (mcp.Transport, error) {
 		cmd := exec.Command(c.Command, c.Args...)
 		cmd.Dir = c.Cwd
 		cmd.Env = append(append([]string(nil), u.m.opts.BaseEnv...), envList(c.Env)...)
-		cmd.Stderr = &prefixLogger{logf: u.m.logf, prefix: c.Name}
+		cmd.Stderr = &prefixLogger{line: u.m.upstreamLine, prefix: c.Name}
 		return &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, nil
 	case "sse":
 		return &mcp.SSEClientTransport{Endpoint: c.URL, HTTPClient: httpClient(c.Headers)}, nil
@@ -416,9 +423,9 @@ func httpClient(headers map[string]string) *http.Client {
 }
 
 // prefixLogger forwards an upstream's stderr, line by line, to the log
-// (through Manager.logf, which scrubs the secrets).
+// (through Manager.upstreamLine, which scrubs the secrets).
 type prefixLogger struct {
-	logf   func(string, ...any)
+	line   func(server string, line []byte)
 	prefix string
 	buf    []byte
 	mu     sync.Mutex
@@ -436,7 +443,7 @@ func (p *prefixLogger) Write(b []byte) (int, error) {
 			}
 			return len(b), nil
 		}
-		p.logf("[%s] %s", p.prefix, p.buf[:i])
+		p.line(p.prefix, p.buf[:i])
 		p.buf = p.buf[i+1:]
 	}
 }

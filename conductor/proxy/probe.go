@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"time"
 
@@ -104,8 +105,8 @@ func withDefaults(opts Options) Options {
 	if opts.BaseEnv == nil {
 		opts.BaseEnv = defaultBaseEnv()
 	}
-	if opts.Logf == nil {
-		opts.Logf = func(string, ...any) {}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return opts
 }

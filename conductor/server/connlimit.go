@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"runtime"
@@ -34,8 +35,8 @@ import (
 // try is served.
 type connLimit struct {
 	net.Listener
-	max  int
-	logf func(format string, args ...any)
+	max int
+	log *slog.Logger
 
 	mu    sync.Mutex
 	conns []*trackedConn // in accept order, oldest first
@@ -82,7 +83,7 @@ func (l *connLimit) Accept() (net.Conn, error) {
 		if admitted {
 			return c, nil
 		}
-		l.logf("local endpoint: refused a connection: all %d open connections are busy with authenticated requests", l.max)
+		l.log.Warn("refused a connection: all open connections are busy with authenticated requests", "open", l.max)
 		go refuse(nc, l.max)
 	}
 }

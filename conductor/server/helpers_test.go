@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -60,7 +61,9 @@ func serveOn(t *testing.T, s *Server, ln net.Listener, lim limits) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln, ServeOptions{Token: testToken, Logf: t.Logf, limits: lim}) }()
+	go func() {
+		done <- s.Serve(ctx, ln, ServeOptions{Token: testToken, Logger: testenv.CaptureLogs(t).Logger(), limits: lim})
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -1,11 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -19,9 +18,9 @@ type ServeOptions struct {
 	// AllowedOrigins are extra browser origins allowed to call (exact
 	// "scheme://host:port"); loopback origins are always allowed.
 	AllowedOrigins []string
-	// Logf, if set, receives one-line notes: refused connections and
-	// net/http's own errors.
-	Logf func(format string, args ...any)
+	// Logger, if set, receives refused connections and net/http's own
+	// errors.
+	Logger *slog.Logger
 
 	limits limits // zero: defaultLimits; tests shrink them
 }
@@ -78,11 +77,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, opts ServeOptions) 
 	if lim == (limits{}) {
 		lim = defaultLimits
 	}
-	logf := opts.Logf
-	if logf == nil {
-		logf = func(string, ...any) {}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
 	}
-	cl := &connLimit{Listener: ln, max: lim.maxConns, logf: logf}
+	logger = logger.With("face", "local endpoint")
+	cl := &connLimit{Listener: ln, max: lim.maxConns, log: logger}
 	srv := &http.Server{
 		Handler:           s.handler(opts),
 		ReadHeaderTimeout: lim.header,
@@ -91,7 +91,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, opts ServeOptions) 
 		MaxHeaderBytes:    maxHeaderBytes,
 		ConnState:         cl.connState,
 		ConnContext:       withConn,
-		ErrorLog:          log.New(logfWriter(logf), "local endpoint: ", 0),
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(cl) }()
@@ -108,12 +108,4 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, opts ServeOptions) 
 	}
 	<-served
 	return nil
-}
-
-// logfWriter turns a Logf into the io.Writer log.Logger wants.
-type logfWriter func(format string, args ...any)
-
-func (f logfWriter) Write(p []byte) (int, error) {
-	f("%s", bytes.TrimSuffix(p, []byte("\n")))
-	return len(p), nil
 }

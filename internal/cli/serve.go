@@ -3,7 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log"
+	"log/slog"
 	"os"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -11,11 +11,13 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/conductor/engine"
 )
 
-// newEngine builds the services for a headless mode. Everything it logs goes
-// to stderr: in stdio mode stdout carries only MCP.
+// Logger is where the conductor's faces log: stderr (in stdio mode stdout
+// carries only MCP), one line a record.
+func Logger() *slog.Logger { return slog.New(slog.NewTextHandler(os.Stderr, nil)) }
+
+// newEngine builds the services for a headless mode.
 func newEngine(ctx context.Context) (*engine.Engine, error) {
-	logger := log.New(os.Stderr, "mcp-conductor: ", 0)
-	return engine.New(ctx, engine.Options{Version: version, Logf: logger.Printf, WatchSettings: true})
+	return engine.New(ctx, engine.Options{Version: version, Logger: Logger(), WatchSettings: true})
 }
 
 func serveStdio(ctx context.Context) error {

@@ -3,9 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log"
 	"net"
-	"os"
 	"strconv"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/server"
@@ -36,7 +34,7 @@ func serveHTTP(ctx context.Context, addr string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another mcp-conductor running? pass another address: --http 127.0.0.1:PORT)", addr, err)
 	}
-	logger := log.New(os.Stderr, "mcp-conductor: ", 0)
-	logger.Printf("serving MCP at http://%s/mcp (bearer token in %s)", ln.Addr(), server.TokenPath(p.Home))
-	return e.Server().Serve(ctx, ln, server.ServeOptions{Token: token, Logf: logger.Printf})
+	logger := Logger()
+	logger.Info("serving MCP", "url", "http://"+ln.Addr().String()+"/mcp", "token", server.TokenPath(p.Home))
+	return e.Server().Serve(ctx, ln, server.ServeOptions{Token: token, Logger: logger})
 }

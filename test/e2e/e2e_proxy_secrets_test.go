@@ -333,7 +333,7 @@ try { await mcpFactory.load("remote") } catch (e) { message = e.message }
 	}
 	log := c.stop()
 	noLeak(t, "the log", log, user, pass, key)
-	if !strings.Contains(log, `connect to MCP server "remote"`) {
+	if !strings.Contains(log, `connect to MCP server \"remote\"`) { // as slog's text handler quotes it
 		t.Errorf("the failure is not logged:\n%s", log)
 	}
 }
