@@ -14,6 +14,7 @@ import (
 	"runtime"
 
 	"github.com/adrg/xdg"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // ErrUnsupported is returned on systems without a supported login-item
@@ -108,15 +109,7 @@ func (it *Item) SetEnabled(on bool) error {
 	default:
 		return fmt.Errorf("login item format %d: %w", it.Format, ErrUnsupported)
 	}
-	if err := os.MkdirAll(filepath.Dir(it.Path), 0o755); err != nil {
-		return fmt.Errorf("creating login items folder: %w", err)
-	}
-	tmp := it.Path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
-		return fmt.Errorf("writing login item: %w", err)
-	}
-	if err := os.Rename(tmp, it.Path); err != nil {
-		os.Remove(tmp)
+	if err := fsx.WriteFile(it.Path, []byte(content), 0o644); err != nil {
 		return fmt.Errorf("writing login item: %w", err)
 	}
 	return nil
