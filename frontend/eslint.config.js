@@ -38,6 +38,11 @@ export default defineConfig(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    rules: {
+      // The backend's JSON has Go's zero values: an empty string means "not
+      // set" as much as a missing field does, so `||` on strings is meant.
+      '@typescript-eslint/prefer-nullish-coalescing': ['error', { ignorePrimitives: { string: true } }],
+    },
   },
   {
     files: ['src/**/*.tsx', 'src/**/*.ts'],
