@@ -34,9 +34,9 @@ function fakeApp(methods: Record<string, () => unknown>) {
   return { calls, emit, listeners };
 }
 
-/** Waits until nothing is fetching. */
+/** Waits until nothing is fetching (a refetch starts within invalidateQueries). */
 async function settled(client: ReturnType<typeof newQueryClient>) {
-  for (let i = 0; i < 50 && client.isFetching() > 0; i++) await new Promise((r) => setTimeout(r, 1));
+  while (client.isFetching() > 0) await new Promise((r) => setTimeout(r, 0));
 }
 
 afterEach(() => {
