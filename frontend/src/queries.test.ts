@@ -1,4 +1,4 @@
-import { onlineManager, QueryObserver } from '@tanstack/react-query';
+import { MutationObserver, notifyManager, onlineManager, QueryObserver } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendError, followBackendEvents, get, isUnavailable, newQueryClient, queries } from './queries';
 
@@ -66,6 +66,16 @@ describe('the query client', () => {
     fakeApp({ Version: () => '1.2.3' });
     onlineManager.setOnline(false);
     expect(await newQueryClient().fetchQuery(queries.version)).toBe('1.2.3');
+  });
+  it('tells React of a mutation before the task that started it is over', async () => {
+    const client = newQueryClient();
+    const seen: string[] = [];
+    const observer = new MutationObserver(client, { mutationFn: () => new Promise<never>(() => undefined) });
+    // As useMutation subscribes: through the notify manager.
+    observer.subscribe(notifyManager.batchCalls((r: { status: string }) => seen.push(r.status)));
+    void observer.mutate();
+    await Promise.resolve(); // one microtask later, no new task
+    expect(seen).toEqual(['pending']);
   });
   it('does not retry a failed call', async () => {
     const app = fakeApp({ Engine: () => Promise.reject(new Error('engine: broken')) });

@@ -9,7 +9,7 @@
 // stale, so they load again when a page shows them. Mutations (saving,
 // installing, running) are `useMutation`s in the pages: their pending state
 // replaces busy flags, and what they return goes into the cache.
-import { QueryClient, queryOptions, skipToken, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { notifyManager, QueryClient, queryOptions, skipToken, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api, onEvent, type InstallProgress, type Result } from './api';
 
@@ -37,6 +37,11 @@ export function isUnavailable(e: unknown): boolean {
 
 /** The window's query client. */
 export function newQueryClient(): QueryClient {
+  // What a click starts shows before the click is over, as React's own
+  // state does: TanStack Query tells React of a change in a microtask
+  // rather than in the next task (its default, setTimeout 0), so Run turns
+  // into Stop, and the last outcome goes, in the same turn as the click.
+  notifyManager.setScheduler(queueMicrotask);
   return new QueryClient({
     defaultOptions: {
       queries: {
