@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the desktop app's own tests: the frontend's build and unit tests, then
+# Runs the desktop app's own tests: the frontend's build, lint and unit tests, then
 # the GUI tests (the Go tests of app/..., its bindings on the real engine, run
 # with every other package in `make test-engine`): the real app (go build -tags desktop,production,webkit2_41) under
 # Xvfb and a private D-Bus session bus, and the browser end-to-end test
@@ -20,7 +20,14 @@ if [ ! -d frontend/node_modules ]; then
   exit 1
 fi
 cd "$root/frontend"
+# Installed before the lock last changed (a pull, a branch switch): the
+# build or the lint would miss a package.
+if [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
 npm run build
+# eslint: typescript-eslint, React hooks, jsx-a11y, TanStack Query (eslint.config.js); warnings fail too.
+npm run lint
 npx vitest run
 cd "$root"
 export MCP_CONDUCTOR_DENO="${MCP_CONDUCTOR_DENO:-$root/node_modules/@deno/linux-x64-glibc/deno}"

@@ -1,9 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ComponentType } from 'react';
 import { api, bound, insideApp, onEvent } from './api';
 import { Confirm } from './components/forms';
 import { Logo, NavIcon } from './components/icons';
 import { UserHome } from './components/ui';
-import { useResult } from './hooks';
 import { routeFromHash, routes, type RouteId } from './routes';
 import { Activity } from './pages/Activity';
 import { Clients } from './pages/Clients';
@@ -11,6 +11,7 @@ import { Overview } from './pages/Overview';
 import { Permissions } from './pages/Permissions';
 import { Playground } from './pages/Playground';
 import { Servers } from './pages/Servers';
+import { queries, useBackendEvents } from './queries';
 
 const pages: Record<RouteId, ComponentType> = {
   overview: Overview,
@@ -25,8 +26,9 @@ const pages: Record<RouteId, ComponentType> = {
 export function App() {
   const [route, setRoute] = useState<RouteId>(() => routeFromHash(location.hash));
   const [quitting, setQuitting] = useState(false);
-  const { result: version } = useResult(api.version);
-  const { result: userHome } = useResult(api.userHome);
+  const version = useQuery(queries.version);
+  const userHome = useQuery(queries.userHome);
+  useBackendEvents();
   const canQuit = bound('Quit');
 
   useEffect(() => {
@@ -64,14 +66,14 @@ export function App() {
 
   const Page = pages[route];
   return (
-    <UserHome.Provider value={userHome?.kind === 'ok' ? userHome.value : ''}>
+    <UserHome.Provider value={userHome.data ?? ''}>
       <div className="shell">
         <nav className="sidebar" aria-label="Main">
           <div className="brand">
             <Logo size={30} />
             <div className="brand-text">
               <div className="brand-name">MCP Conductor</div>
-              <div className="brand-sub">{version?.kind === 'ok' ? `v${version.value}` : 'Sandboxed code for AI agents'}</div>
+              <div className="brand-sub">{version.data !== undefined ? `v${version.data}` : 'Sandboxed code for AI agents'}</div>
             </div>
           </div>
           <ul>

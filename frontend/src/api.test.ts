@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, bound, call, insideApp, NOT_AVAILABLE } from './api';
 
-type G = { window?: unknown };
+interface G {
+  window?: unknown;
+}
 
 function bind(methods: Record<string, (...a: unknown[]) => Promise<unknown>>) {
   (globalThis as G).window = { go: { app: { App: methods } } };
@@ -12,25 +14,26 @@ afterEach(() => {
 });
 
 describe('call', () => {
-  const cases: Array<{
+  const cases: {
     name: string;
     methods?: Record<string, (...a: unknown[]) => Promise<unknown>>;
     method: string;
     args?: unknown[];
     want: { kind: string; value?: unknown; match?: RegExp };
-  }> = [
+  }[] = [
     { name: 'outside the app', method: 'Version', want: { kind: 'unavailable', match: /inside the MCP Conductor app/ } },
     { name: 'method not bound yet', methods: {}, method: 'Policy', want: { kind: 'unavailable', match: /no Policy service/ } },
-    { name: 'ok', methods: { Version: async () => '1.0.0' }, method: 'Version', want: { kind: 'ok', value: '1.0.0' } },
+    { name: 'ok', methods: { Version: () => Promise.resolve('1.0.0') }, method: 'Version', want: { kind: 'ok', value: '1.0.0' } },
     {
       name: 'arguments pass through',
-      methods: { SetAutostart: async (on) => ({ supported: true, enabled: on, path: '/p' }) },
+      methods: { SetAutostart: (on) => Promise.resolve({ supported: true, enabled: on, path: '/p' }) },
       method: 'SetAutostart',
       args: [true],
       want: { kind: 'ok', value: { supported: true, enabled: true, path: '/p' } },
     },
     {
       name: 'Go ErrNotAvailable (string rejection)',
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- Wails rejects with the Go error's text, a string
       methods: { Clients: () => Promise.reject('clients: not available yet') },
       method: 'Clients',
       want: { kind: 'unavailable', match: /^clients: not available yet$/ },
@@ -56,7 +59,7 @@ describe('call', () => {
 
 describe('api', () => {
   it('reports unbound services as unavailable, never as data', async () => {
-    bind({ Version: async () => 'x' });
+    bind({ Version: () => Promise.resolve('x') });
     for (const r of [await api.settings(), await api.mcpServers(), await api.activity(), await api.runCode('1')]) {
       expect(r.kind).toBe('unavailable');
       if (r.kind === 'unavailable') expect(r.reason).toContain(NOT_AVAILABLE);
@@ -89,11 +92,12 @@ describe('api', () => {
       go: {
         app: {
           App: {
-            StartRun: async (req: { runId: string }) => {
+            StartRun: (req: { runId: string }) => {
               setTimeout(() => {
                 listeners.forEach((l) => l({ runId: 'someone-else', result: null, error: 'not mine' }));
                 listeners.forEach((l) => l({ runId: req.runId, result, error: '' }));
               });
+              return Promise.resolve();
             },
           },
         },
@@ -110,7 +114,7 @@ describe('api', () => {
   });
   it('knows which methods are bound', () => {
     expect(bound('Version')).toBe(false);
-    bind({ Version: async () => 'x' });
+    bind({ Version: () => Promise.resolve('x') });
     expect(bound('Version')).toBe(true);
     expect(bound('RunCode')).toBe(false);
   });

@@ -318,14 +318,14 @@ export async function call<T>(method: string, ...args: unknown[]): Promise<Resul
 function errorText(e: unknown): string {
   if (typeof e === 'string') return e;
   if (e instanceof Error) return e.message;
-  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+  if (e && typeof e === 'object' && 'message' in e) return String(e.message);
   return String(e);
 }
 
 /** Subscribes to a backend event; returns the unsubscribe function. */
 export function onEvent(name: string, cb: (...data: unknown[]) => void): () => void {
   const on = wails().runtime?.EventsOn;
-  return on ? on(name, cb) : () => {};
+  return on ? on(name, cb) : () => undefined;
 }
 
 /** Puts text on the clipboard through the app, falling back to the browser. */
@@ -389,7 +389,7 @@ export interface RunDone {
 }
 
 async function runByEvent(code: string, timeoutMs: number, runId: string): Promise<Result<RunResult>> {
-  let off = () => {};
+  let off: () => void = () => undefined;
   const done = new Promise<RunDone>((resolve) => {
     off = onEvent('run', (d) => {
       if ((d as RunDone).runId === runId) resolve(d as RunDone);

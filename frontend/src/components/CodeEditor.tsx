@@ -1,7 +1,7 @@
 // The Playground's code editor: CodeMirror 6 with TypeScript highlighting,
 // Tab to indent, bracket matching and closing, and the position of an
 // error marked in the code.
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { autocompletion, closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
@@ -64,14 +64,18 @@ export function CodeEditor(props: {
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(null);
-  const cbs = useRef(props);
-  cbs.current = props;
+  // The editor owns its text after the first render, and its label never changes.
+  const [doc] = useState(props.value);
+  const [label] = useState(props.label);
+  // The editor's key and update handlers call the latest props.
+  const onRun = useEffectEvent(() => props.onRun());
+  const onChange = useEffectEvent((code: string) => props.onChange(code));
 
   useEffect(() => {
     const v = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: props.value,
+        doc,
         extensions: [
           lineNumbers(),
           history(),
@@ -87,15 +91,21 @@ export function CodeEditor(props: {
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           placeholder('Type TypeScript here; the last expression is the result.'),
           keymap.of([
-            { key: 'Mod-Enter', run: () => (cbs.current.onRun(), true) },
+            {
+              key: 'Mod-Enter',
+              run: () => {
+                onRun();
+                return true;
+              },
+            },
             ...closeBracketsKeymap,
             ...defaultKeymap,
             ...historyKeymap,
             indentWithTab,
           ]),
-          EditorView.contentAttributes.of({ 'aria-label': props.label, 'aria-multiline': 'true' }),
+          EditorView.contentAttributes.of({ 'aria-label': label, 'aria-multiline': 'true' }),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) cbs.current.onChange(u.state.doc.toString());
+            if (u.docChanged) onChange(u.state.doc.toString());
           }),
           theme,
         ],
@@ -103,9 +113,7 @@ export function CodeEditor(props: {
     });
     view.current = v;
     return () => v.destroy();
-    // The editor owns its text after the first render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [doc, label]);
 
   // The error's position, marked in the gutter and under the code.
   useEffect(() => {
@@ -119,17 +127,20 @@ export function CodeEditor(props: {
     // The word at the position (or one character) is underlined.
     const from = offsetOf(v.state, m);
     const word = v.state.wordAt(from);
-    const to = word && word.from === from ? word.to : Math.min(from + 1, v.state.doc.lineAt(from).to);
+    const to = word?.from === from ? word.to : Math.min(from + 1, v.state.doc.lineAt(from).to);
     v.dispatch(setDiagnostics(v.state, [{ from, to, severity: 'error', message: m.message }]));
   }, [props.marker]);
 
-  useEffect(() => {
+  // Only a new jump moves the cursor, not a new marker.
+  const jumpToMarker = useEffectEvent(() => {
     const v = view.current;
-    const m = cbs.current.marker;
-    if (!v || !m || !props.jump) return;
-    const at = offsetOf(v.state, m);
-    v.dispatch({ selection: { anchor: at }, scrollIntoView: true });
+    const m = props.marker;
+    if (!v || !m) return;
+    v.dispatch({ selection: { anchor: offsetOf(v.state, m) }, scrollIntoView: true });
     v.focus();
+  });
+  useEffect(() => {
+    if (props.jump) jumpToMarker();
   }, [props.jump]);
 
   return <div className="code-editor" ref={host} data-testid="code-editor" />;

@@ -126,8 +126,6 @@ export function Banner(props: { tone: 'info' | 'ok' | 'bad'; children: ReactNode
 export function Modal(props: { title: string; onClose: () => void; children: ReactNode; actions: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [id] = useState(() => `dialog-${++nextId}`);
-  const close = useRef(props.onClose);
-  close.current = props.onClose;
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -139,6 +137,7 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
     };
   }, []);
   return (
+    // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions -- its click is the backdrop's, the mouse's Escape; the keyboard's Escape is onCancel
     <dialog
       ref={ref}
       className="modal"
@@ -146,10 +145,12 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
       aria-labelledby={id}
       onCancel={(e) => {
         e.preventDefault();
-        close.current();
+        props.onClose();
       }}
+      // A click on the backdrop (the dialog itself, outside its content)
+      // closes it; from the keyboard, Escape does (the cancel event above).
       onClick={(e) => {
-        if (e.target === ref.current) close.current();
+        if (e.target === ref.current) props.onClose();
       }}
     >
       <div className="modal-inner">
@@ -193,15 +194,16 @@ export function Confirm(props: {
 /** Copies text (or what get() returns) and says so for a moment. */
 export function CopyButton(props: { label: string; text?: string; get?: () => Promise<string | undefined> }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const copy = async () => {
+    const t = props.text ?? (await props.get?.());
+    const ok = t !== undefined && (await copyText(t));
+    setState(ok ? 'copied' : 'failed');
+    setTimeout(() => setState('idle'), 1500);
+  };
   return (
     <button
       className="btn btn-small"
-      onClick={async () => {
-        const t = props.text ?? (await props.get?.());
-        const ok = t !== undefined && (await copyText(t));
-        setState(ok ? 'copied' : 'failed');
-        setTimeout(() => setState('idle'), 1500);
-      }}
+      onClick={() => void copy()}
     >
       {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : props.label}
     </button>

@@ -1,6 +1,7 @@
 import { createContext, Fragment, useContext, type ReactNode } from 'react';
-import type { Result } from '../api';
+import type { UseQueryResult } from '@tanstack/react-query';
 import { duration } from '../format';
+import { isUnavailable } from '../queries';
 
 /** A page's title block. */
 export function PageHeader(props: { title: string; subtitle?: string; actions?: ReactNode }) {
@@ -43,12 +44,12 @@ export function PathText(props: { path: string; className?: string }) {
 export function Card(props: { title?: string; aside?: ReactNode; children: ReactNode; className?: string }) {
   return (
     <section className={`card ${props.className ?? ''}`}>
-      {(props.title || props.aside) && (
+      {props.title || props.aside ? (
         <div className="card-head">
           {props.title && <h2>{props.title}</h2>}
           {props.aside}
         </div>
-      )}
+      ) : null}
       {props.children}
     </section>
   );
@@ -93,18 +94,34 @@ export function Failure(props: { message: string; onRetry?: () => void }) {
   );
 }
 
-/** Renders a result: loading, not available yet, error, or the value. */
-export function ResultView<T>(props: {
-  what: string;
-  result: Result<T> | undefined;
-  onRetry?: () => void;
-  children: (value: T) => ReactNode;
-}) {
-  const r = props.result;
-  if (!r) return <div className="state state-loading" data-state="loading">Loading…</div>;
-  if (r.kind === 'unavailable') return <Unavailable what={props.what} reason={r.reason} />;
-  if (r.kind === 'error') return <Failure message={r.message} onRetry={props.onRetry} />;
-  return <>{props.children(r.value)}</>;
+/** Shows why a call gave no value: not available yet, or its error (with Retry). */
+export function ErrorView(props: { what: string; error: Error; onRetry?: () => void }) {
+  if (isUnavailable(props.error)) return <Unavailable what={props.what} reason={props.error.message} />;
+  return <Failure message={props.error.message} onRetry={props.onRetry} />;
+}
+
+/**
+ * Renders a query: loading, not available yet, error, or the value. When
+ * loading it again failed, the error shows above the value it had, so a
+ * form being edited stays.
+ */
+export function QueryView<T>(props: { what: string; query: UseQueryResult<T>; children: (value: T) => ReactNode }) {
+  const q = props.query;
+  const retry = () => void q.refetch();
+  if (q.status === 'pending') {
+    return (
+      <div className="state state-loading" data-state="loading">
+        Loading…
+      </div>
+    );
+  }
+  if (q.status === 'error' && q.data === undefined) return <ErrorView what={props.what} error={q.error} onRetry={retry} />;
+  return (
+    <>
+      {q.status === 'error' && <ErrorView what={props.what} error={q.error} onRetry={retry} />}
+      {props.children(q.data as T)}
+    </>
+  );
 }
 
 /** A labelled on/off switch. */

@@ -1,8 +1,10 @@
-import { Fragment, useCallback, useState } from 'react';
-import { api, type Execution } from '../api';
-import { Card, PageHeader, Pill, ResultView, ToolCalls } from '../components/ui';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Fragment, useState } from 'react';
+import type { Execution } from '../api';
+import { Card, PageHeader, Pill, QueryView, ToolCalls } from '../components/ui';
 import { duration, resultLabel, when } from '../format';
-import { useEvent, useMedia, useResult, useStored } from '../hooks';
+import { useMedia, useStored } from '../hooks';
+import { queries } from '../queries';
 
 const filters = ['', 'success', 'error'] as const;
 
@@ -10,14 +12,13 @@ const filters = ['', 'success', 'error'] as const;
 export function Activity() {
   // The filter stays when the user leaves the page and comes back.
   const [status, setStatus] = useStored('activity.status', '', filters);
-  const load = useCallback(() => api.activity(status), [status]);
-  const { result, reload } = useResult(load, [status]);
+  // Every process's runs (the app's, and those of the servers AI clients
+  // start) arrive from the audit log as they finish (the "execution" event).
+  // A new filter keeps the rows shown until its own arrive.
+  const activity = useQuery({ ...queries.activity(status, 200), placeholderData: keepPreviousData });
   const [open, setOpen] = useState<string>();
   // Narrow windows leave the calls to each run's detail: the code keeps its room.
   const narrow = useMedia('(max-width: 980px)');
-  // Every process's runs (the app's, and those of the servers AI clients
-  // start) arrive from the audit log as they finish.
-  useEvent('execution', reload);
   return (
     <>
       <PageHeader
@@ -33,14 +34,14 @@ export function Activity() {
                 <option value="error">Errors</option>
               </select>
             </label>
-            <button className="btn" onClick={reload}>
+            <button className="btn" onClick={() => void activity.refetch()}>
               Refresh
             </button>
           </>
         }
       />
       <Card>
-        <ResultView what="Recent runs" result={result} onRetry={reload}>
+        <QueryView what="Recent runs" query={activity}>
           {(entries) =>
             entries.length === 0 ? (
               <p className="muted">
@@ -121,7 +122,7 @@ export function Activity() {
               </table>
             )
           }
-        </ResultView>
+        </QueryView>
       </Card>
     </>
   );

@@ -1,7 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { api, type Result } from '../api';
 import { Card } from '../components/ui';
-import { useLive } from '../hooks';
+import { queries } from '../queries';
 
 interface Step {
   id: string;
@@ -10,24 +10,17 @@ interface Step {
   next: ReactNode;
 }
 
-function value<T>(r: Result<T> | undefined): T | undefined {
-  return r?.kind === 'ok' ? r.value : undefined;
-}
-
 /**
  * The first-run checklist: Deno ready → a folder granted → a client set up →
  * a first run. Each step ticks itself as the engine reports it; the card
- * leaves the Overview once all are done.
+ * leaves the Overview once all are done. It reads the same queries as the
+ * Overview's cards, so it costs no calls of its own.
  */
 export function Checklist() {
-  const engine = useLive(api.engine, ['status', 'settings']);
-  const settings = useLive(api.settings, ['settings', 'status']);
-  const clients = useLive(api.clients, ['clients', 'status']);
-  const runs = useLive(() => api.activity('', 1), ['execution']);
-  const e = value(engine.result);
-  const s = value(settings.result);
-  const cs = value(clients.result);
-  const rs = value(runs.result);
+  const e = useQuery(queries.engine).data;
+  const s = useQuery(queries.settings).data;
+  const cs = useQuery(queries.clients).data;
+  const rs = useQuery(queries.recentRuns).data;
   if (!e || !s || !cs || !rs) return null; // no made-up ticks while the backend is not there
 
   const steps: Step[] = [

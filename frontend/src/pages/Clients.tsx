@@ -1,8 +1,9 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type ClientChange, type ClientStatus, type Result } from '../api';
 import { Banner, CopyButton, Modal } from '../components/forms';
-import { Card, PageHeader, PathText, Pill, ResultView } from '../components/ui';
-import { useEvent, useResult } from '../hooks';
+import { Card, PageHeader, PathText, Pill, QueryView } from '../components/ui';
+import { get, queries } from '../queries';
 
 type Action = 'register' | 'repair' | 'unregister';
 
@@ -21,34 +22,40 @@ function run(action: Action, c: ClientStatus, apply: boolean): Promise<Result<Cl
 
 /** The AI clients on this machine: set MCP Conductor up in each, with a preview. */
 export function Clients() {
-  const { result, reload } = useResult(api.clients);
-  // A change made from the tray shows here at once.
-  useEvent('clients', reload);
-  const links = useResult(api.clientLinks);
+  // A change made from the tray shows here at once (the "clients" event).
+  const clients = useQuery(queries.clients);
+  const links = useQuery(queries.clientLinks);
+  const queryClient = useQueryClient();
   const [preview, setPreview] = useState<{ action: Action; client: ClientStatus; change: ClientChange }>();
   const [done, setDone] = useState<{ tone: 'ok' | 'bad'; text: string }>();
 
-  const ask = async (action: Action, c: ClientStatus) => {
-    setDone(undefined);
-    const r = await run(action, c, false);
-    if (r.kind !== 'ok') return setDone({ tone: 'bad', text: r.kind === 'error' ? r.message : r.reason });
-    if (!r.value.changed) return setDone({ tone: 'ok', text: `${c.name}: nothing to change in ${r.value.path}.` });
-    setPreview({ action, client: c, change: r.value });
-  };
-  const confirmWrite = async () => {
-    if (!preview) return;
-    const { action, client } = preview;
-    setPreview(undefined);
-    const r = await run(action, client, true);
-    if (r.kind === 'ok') {
+  // Each action is previewed (apply: false), then written.
+  const previewing = useMutation({
+    mutationFn: (a: { action: Action; client: ClientStatus }) => get(run(a.action, a.client, false)),
+    onMutate: () => setDone(undefined),
+    onSuccess: (change, { action, client }) => {
+      if (change.changed) setPreview({ action, client, change });
+      else setDone({ tone: 'ok', text: `${client.name}: nothing to change in ${change.path}.` });
+    },
+    onError: (e) => setDone({ tone: 'bad', text: e.message }),
+  });
+  const writing = useMutation({
+    mutationFn: (a: { action: Action; client: ClientStatus }) => get(run(a.action, a.client, true)),
+    onSuccess: (change, { client }) =>
       setDone({
         tone: 'ok',
-        text: `${client.name}: ${r.value.path} updated${r.value.backup ? ` (backup: ${r.value.backup})` : ''}. Restart ${client.name} to apply it.`,
-      });
-    } else {
-      setDone({ tone: 'bad', text: r.kind === 'error' ? r.message : r.reason });
-    }
-    reload();
+        text: `${client.name}: ${change.path} updated${change.backup ? ` (backup: ${change.backup})` : ''}. Restart ${client.name} to apply it.`,
+      }),
+    onError: (e) => setDone({ tone: 'bad', text: e.message }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queries.clients.queryKey }),
+  });
+  const ask = (action: Action, client: ClientStatus) => {
+    if (!previewing.isPending && !writing.isPending) previewing.mutate({ action, client });
+  };
+  const confirmWrite = () => {
+    if (!preview) return;
+    setPreview(undefined);
+    writing.mutate({ action: preview.action, client: preview.client });
   };
 
   return (
@@ -57,14 +64,14 @@ export function Clients() {
         title="Clients"
         subtitle="AI apps that can use MCP Conductor: Cursor, Claude Desktop, VS Code and others."
         actions={
-          <button className="btn" onClick={reload}>
+          <button className="btn" onClick={() => void clients.refetch()}>
             Refresh
           </button>
         }
       />
       {done && <Banner tone={done.tone}>{done.text}</Banner>}
       <Card>
-        <ResultView what="The AI clients on this machine" result={result} onRetry={reload}>
+        <QueryView what="The AI clients on this machine" query={clients}>
           {(clients) => (
             <table className="table" data-testid="clients">
               <thead>
@@ -116,10 +123,10 @@ export function Clients() {
               </tbody>
             </table>
           )}
-        </ResultView>
+        </QueryView>
       </Card>
       <Card title="Other ways to set up">
-        <ResultView what="Install links and commands" result={links.result} onRetry={links.reload}>
+        <QueryView what="Install links and commands" query={links}>
           {(ls) => (
             <dl className="kv kv-wide">
               {ls.map((l) => (
@@ -135,7 +142,7 @@ export function Clients() {
               ))}
             </dl>
           )}
-        </ResultView>
+        </QueryView>
       </Card>
       {preview && (
         <Modal

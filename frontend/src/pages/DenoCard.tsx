@@ -1,43 +1,60 @@
-import { useState } from 'react';
-import { api, type InstallProgress } from '../api';
+import { useMutation, useMutationState, useQuery, useQueryClient, type MutationState } from '@tanstack/react-query';
+import { api, type InstallProgress, type RuntimeStatus } from '../api';
 import { Banner } from '../components/forms';
-import { Card, PathText, Pill, ResultView } from '../components/ui';
+import { Card, PathText, Pill, QueryView } from '../components/ui';
 import { progressView } from '../format';
-import { useEvent, useLive, useStored } from '../hooks';
+import { useStored } from '../hooks';
+import { get, mutationKeys, queries } from '../queries';
 
 type Source = 'github' | 'npm';
 const sources = ['github', 'npm'] as const;
 const sourceName: Record<Source, string> = { github: 'GitHub releases', npm: 'the npm registry' };
 const other = (s: Source): Source => (s === 'github' ? 'npm' : 'github');
 
-/** Events after which the engine's state may differ. */
-export const statusEvents = ['status', 'settings'];
+const starting: InstallProgress = { phase: 'resolve', done: 0, total: -1, percent: -1, bytesPerSecond: 0 };
 
 /** The Deno runtime: ready or missing, and installing or updating it. */
 export function DenoCard() {
-  const runtime = useLive(api.runtime, statusEvents);
-  const engine = useLive(api.engine, statusEvents);
-  const [progress, setProgress] = useState<InstallProgress>();
-  const [busy, setBusy] = useState(false);
-  const [failed, setFailed] = useState<{ message: string; source: Source }>();
+  const runtime = useQuery(queries.runtime);
+  const engine = useQuery(queries.engine).data;
+  // The install's steps arrive as "deno:progress" events (useBackendEvents).
+  const progress = useQuery(queries.denoProgress).data;
   // GitHub releases by default; the npm registry for machines behind an npm
   // mirror. The choice is kept.
   const [source, setSource] = useStored<Source>('deno.source', 'github', sources, 'local');
-  useEvent('deno:progress', (p) => setProgress(p as InstallProgress));
-  const install = async (from: Source) => {
+  const client = useQueryClient();
+  const { mutate } = useMutation({
+    mutationKey: mutationKeys.installDeno,
+    mutationFn: (from: Source) => get(api.installDeno(from)),
+    onMutate: () => {
+      client.setQueryData(queries.denoProgress.queryKey, starting);
+    },
+    // Installing… lasts until the cards show the new Deno and engine.
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queries.runtime.queryKey }),
+        client.invalidateQueries({ queryKey: queries.engine.queryKey }),
+      ]),
+  });
+  // The latest install, read from the mutation cache: one started before
+  // the user left the page is still shown, with its progress, on return.
+  const latest = useMutationState({
+    filters: { mutationKey: mutationKeys.installDeno },
+    select: (m) => m.state as MutationState<RuntimeStatus, Error, Source>,
+  }).at(-1);
+  const busy = latest?.status === 'pending';
+  const failed =
+    latest?.status === 'error' && latest.variables
+      ? { message: latest.error?.message ?? '', source: latest.variables }
+      : undefined;
+  const install = (from: Source) => {
+    if (busy) return;
     setSource(from);
-    setBusy(true);
-    setFailed(undefined);
-    setProgress({ phase: 'resolve', done: 0, total: -1, percent: -1, bytesPerSecond: 0 });
-    const r = await api.installDeno(from);
-    setBusy(false);
-    if (r.kind !== 'ok') setFailed({ message: r.kind === 'error' ? r.message : r.reason, source: from });
-    runtime.reload();
-    engine.reload();
+    mutate(from);
   };
   return (
     <Card title="Deno runtime">
-      <ResultView what="Deno's status" result={runtime.result} onRetry={runtime.reload}>
+      <QueryView what="Deno's status" query={runtime}>
         {(rt) => (
           <div className="stat" data-testid="runtime">
             {rt.found ? <Pill tone="ok">Ready</Pill> : <Pill tone="warn">Missing</Pill>}
@@ -49,13 +66,11 @@ export function DenoCard() {
             ) : (
               <div className="muted">Deno runs the sandboxed code. Install it here; it takes a minute.</div>
             )}
-            {engine.result?.kind === 'ok' && !engine.result.value.running && rt.found && (
-              <Banner tone="bad">Code cannot run: {engine.result.value.error}</Banner>
-            )}
-            {engine.result?.kind === 'ok' && engine.result.value.running && (
+            {engine && !engine.running && rt.found && <Banner tone="bad">Code cannot run: {engine.error}</Banner>}
+            {engine?.running && (
               <div className="muted small">
-                {engine.result.value.confined ? 'Kernel confinement: ' : 'No kernel confinement: '}
-                {engine.result.value.confinement}
+                {engine.confined ? 'Kernel confinement: ' : 'No kernel confinement: '}
+                {engine.confinement}
               </div>
             )}
             {rt.pinned ? (
@@ -97,7 +112,7 @@ export function DenoCard() {
             )}
           </div>
         )}
-      </ResultView>
+      </QueryView>
     </Card>
   );
 }

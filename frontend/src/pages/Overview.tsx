@@ -1,15 +1,15 @@
-import { useEffect, useState } from 'react';
-import { api, onEvent, type AutostartStatus, type Result } from '../api';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, type Result } from '../api';
 import { Banner, CopyButton } from '../components/forms';
-import { Card, PageHeader, PathText, Pill, ResultView, Switch } from '../components/ui';
+import { Card, PageHeader, PathText, Pill, QueryView, Switch } from '../components/ui';
 import { resultLabel, when } from '../format';
-import { useLive, useResult } from '../hooks';
+import { get, queries } from '../queries';
 import { Checklist } from './Checklist';
-import { DenoCard, statusEvents } from './DenoCard';
+import { DenoCard } from './DenoCard';
 
 /** Status at a glance: getting started, Deno, the endpoint, clients, recent runs, folders. */
 export function Overview() {
-  const paths = useResult(api.paths);
+  const paths = useQuery(queries.paths);
   return (
     <>
       <PageHeader
@@ -28,7 +28,7 @@ export function Overview() {
       <RecentCard />
       <AutostartCard />
       <Card title="Folders">
-        <ResultView what="The folders" result={paths.result} onRetry={paths.reload}>
+        <QueryView what="The folders" query={paths}>
           {(p) => (
             <dl className="kv">
               <dt>Home</dt>
@@ -47,28 +47,24 @@ export function Overview() {
               </dd>
             </dl>
           )}
-        </ResultView>
+        </QueryView>
       </Card>
     </>
   );
 }
 
 function EndpointCard() {
-  const endpoint = useLive(api.endpoint, statusEvents);
-  const engine = useLive(api.engine, statusEvents);
-  const [busy, setBusy] = useState(false);
-  const [err, setErr] = useState<string>();
-  const toggle = async (on: boolean, port: number) => {
-    setBusy(true);
-    const r = await api.setEndpoint(on, port);
-    setErr(r.kind === 'error' ? r.message : undefined);
-    setBusy(false);
-    endpoint.reload();
-  };
-  const engineDown = engine.result?.kind === 'ok' && !engine.result.value.running;
+  const client = useQueryClient();
+  const endpoint = useQuery(queries.endpoint);
+  const engine = useQuery(queries.engine);
+  const toggle = useMutation({
+    mutationFn: (to: { on: boolean; port: number }) => get(api.setEndpoint(to.on, to.port)),
+    onSuccess: (status) => client.setQueryData(queries.endpoint.queryKey, status),
+  });
+  const engineDown = engine.data?.running === false;
   return (
     <Card title="Local endpoint">
-      <ResultView what="The endpoint's address" result={endpoint.result} onRetry={endpoint.reload}>
+      <QueryView what="The endpoint's address" query={endpoint}>
         {(ep) => (
           <div className="stat" data-testid="endpoint" data-running={ep.running}>
             {ep.running ? (
@@ -93,9 +89,9 @@ function EndpointCard() {
             )}
             <Switch
               checked={ep.enabled}
-              disabled={busy}
+              disabled={toggle.isPending}
               label={`Serve MCP on 127.0.0.1:${ep.port}`}
-              onChange={(on) => toggle(on, ep.port)}
+              onChange={(on) => toggle.mutate({ on, port: ep.port })}
             />
             {ep.running && (
               <div className="row-tight">
@@ -110,19 +106,19 @@ function EndpointCard() {
               </div>
             )}
             <div className="muted small">Clients send the token as “Authorization: Bearer &lt;token&gt;”.</div>
-            {err && <Banner tone="bad">{err}</Banner>}
+            {toggle.error && <Banner tone="bad">{toggle.error.message}</Banner>}
           </div>
         )}
-      </ResultView>
+      </QueryView>
     </Card>
   );
 }
 
 function ClientsCard() {
-  const clients = useLive(api.clients, ['clients', 'status']);
+  const clients = useQuery(queries.clients);
   return (
     <Card title="Clients" aside={<a href="#/clients">Manage</a>}>
-      <ResultView what="The AI clients" result={clients.result} onRetry={clients.reload}>
+      <QueryView what="The AI clients" query={clients}>
         {(cs) => {
           const shown = cs.filter((c) => c.installed || c.configured);
           return shown.length === 0 ? (
@@ -152,16 +148,16 @@ function ClientsCard() {
             </ul>
           );
         }}
-      </ResultView>
+      </QueryView>
     </Card>
   );
 }
 
 function TrayCard() {
-  const tray = useResult(api.trayStatus);
+  const tray = useQuery(queries.trayStatus);
   return (
     <Card title="Tray icon">
-      <ResultView what="The tray icon's status" result={tray.result} onRetry={tray.reload}>
+      <QueryView what="The tray icon's status" query={tray}>
         {(t) => (
           <div className="stat">
             {t.running && t.visible && <Pill tone="ok">In the tray</Pill>}
@@ -175,16 +171,16 @@ function TrayCard() {
             )}
           </div>
         )}
-      </ResultView>
+      </QueryView>
     </Card>
   );
 }
 
 function RecentCard() {
-  const recent = useLive(() => api.activity('', 5), ['execution']);
+  const recent = useQuery(queries.recentRuns);
   return (
     <Card title="Recent runs" aside={<a href="#/activity">All activity</a>}>
-      <ResultView what="Recent runs" result={recent.result} onRetry={recent.reload}>
+      <QueryView what="Recent runs" query={recent}>
         {(es) =>
           es.length === 0 ? (
             <p className="muted">Nothing has run yet. Runs of your AI clients appear here as they finish.</p>
@@ -204,64 +200,56 @@ function RecentCard() {
             </ul>
           )
         }
-      </ResultView>
+      </QueryView>
     </Card>
   );
 }
 
 function AutostartCard() {
-  const [state, setState] = useState<Result<AutostartStatus>>();
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    api.autostart().then(setState);
-    // The tray's "Start on login" item changes it too.
-    return onEvent('autostart', () => api.autostart().then(setState));
-  }, []);
-  const toggle = async (on: boolean) => {
-    setBusy(true);
-    setState(await api.setAutostart(on));
-    setBusy(false);
-  };
+  // The tray's "Start on login" item changes it too (the "autostart" event).
+  const client = useQueryClient();
+  const autostart = useQuery(queries.autostart);
+  const toggle = useMutation({
+    mutationFn: (on: boolean) => get(api.setAutostart(on)),
+    onSuccess: (status) => client.setQueryData(queries.autostart.queryKey, status),
+  });
   return (
     <Card title="Start on login">
-      <ResultView what="Start on login" result={state} onRetry={() => api.autostart().then(setState)}>
+      <QueryView what="Start on login" query={autostart}>
         {(a) =>
           a.supported ? (
-            <div className="row">
-              <Switch
-                checked={a.enabled}
-                disabled={busy}
-                label="Start MCP Conductor in the tray when I log in"
-                onChange={toggle}
-              />
-              {a.enabled && <PathText path={a.path} className="muted small" />}
-            </div>
+            <>
+              <div className="row">
+                <Switch
+                  checked={a.enabled}
+                  disabled={toggle.isPending}
+                  label="Start MCP Conductor in the tray when I log in"
+                  onChange={(on) => toggle.mutate(on)}
+                />
+                {a.enabled && <PathText path={a.path} className="muted small" />}
+              </div>
+              {toggle.error && <Banner tone="bad">{toggle.error.message}</Banner>}
+            </>
           ) : (
             <p className="muted">Start on login is not supported on this system.</p>
           )
         }
-      </ResultView>
+      </QueryView>
     </Card>
   );
 }
 
 /** Opens a folder in the file manager, and says so when none opened it. */
 function OpenButton(props: { label: string; path: string; open: () => Promise<Result<void>> }) {
-  const [err, setErr] = useState<string>();
+  const open = useMutation({ mutationFn: () => get(props.open()) });
   return (
     <span className="open-button">
-      <button
-        className="btn btn-small"
-        onClick={async () => {
-          const r = await props.open();
-          setErr(r.kind === 'error' ? r.message : r.kind === 'unavailable' ? r.reason : undefined);
-        }}
-      >
+      <button className="btn btn-small" onClick={() => open.mutate()}>
         {props.label}
       </button>
-      {err && (
+      {open.error && (
         <span className="inline-error" role="alert">
-          {capitalise(err)}. <CopyButton label="Copy path" text={props.path} />
+          {capitalise(open.error.message)}. <CopyButton label="Copy path" text={props.path} />
         </span>
       )}
     </span>

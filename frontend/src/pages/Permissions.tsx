@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, permissionNames, type Grant, type PermissionName, type Settings, type SettingsView } from '../api';
 import { Banner, Field, ListEditor } from '../components/forms';
-import { Card, PageHeader, PathText, ResultView } from '../components/ui';
-import { useResult } from '../hooks';
+import { Card, PageHeader, PathText, QueryView } from '../components/ui';
+import { get, queries } from '../queries';
 
 const permissionInfo: Record<PermissionName, { title: string; what: string; placeholder: string; paths?: boolean }> = {
   read: { title: 'Read files', what: 'folders or files', placeholder: '/path/to/folder', paths: true },
@@ -36,50 +37,56 @@ const limits: Limit[] = [
 
 /** What sandboxed code may touch, its limits, and which packages it may import. */
 export function Permissions() {
-  const { result, reload } = useResult(api.settings);
+  const settings = useQuery(queries.settings);
   return (
     <>
       <PageHeader
         title="Permissions & packages"
         subtitle="Your limits on sandboxed code. The code's author, the model, cannot widen them."
       />
-      <ResultView what="The sandbox's permissions and allowed packages" result={result} onRetry={reload}>
+      <QueryView what="The sandbox's permissions and allowed packages" query={settings}>
         {(v) => <SettingsForm view={v} />}
-      </ResultView>
+      </QueryView>
     </>
   );
 }
 
+/**
+ * The form over the settings in the cache. Edits are a draft of their own:
+ * the settings shown follow the cache (a save from the tray, a reload) until
+ * the first edit, and a save or Discard drops the draft.
+ */
 function SettingsForm(props: { view: SettingsView }) {
-  const [view, setView] = useState(props.view);
-  const [s, setS] = useState<Settings>(props.view.settings);
-  const [saving, setSaving] = useState(false);
+  const { view } = props;
+  const client = useQueryClient();
+  const [draft, setDraft] = useState<Settings>();
+  const s = draft ?? view.settings;
   const [msg, setMsg] = useState<{ tone: 'ok' | 'bad'; text: string }>();
-  useEffect(() => setS(view.settings), [view]);
   // A message is about the form as it was: any edit, or Discard, clears it.
   const edit = (next: Settings) => {
-    setS(next);
+    setDraft(next);
     setMsg(undefined);
   };
   const locked = (field: string) => view.overrides[field];
-  const dirty = JSON.stringify(s) !== JSON.stringify(view.settings);
+  const dirty = draft !== undefined && JSON.stringify(draft) !== JSON.stringify(view.settings);
 
-  const save = async () => {
+  const saving = useMutation({
+    mutationFn: (next: Settings) => get(api.saveSettings(next)),
+    onSuccess: (saved) => {
+      client.setQueryData(queries.settings.queryKey, saved);
+      setDraft(undefined);
+      setMsg({ tone: 'ok', text: 'Saved. The next run uses these settings.' });
+    },
+    // Keep what the user typed; say what is wrong.
+    onError: (e) => setMsg({ tone: 'bad', text: e.message }),
+  });
+  const save = () => {
     const bad = limits.find((l) => Number.isNaN(s[l.key]));
     if (bad || Number.isNaN(s.poolSize) || Number.isNaN(s.http?.port)) {
       setMsg({ tone: 'bad', text: `${bad?.label ?? 'A limit'}: type a number, or leave the field empty for the default.` });
       return;
     }
-    setSaving(true);
-    const r = await api.saveSettings(s);
-    setSaving(false);
-    if (r.kind === 'ok') {
-      setView(r.value);
-      setMsg({ tone: 'ok', text: 'Saved. The next run uses these settings.' });
-    } else {
-      // Keep what the user typed; say what is wrong.
-      setMsg({ tone: 'bad', text: r.kind === 'error' ? r.message : r.reason });
-    }
+    saving.mutate(s);
   };
   const setGrant = (name: PermissionName, g: Grant) => edit({ ...s, permissions: { ...s.permissions, [name]: g } });
   const pick = async (title: string, start: string) => {
@@ -120,10 +127,11 @@ function SettingsForm(props: { view: SettingsView }) {
             <button
               className="btn btn-small"
               disabled={!!locked('workspace')}
-              onClick={async () => {
-                const d = await pick('Workspace folder', s.workspace || view.effective.workspace);
-                if (d) edit({ ...s, workspace: d });
-              }}
+              onClick={() =>
+                void pick('Workspace folder', s.workspace || view.effective.workspace).then((d) => {
+                  if (d) edit({ ...s, workspace: d });
+                })
+              }
             >
               Choose…
             </button>
@@ -174,18 +182,21 @@ function SettingsForm(props: { view: SettingsView }) {
 
       <Card title="Limits">
         <div className="limits">
-          {limits.map((l) => (
-            <Field key={l.key} label={l.label} locked={locked(l.key)}>
-              <UnitInput
-                label={l.label}
-                unit={l.unit}
-                placeholder={`${l.show(view.effective[l.key])} (default)`}
-                value={locked(l.key) ? l.show(view.effective[l.key]) : s[l.key] ? l.show(s[l.key] as number) : ''}
-                disabled={!!locked(l.key)}
-                onChange={(t) => edit({ ...s, [l.key]: l.parse(t) })}
-              />
-            </Field>
-          ))}
+          {limits.map((l) => {
+            const set = s[l.key];
+            return (
+              <Field key={l.key} label={l.label} locked={locked(l.key)}>
+                <UnitInput
+                  label={l.label}
+                  unit={l.unit}
+                  placeholder={`${l.show(view.effective[l.key])} (default)`}
+                  value={locked(l.key) ? l.show(view.effective[l.key]) : set ? l.show(set) : ''}
+                  disabled={!!locked(l.key)}
+                  onChange={(t) => edit({ ...s, [l.key]: l.parse(t) })}
+                />
+              </Field>
+            );
+          })}
           <Field label="Processes kept ready" locked={locked('poolSize')}>
             <UnitInput
               label="Processes kept ready"
@@ -215,16 +226,16 @@ function SettingsForm(props: { view: SettingsView }) {
           <PathText path={view.path} className="muted small" />
           <button
             className="btn"
-            disabled={!dirty || saving}
+            disabled={!dirty || saving.isPending}
             onClick={() => {
-              setS(view.settings);
+              setDraft(undefined);
               setMsg(undefined);
             }}
           >
             Discard changes
           </button>
-          <button className="btn btn-primary" disabled={!dirty || saving} onClick={save}>
-            {saving ? 'Saving…' : 'Save'}
+          <button className="btn btn-primary" disabled={!dirty || saving.isPending} onClick={save}>
+            {saving.isPending ? 'Saving…' : 'Save'}
           </button>
         </div>
       </div>
@@ -276,10 +287,11 @@ function PermissionRow(props: {
             info.paths && (
               <button
                 className="btn btn-small"
-                onClick={async () => {
-                  const d = await props.pick(info.title, list[list.length - 1] ?? '');
-                  if (d && !list.includes(d)) props.onChange({ list: [...list, d] });
-                }}
+                onClick={() =>
+                  void props.pick(info.title, list[list.length - 1] ?? '').then((d) => {
+                    if (d && !list.includes(d)) props.onChange({ list: [...list, d] });
+                  })
+                }
               >
                 Choose folder…
               </button>

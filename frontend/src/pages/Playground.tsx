@@ -1,10 +1,12 @@
-import { lazy, Suspense, useMemo, useRef, useState } from 'react';
-import { api, bound, newRunId, type Result, type RunResult } from '../api';
+import { useMutation, useMutationState, useQuery, useQueryClient, type MutationState } from '@tanstack/react-query';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { api, bound, newRunId, type RunResult } from '../api';
 import type { Marker } from '../components/CodeEditor';
 import { Banner } from '../components/forms';
-import { Card, PageHeader, Pill, ResultView, ToolCalls, Unavailable } from '../components/ui';
+import { Card, ErrorView, PageHeader, Pill, ToolCalls, Unavailable } from '../components/ui';
 import { duration, errorPosition, msToSeconds, resultLabel, secondsToMs } from '../format';
-import { useResult } from '../hooks';
+import { useStored } from '../hooks';
+import { get, mutationKeys, queries } from '../queries';
 
 const sample = `// Runs in the same sandbox your AI agents use, with the same permissions.
 const words = ["sandboxed", "typescript", "for", "agents"];
@@ -14,55 +16,69 @@ words.map((w) => w.toUpperCase()).join(" ");
 // CodeMirror is loaded with this page only, not with the window.
 const CodeEditor = lazy(() => import('../components/CodeEditor').then((m) => ({ default: m.CodeEditor })));
 
-// The code and the last result survive leaving the page and coming back.
-let kept = sample;
-let keptResult: Result<RunResult> | undefined;
+interface Run {
+  code: string;
+  timeoutMs: number;
+  runId: string;
+}
 
 /** Try code in the sandbox, as an agent would send it. */
 export function Playground() {
-  const [code, setCode] = useState(kept);
+  // The code survives leaving the page and coming back (and a reload).
+  const [code, setCode] = useStored<string>('playground.code', sample);
   const [timeout, setTimeoutText] = useState('');
-  const [runId, setRunId] = useState<string>();
-  const [stopping, setStopping] = useState(false);
-  const [result, setShown] = useState<Result<RunResult> | undefined>(keptResult);
-  const setResult = (r: Result<RunResult> | undefined) => {
-    keptResult = r;
-    setShown(r);
-  };
   const [jump, setJump] = useState(0);
-  const settings = useResult(api.settings);
+  const settings = useQuery(queries.settings);
+  const queryClient = useQueryClient();
   const canRun = bound('StartRun');
-  const running = runId !== undefined;
-  const current = useRef<string>(undefined);
   const timeoutMs = secondsToMs(timeout);
-  const defaultLimit =
-    settings.result?.kind === 'ok' && settings.result.value.effective.defaultTimeoutMs
-      ? msToSeconds(settings.result.value.effective.defaultTimeoutMs)
-      : undefined;
+  const defaultLimit = settings.data?.effective.defaultTimeoutMs
+    ? msToSeconds(settings.data.effective.defaultTimeoutMs)
+    : undefined;
 
-  const run = async () => {
-    if (!canRun || current.current || Number.isNaN(timeoutMs)) return;
-    const id = newRunId();
-    current.current = id;
-    setRunId(id);
-    setResult(undefined); // the old result must not pass for this run's
-    const r = await api.run(code, timeoutMs, id);
-    current.current = undefined;
-    setRunId(undefined);
-    setStopping(false);
-    setResult(r);
+  const { mutate } = useMutation({
+    mutationKey: mutationKeys.run,
+    mutationFn: (r: Run) => get(api.run(r.code, r.timeoutMs, r.runId)),
+    // The last run's outcome stays while the window lives (gcTime), so it
+    // is there when the user comes back; the runs before it go.
+    gcTime: Infinity,
+    onMutate: () => {
+      const cache = queryClient.getMutationCache();
+      for (const m of cache.findAll({ mutationKey: mutationKeys.run })) {
+        if (m.state.status !== 'pending') cache.remove(m);
+      }
+    },
+  });
+  // The latest run, from the mutation cache: still running, with Stop, when
+  // the user left the page and came back.
+  const last = useMutationState({
+    filters: { mutationKey: mutationKeys.run },
+    select: (m) => m.state as MutationState<RunResult, Error, Run>,
+  }).at(-1);
+  const running = last?.status === 'pending';
+  const runId = last?.variables?.runId;
+  const stopper = useMutation({ mutationFn: (id: string) => get(api.stopRun(id)) });
+  // Asked to stop, the run says so until it ends.
+  const stopping = running && stopper.variables === runId && !stopper.isError;
+
+  const run = () => {
+    // The cache, not the last render, says whether a run is on: Ctrl+Enter
+    // twice in a row starts one.
+    if (!canRun || Number.isNaN(timeoutMs) || queryClient.isMutating({ mutationKey: mutationKeys.run }) > 0) return;
+    // A new run replaces the last one's outcome at once: it must not pass for this run's.
+    mutate({ code, timeoutMs, runId: newRunId() });
   };
-  const stop = async () => {
-    if (!runId) return;
-    setStopping(true);
-    await api.stopRun(runId);
+  const stop = () => {
+    if (runId) stopper.mutate(runId);
   };
 
+  const outcome = last?.status === 'success' ? last.data : undefined;
+  const failed = last?.status === 'error' ? last.error : null;
   const marker = useMemo<Marker | undefined>(() => {
-    if (result?.kind !== 'ok' || !result.value.error) return undefined;
-    const pos = errorPosition(result.value.error.message);
-    return pos && { ...pos, message: result.value.error.message.split('\n')[0] };
-  }, [result]);
+    if (!outcome?.error) return undefined;
+    const pos = errorPosition(outcome.error.message);
+    return pos && { ...pos, message: outcome.error.message.split('\n')[0] };
+  }, [outcome]);
 
   return (
     <>
@@ -103,17 +119,7 @@ export function Playground() {
         }
       >
         <Suspense fallback={<div className="code-editor state state-loading">Loading the editor…</div>}>
-          <CodeEditor
-            label="Code to run"
-            value={code}
-            onChange={(c) => {
-              kept = c;
-              setCode(c);
-            }}
-            onRun={run}
-            marker={marker}
-            jump={jump}
-          />
+          <CodeEditor label="Code to run" value={code} onChange={setCode} onRun={run} marker={marker} jump={jump} />
         </Suspense>
         {Number.isNaN(timeoutMs) && <Banner tone="bad">The time limit is a number of seconds, such as 30.</Banner>}
         <p className="muted small">
@@ -127,11 +133,14 @@ export function Playground() {
           </div>
         </Card>
       )}
-      {result && (
+      {outcome && (
         <Card title="Result">
-          <ResultView what="Results" result={result}>
-            {(r) => <Outcome r={r} marker={marker} onJump={() => setJump((j) => j + 1)} />}
-          </ResultView>
+          <Outcome r={outcome} marker={marker} onJump={() => setJump((j) => j + 1)} />
+        </Card>
+      )}
+      {failed && (
+        <Card title="Result">
+          <ErrorView what="Results" error={failed} />
         </Card>
       )}
     </>

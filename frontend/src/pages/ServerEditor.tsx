@@ -1,8 +1,43 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Probe, type Secret, type ServerForm, type ServersView, type ServerView, type TestFailure } from '../api';
+import { api, type Probe, type Secret, type ServerForm, type ServerView, type TestFailure } from '../api';
 import { Banner, Field, splitList } from '../components/forms';
 import { Card, Pill } from '../components/ui';
 import { duration } from '../format';
+import { get, queries } from '../queries';
+
+/** A change to mcp-config.json; each returns the file as it is now. */
+export type ServersChange =
+  | { op: 'save'; original: string; form: ServerForm }
+  | { op: 'disable'; name: string; disabled: boolean }
+  | { op: 'remove'; name: string }
+  | { op: 'import'; picks: { client: string; name: string }[] };
+
+function change(c: ServersChange) {
+  switch (c.op) {
+    case 'save':
+      return api.saveMCPServer(c.original, c.form);
+    case 'disable':
+      return api.setMCPServerDisabled(c.name, c.disabled);
+    case 'remove':
+      return api.removeMCPServer(c.name);
+    case 'import':
+      return api.importServers(c.picks);
+  }
+}
+
+/** Changes mcp-config.json; the servers list shows the file the backend returns. */
+export function useServersChange() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (c: ServersChange) => get(change(c)),
+    onSuccess: (v) => {
+      client.setQueryData(queries.mcpServers.queryKey, v);
+      // Which clients' servers are in the file already.
+      void client.invalidateQueries({ queryKey: queries.importableServers.queryKey });
+    },
+  });
+}
 
 const empty: ServerForm = {
   name: '',
@@ -23,7 +58,7 @@ const empty: ServerForm = {
 export function ServerEditor(props: {
   original?: ServerView;
   onCancel: () => void;
-  onSaved: (v: ServersView) => void;
+  onSaved: () => void;
 }) {
   const orig = props.original;
   const [f, setF] = useState<ServerForm>(orig ? { ...empty, ...orig } : empty);
@@ -31,10 +66,12 @@ export function ServerEditor(props: {
     orig ? (orig.transport as 'stdio' | 'http' | 'sse') : 'stdio',
   );
   const [argsText, setArgsText] = useState((orig?.args ?? []).join('\n'));
-  const [busy, setBusy] = useState<'save' | 'test'>();
-  const [err, setErr] = useState<string>();
-  const [probe, setProbe] = useState<Probe>();
-  const [failure, setFailure] = useState<TestFailure>();
+  const saving = useServersChange();
+  // A new test clears the last one's outcome.
+  const testing = useMutation({ mutationFn: (form: ServerForm) => get(api.testMCPServer(orig?.name ?? '', form)) });
+  const busy = saving.isPending ? 'save' : testing.isPending ? 'test' : undefined;
+  const probe = testing.data?.probe;
+  const failure = testing.data?.failure;
 
   // The form as the backend takes it: only the chosen kind's fields.
   const form = (): ServerForm =>
@@ -42,24 +79,8 @@ export function ServerEditor(props: {
       ? { ...f, url: '', type: '', headers: [], args: argsText.split('\n').filter((a) => a.trim() !== '') }
       : { ...f, command: '', args: [], cwd: '', env: [], type: kind === 'sse' ? 'sse' : '' };
 
-  const save = async () => {
-    setBusy('save');
-    const r = await api.saveMCPServer(orig?.name ?? '', form());
-    setBusy(undefined);
-    if (r.kind === 'ok') props.onSaved(r.value);
-    else setErr(r.kind === 'error' ? r.message : r.reason);
-  };
-  const test = async () => {
-    setBusy('test');
-    setProbe(undefined);
-    setFailure(undefined);
-    setErr(undefined);
-    const r = await api.testMCPServer(orig?.name ?? '', form());
-    setBusy(undefined);
-    if (r.kind !== 'ok') setErr(r.kind === 'error' ? r.message : r.reason);
-    else if (r.value.probe) setProbe(r.value.probe);
-    else if (r.value.failure) setFailure(r.value.failure);
-  };
+  const save = () => saving.mutate({ op: 'save', original: orig?.name ?? '', form: form() }, { onSuccess: props.onSaved });
+  const test = () => testing.mutate(form());
 
   return (
     <Card title={orig ? `Edit ${orig.name}` : 'Add an MCP server'} className="editor">
@@ -116,7 +137,8 @@ export function ServerEditor(props: {
           Disabled (sandboxed code cannot reach it)
         </label>
       </div>
-      {err && <Banner tone="bad">{err}</Banner>}
+      {saving.error && <Banner tone="bad">{saving.error.message}</Banner>}
+      {testing.error && <Banner tone="bad">{testing.error.message}</Banner>}
       {failure && <TestFailed f={failure} />}
       {probe && <ProbeResult probe={probe} />}
       <div className="row-tight editor-actions">

@@ -1,30 +1,20 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type ImportCandidate, type Result, type ServersView, type ServerView } from '../api';
+import type { ImportCandidate, ServerView } from '../api';
 import { Banner, Confirm, Modal } from '../components/forms';
-import { Card, PageHeader, PathText, Pill, ResultView } from '../components/ui';
-import { useResult } from '../hooks';
-import { ServerEditor } from './ServerEditor';
+import { Card, PageHeader, PathText, Pill, QueryView } from '../components/ui';
+import { queries } from '../queries';
+import { ServerEditor, useServersChange } from './ServerEditor';
 
 /** Upstream MCP servers whose tools sandboxed code can call. */
 export function Servers() {
-  const { result, reload } = useResult(api.mcpServers);
-  const [override, setOverride] = useState<ServersView>();
+  const servers = useQuery(queries.mcpServers);
   const [editing, setEditing] = useState<ServerView | 'new'>();
   const [importing, setImporting] = useState(false);
   const [removing, setRemoving] = useState<string>();
-  const [err, setErr] = useState<string>();
-  const shown = override && result?.kind === 'ok' ? { kind: 'ok' as const, value: override } : result;
-
-  const apply = async (p: Promise<Result<ServersView>>) => {
-    const r = await p;
-    if (r.kind === 'ok') {
-      setOverride(r.value);
-      setErr(undefined);
-      return true;
-    }
-    setErr(r.kind === 'error' ? r.message : r.reason);
-    return false;
-  };
+  // Disable, Remove and Import; an import's error shows in its dialog.
+  const changing = useServersChange();
+  const err = changing.variables?.op === 'import' ? undefined : changing.error;
 
   return (
     <>
@@ -42,8 +32,8 @@ export function Servers() {
           </>
         }
       />
-      {err && <Banner tone="bad">{err}</Banner>}
-      <ResultView what="Your configured MCP servers" result={shown} onRetry={reload}>
+      {err && <Banner tone="bad">{err.message}</Banner>}
+      <QueryView what="Your configured MCP servers" query={servers}>
         {(v) => (
           <>
             {v.error && (
@@ -55,10 +45,7 @@ export function Servers() {
               <ServerEditor
                 original={editing === 'new' ? undefined : editing}
                 onCancel={() => setEditing(undefined)}
-                onSaved={(nv) => {
-                  setOverride(nv);
-                  setEditing(undefined);
-                }}
+                onSaved={() => setEditing(undefined)}
               />
             )}
             <Card>
@@ -105,7 +92,7 @@ export function Servers() {
                           <button
                             className="btn btn-small"
                             disabled={!!v.error}
-                            onClick={() => apply(api.setMCPServerDisabled(s.name, !s.disabled))}
+                            onClick={() => changing.mutate({ op: 'disable', name: s.name, disabled: !s.disabled })}
                           >
                             {s.disabled ? 'Enable' : 'Disable'}
                           </button>
@@ -128,17 +115,16 @@ export function Servers() {
             </Card>
           </>
         )}
-      </ResultView>
+      </QueryView>
       {removing && (
         <Confirm
           title={`Remove ${removing}?`}
           confirm="Remove"
           danger
           onCancel={() => setRemoving(undefined)}
-          onConfirm={async () => {
-            const name = removing;
+          onConfirm={() => {
             setRemoving(undefined);
-            await apply(api.removeMCPServer(name));
+            changing.mutate({ op: 'remove', name: removing });
           }}
         >
           <p>
@@ -150,20 +136,25 @@ export function Servers() {
       {importing && (
         <ImportDialog
           onClose={() => setImporting(false)}
-          onImport={async (picks) => {
-            if (await apply(api.importServers(picks))) setImporting(false);
-          }}
+          importing={changing.isPending}
+          error={changing.variables?.op === 'import' ? changing.error : null}
+          onImport={(picks) => changing.mutate({ op: 'import', picks }, { onSuccess: () => setImporting(false) })}
         />
       )}
     </>
   );
 }
 
-function ImportDialog(props: { onClose: () => void; onImport: (p: { client: string; name: string }[]) => void }) {
-  const { result, reload } = useResult(api.importableServers);
+function ImportDialog(props: {
+  onClose: () => void;
+  onImport: (p: { client: string; name: string }[]) => void;
+  importing: boolean;
+  error: Error | null;
+}) {
+  const candidates = useQuery(queries.importableServers);
   const [picked, setPicked] = useState<string[]>([]);
   const key = (c: ImportCandidate) => `${c.client}/${c.name}`;
-  const list = result?.kind === 'ok' ? result.value : [];
+  const list = candidates.data ?? [];
   return (
     <Modal
       title="Import MCP servers from your AI clients"
@@ -175,7 +166,7 @@ function ImportDialog(props: { onClose: () => void; onImport: (p: { client: stri
           </button>
           <button
             className="btn btn-primary"
-            disabled={picked.length === 0}
+            disabled={picked.length === 0 || props.importing}
             onClick={() =>
               props.onImport(
                 list.filter((c) => picked.includes(key(c))).map((c) => ({ client: c.client, name: c.name })),
@@ -187,7 +178,8 @@ function ImportDialog(props: { onClose: () => void; onImport: (p: { client: stri
         </>
       }
     >
-      <ResultView what="Servers of Cursor and Claude Desktop" result={result} onRetry={reload}>
+      {props.error && <Banner tone="bad">{props.error.message}</Banner>}
+      <QueryView what="Servers of Cursor and Claude Desktop" query={candidates}>
         {(cands) =>
           cands.length === 0 ? (
             <p className="muted">Neither Cursor nor Claude Desktop has MCP servers configured.</p>
@@ -224,7 +216,7 @@ function ImportDialog(props: { onClose: () => void; onImport: (p: { client: stri
             </ul>
           )
         }
-      </ResultView>
+      </QueryView>
     </Modal>
   );
 }
