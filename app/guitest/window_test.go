@@ -48,7 +48,7 @@ func TestWindowPages(t *testing.T) {
 			if err := s.x.key(w, true, "q"); err != nil {
 				t.Fatal(err)
 			}
-			prev = s.screenshotChanged(w, "window-quit-dialog-"+theme.name, prev, longWait(30*time.Second))
+			s.screenshotChanged(w, "window-quit-dialog-"+theme.name, prev, longWait(30*time.Second))
 			for _, k := range []string{"Tab", "Return"} {
 				if err := s.x.key(w, false, k); err != nil {
 					t.Fatal(err)
