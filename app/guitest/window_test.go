@@ -100,7 +100,8 @@ func TestCrashedPageReloads(t *testing.T) {
 	}
 	if !waitFor(longWait(20*time.Second), func() bool {
 		l := a.log.String()
-		return strings.Contains(l, "web content process crashed; reloading the page") && strings.Contains(l, "page loaded again")
+		return strings.Contains(l, "web content process ended; reloading the page") && strings.Contains(l, "why=crashed") &&
+			strings.Contains(l, "page loaded again")
 	}) {
 		t.Fatalf("the app did not reload the page after the crash\napp log:\n%s", a.log)
 	}
