@@ -88,9 +88,24 @@ app-macos:
 check-macos:
 	bash .ci/check-macos.sh
 
-vet:
+# staticcheck, pinned; its checks are in staticcheck.conf.
+STATICCHECK := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+vet: cross
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	go vet ./...
+	go vet -tags gui ./app/guitest/
+	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags gui ./app/guitest/
+
+# The headless binary cross-builds for macOS and Windows, and every package
+# but the window's, the tray's and their tests' vets for macOS: only a
+# desktop build (cgo there) links those.
+.PHONY: cross
+cross:
+	GOOS=darwin go build -o /dev/null .
+	GOOS=windows go build -o /dev/null .
+	GOOS=darwin go vet $$(GOOS=darwin go list ./... | grep -v -e '/app$$' -e '/app/tray$$' -e '/app/guitest$$')
 
 test: test-engine test-gui test-deb
 

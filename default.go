@@ -1,3 +1,5 @@
+//go:build desktop
+
 package main
 
 import (
@@ -6,14 +8,12 @@ import (
 	"os"
 
 	"github.com/mcp-conductor/mcp-conductor/app"
-	"github.com/mcp-conductor/mcp-conductor/app/core"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 	"github.com/mcp-conductor/mcp-conductor/internal/cli"
 )
 
 // runDefault is what plain `mcp-conductor` does: the desktop app, a window
-// plus a tray icon, one per user, with the engine running inside it. A
-// binary built without the desktop UI (no "desktop" build tag) says so and
-// fails.
+// plus a tray icon, one per user, with the engine running inside it.
 func runDefault(ctx context.Context) error {
 	cfg, err := app.DefaultConfig(version)
 	if err != nil {
@@ -27,11 +27,11 @@ func runDefault(ctx context.Context) error {
 		}
 		// Executions reach the window from the audit log, which every
 		// process writes (app.Run watches it), so no OnExecution here.
-		c := core.Start(ctx, cfg.Events.CoreOptions(core.Options{
+		b := backend.Start(ctx, cfg.Events.BackendOptions(backend.Options{
 			Version: version, Logger: cli.Logger(), Executable: exe,
 		}))
-		cfg.UseCore(c)
-		return c.Close
+		cfg.Backend = b
+		return b.Close
 	}
 	return app.Run(ctx, cfg)
 }

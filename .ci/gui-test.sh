@@ -30,6 +30,11 @@ npm run build
 npm run lint
 npx vitest run
 cd "$root"
+# The desktop build's own files (the window, the crashed-page hook, the
+# embedded frontend) need GTK and the built frontend, so they are vetted
+# here rather than in make vet (staticcheck: the version make vet pins).
+go vet -tags desktop,production,webkit2_41 . ./app/...
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 -tags desktop,production,webkit2_41 . ./app/...
 export MCP_CONDUCTOR_DENO="${MCP_CONDUCTOR_DENO:-$root/node_modules/@deno/linux-x64-glibc/deno}"
 export CONDUCTOR_ARTIFACTS="${CONDUCTOR_ARTIFACTS:-$root/.ci/artifacts/gui}"
 mkdir -p "$CONDUCTOR_ARTIFACTS"

@@ -2,9 +2,13 @@
 // in one process, one per user.
 //
 // App is the API the window calls (window.go.app.App.<Method> in the
-// frontend). It works without the desktop toolkit, so it is unit-tested on
-// any machine; Run, which needs Wails, GTK and WebKit, is built only with the
-// "desktop" build tag.
+// frontend). Its bindings are thin: each asks the one backend (package
+// app/backend, the conductor inside the app) and passes on its answer, a
+// JSON view the frontend's api.ts declares, adding only what the window
+// itself owns (events, the tray, the folder dialog, start on login). App
+// works without the desktop toolkit, so it is unit-tested on any machine;
+// Run, which needs Wails, GTK and WebKit, is built only with the "desktop"
+// build tag, and the program links this package only then.
 package app
 
 import (
@@ -15,20 +19,14 @@ import (
 	"sync"
 
 	"github.com/mcp-conductor/mcp-conductor/app/autostart"
-	"github.com/mcp-conductor/mcp-conductor/app/core"
-	"github.com/mcp-conductor/mcp-conductor/app/services"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 	"github.com/mcp-conductor/mcp-conductor/app/tray"
 )
 
-// Paths are the folders the app shows and opens.
-type Paths struct {
-	// Home is MCP Conductor's home folder (MCP_CONDUCTOR_HOME).
-	Home string `json:"home"`
-	// Workspace is where sandboxed code may read and write files.
-	Workspace string `json:"workspace"`
-	// Logs holds the app's and the server's logs.
-	Logs string `json:"logs"`
-}
+// ErrNotAvailable is returned (wrapped) by a binding that needs the backend
+// before it is plugged in. Its text is what the frontend recognises, so
+// keep it stable.
+var ErrNotAvailable = errors.New("not available yet")
 
 // AutostartStatus says whether the app starts when the user logs in.
 type AutostartStatus struct {
@@ -56,18 +54,16 @@ type Config struct {
 	// Version is the app's version string.
 	Version string
 	// Paths are the folders the app uses.
-	Paths Paths
-	// Services are the engine's providers; nil ones are "not available yet".
-	Services services.Services
+	Paths backend.Paths
 	// Autostart is the login item, nil where unsupported.
 	Autostart *autostart.Item
 	// OpenFolder shows a folder in the system file manager.
 	OpenFolder func(path string) error
 	// TrayVisible reports whether a tray host draws the icon.
 	TrayVisible func(ctx context.Context) (bool, string)
-	// Core is the engine behind the pages (settings, MCP servers, clients,
-	// activity, playground); nil makes them "not available yet".
-	Core *core.Core
+	// Backend is the conductor behind every page and the tray; nil makes
+	// them "not available yet".
+	Backend *backend.Backend
 	// Events carries backend events (executions, install progress) to the
 	// window; nil drops them.
 	Events *Events
@@ -75,8 +71,8 @@ type Config struct {
 	// cancelled. Nil where there is no window.
 	PickFolder func(ctx context.Context, title, start string) (string, error)
 	// Setup, if set, runs once Run knows this process is the only instance,
-	// before the window opens: it plugs the engine in (Core, Services) and
-	// returns what to do at exit.
+	// before the window opens: it plugs the engine in (Backend) and returns
+	// what to do at exit.
 	Setup func(ctx context.Context, cfg *Config) (stop func())
 }
 
@@ -91,7 +87,6 @@ type App struct {
 	trayErr error           // why the tray is not running, if it is not
 	trayOn  bool
 
-	runs runs   // the Playground's runs in progress
 	quit func() // ends the app (set by Run)
 }
 
@@ -107,13 +102,6 @@ func New(cfg Config) *App {
 		cfg.Events = &Events{}
 	}
 	return &App{cfg: cfg, ctx: context.Background()}
-}
-
-// startup records the window's context; Wails calls it through OnStartup.
-func (a *App) startup(ctx context.Context) {
-	a.mu.Lock()
-	a.ctx = ctx
-	a.mu.Unlock()
 }
 
 // setTray records whether the tray icon started.
@@ -143,7 +131,7 @@ func (a *App) Quit() error {
 func (a *App) Version() string { return a.cfg.Version }
 
 // Paths returns the folders the app uses.
-func (a *App) Paths() Paths { return a.cfg.Paths }
+func (a *App) Paths() backend.Paths { return a.cfg.Paths }
 
 // UserHome is the user's home folder, which the window shows as "~" in
 // paths; "" when it is unknown.
@@ -205,18 +193,6 @@ func (a *App) SetAutostart(on bool) (AutostartStatus, error) {
 	return a.Autostart()
 }
 
-// trayShown reports whether the tray icon runs and a panel shows it.
-func (a *App) trayShown(ctx context.Context) bool {
-	a.mu.Lock()
-	on := a.trayOn
-	a.mu.Unlock()
-	if !on {
-		return false
-	}
-	vis, _ := a.cfg.TrayVisible(ctx)
-	return vis
-}
-
 // TrayStatus reports whether the tray icon runs and can be seen.
 func (a *App) TrayStatus() TrayStatus {
 	a.mu.Lock()
@@ -235,93 +211,15 @@ func (a *App) TrayStatus() TrayStatus {
 	return TrayStatus{Running: true, Visible: vis, Detail: detail}
 }
 
-// Endpoint reports the local MCP endpoint.
-func (a *App) Endpoint() (services.EndpointStatus, error) {
-	s := a.cfg.Services.Endpoint
-	if s == nil {
-		return services.EndpointStatus{}, fmt.Errorf("local endpoint: %w", services.ErrNotAvailable)
+// backendOrErr returns the backend, or an error wrapping ErrNotAvailable
+// that names what needed it.
+func (a *App) backendOrErr(what string) (*backend.Backend, error) {
+	if a.cfg.Backend == nil {
+		return nil, notAvailable(what)
 	}
-	st, err := s.EndpointStatus(a.context())
-	if err != nil {
-		return st, fmt.Errorf("local endpoint: %w", err)
-	}
-	return st, nil
+	return a.cfg.Backend, nil
 }
 
-// Runtime reports the Deno runtime.
-func (a *App) Runtime() (services.RuntimeStatus, error) {
-	s := a.cfg.Services.Runtime
-	if s == nil {
-		return services.RuntimeStatus{}, fmt.Errorf("Deno runtime: %w", services.ErrNotAvailable)
-	}
-	st, err := s.RuntimeStatus(a.context())
-	if err != nil {
-		return st, fmt.Errorf("Deno runtime: %w", err)
-	}
-	return st, nil
-}
-
-// Clients lists the AI clients and whether MCP Conductor is set up in each.
-func (a *App) Clients() ([]services.ClientStatus, error) {
-	s := a.cfg.Services.Clients
-	if s == nil {
-		return nil, fmt.Errorf("clients: %w", services.ErrNotAvailable)
-	}
-	cs, err := s.ListClients(a.context())
-	if err != nil {
-		return nil, fmt.Errorf("clients: %w", err)
-	}
-	if cs == nil {
-		cs = []services.ClientStatus{} // JSON [] rather than null
-	}
-	return cs, nil
-}
-
-// trayState gathers what the tray shows from the services.
-func (a *App) trayState(ctx context.Context) tray.State {
-	var st tray.State
-	ctx, cancel := context.WithTimeout(ctx, stateTimeout)
-	defer cancel()
-
-	var rt *services.RuntimeStatus
-	var rtErr, epErr error
-	if s := a.cfg.Services.Runtime; s != nil {
-		r, err := s.RuntimeStatus(ctx)
-		rt, rtErr = &r, err
-	}
-	if s := a.cfg.Services.Endpoint; s != nil {
-		e, err := s.EndpointStatus(ctx)
-		epErr = err
-		if err == nil {
-			st.Endpoint = &e
-		} else {
-			st.Endpoint = &services.EndpointStatus{Detail: "status unknown"}
-		}
-	}
-	switch {
-	case rtErr != nil:
-		st.Health, st.Detail = tray.HealthError, rtErr.Error()
-	case epErr != nil:
-		st.Health, st.Detail = tray.HealthError, epErr.Error()
-	case rt != nil && !rt.Found:
-		st.Health, st.Detail = tray.HealthDenoMissing, rt.Detail
-	case st.Endpoint != nil && !st.Endpoint.Running:
-		st.Health, st.Detail = tray.HealthError, "the local endpoint is stopped"
-	case rt != nil || st.Endpoint != nil:
-		st.Health = tray.HealthReady
-	}
-
-	if s := a.cfg.Services.Clients; s != nil {
-		st.ClientsAvailable = true
-		cs, err := s.ListClients(ctx)
-		if err != nil {
-			st.ClientsErr = err.Error()
-		}
-		st.Clients = cs
-	}
-
-	if as, err := a.Autostart(); err == nil || errors.Is(err, autostart.ErrUnsupported) {
-		st.AutostartSupported, st.Autostart = as.Supported, as.Enabled
-	}
-	return st
+func notAvailable(what string) error {
+	return fmt.Errorf("%s: %w", what, ErrNotAvailable)
 }

@@ -11,41 +11,14 @@ import (
 	"testing"
 
 	"github.com/mcp-conductor/mcp-conductor/app/autostart"
-	"github.com/mcp-conductor/mcp-conductor/app/services"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 	"github.com/mcp-conductor/mcp-conductor/app/tray"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 )
 
-type fakeEndpoint struct {
-	st  services.EndpointStatus
-	err error
-}
-
-func (f fakeEndpoint) EndpointStatus(context.Context) (services.EndpointStatus, error) {
-	return f.st, f.err
-}
-
-type fakeRuntime struct {
-	st  services.RuntimeStatus
-	err error
-}
-
-func (f fakeRuntime) RuntimeStatus(context.Context) (services.RuntimeStatus, error) {
-	return f.st, f.err
-}
-
-type fakeClients struct {
-	cs  []services.ClientStatus
-	err error
-}
-
-func (f fakeClients) ListClients(context.Context) ([]services.ClientStatus, error) {
-	return f.cs, f.err
-}
-
-func testPaths(t *testing.T) Paths {
+func testPaths(t *testing.T) backend.Paths {
 	home := t.TempDir()
-	return Paths{Home: home, Workspace: filepath.Join(home, "workspace"), Logs: filepath.Join(home, "logs")}
+	return backend.Paths{Home: home, Workspace: filepath.Join(home, "workspace"), Logs: filepath.Join(home, "logs")}
 }
 
 func TestVersionAndPaths(t *testing.T) {
@@ -63,13 +36,13 @@ func TestOpenFolders(t *testing.T) {
 	tests := []struct {
 		name    string
 		call    func(*App) error
-		folder  func(Paths) string
+		folder  func(backend.Paths) string
 		openErr error
 		wantErr string
 	}{
-		{"workspace", (*App).OpenWorkspaceFolder, func(p Paths) string { return p.Workspace }, nil, ""},
-		{"logs", (*App).OpenLogsFolder, func(p Paths) string { return p.Logs }, nil, ""},
-		{"opener fails", (*App).OpenLogsFolder, func(p Paths) string { return p.Logs },
+		{"workspace", (*App).OpenWorkspaceFolder, func(p backend.Paths) string { return p.Workspace }, nil, ""},
+		{"logs", (*App).OpenLogsFolder, func(p backend.Paths) string { return p.Logs }, nil, ""},
+		{"opener fails", (*App).OpenLogsFolder, func(p backend.Paths) string { return p.Logs },
 			errors.New("xdg-open is not installed"), "no file manager opened the logs folder (xdg-open is not installed)"},
 	}
 	for _, tt := range tests {
@@ -189,137 +162,34 @@ func TestTrayStatus(t *testing.T) {
 	}
 }
 
-func TestServiceBindings(t *testing.T) {
-	ep := services.EndpointStatus{URL: "http://127.0.0.1:7465/mcp", Running: true}
-	rt := services.RuntimeStatus{Found: true, Path: "/usr/bin/deno", Version: "2.9.6"}
-	cs := []services.ClientStatus{{ID: "cursor", Name: "Cursor", Installed: true}}
-	boom := errors.New("boom")
+// TestTrayHealth: the tray's badge follows the backend's runtime and
+// endpoint reports, a missing Deno first; without a backend nothing is
+// known yet.
+func TestTrayHealth(t *testing.T) {
+	running := backend.EndpointStatus{URL: "http://127.0.0.1:7465/mcp", Running: true}
 	tests := []struct {
-		name    string
-		svc     services.Services
-		call    func(*App) (any, error)
-		want    any
-		wantErr error
+		name   string
+		rt     backend.RuntimeStatus
+		ep     backend.EndpointStatus
+		health tray.Health
+		detail string
 	}{
-		{"endpoint missing", services.Services{}, func(a *App) (any, error) { return a.Endpoint() },
-			services.EndpointStatus{}, services.ErrNotAvailable},
-		{"endpoint", services.Services{Endpoint: fakeEndpoint{st: ep}}, func(a *App) (any, error) { return a.Endpoint() },
-			ep, nil},
-		{"endpoint fails", services.Services{Endpoint: fakeEndpoint{err: boom}}, func(a *App) (any, error) { return a.Endpoint() },
-			services.EndpointStatus{}, boom},
-		{"runtime missing", services.Services{}, func(a *App) (any, error) { return a.Runtime() },
-			services.RuntimeStatus{}, services.ErrNotAvailable},
-		{"runtime", services.Services{Runtime: fakeRuntime{st: rt}}, func(a *App) (any, error) { return a.Runtime() },
-			rt, nil},
-		{"runtime fails", services.Services{Runtime: fakeRuntime{err: boom}}, func(a *App) (any, error) { return a.Runtime() },
-			services.RuntimeStatus{}, boom},
-		{"clients missing", services.Services{}, func(a *App) (any, error) { return a.Clients() },
-			[]services.ClientStatus(nil), services.ErrNotAvailable},
-		{"clients", services.Services{Clients: fakeClients{cs: cs}}, func(a *App) (any, error) { return a.Clients() },
-			cs, nil},
-		{"no clients is an empty list", services.Services{Clients: fakeClients{}}, func(a *App) (any, error) { return a.Clients() },
-			[]services.ClientStatus{}, nil},
-		{"clients fail", services.Services{Clients: fakeClients{err: boom}}, func(a *App) (any, error) { return a.Clients() },
-			[]services.ClientStatus(nil), boom},
+		{"ready", backend.RuntimeStatus{Found: true}, running, tray.HealthReady, ""},
+		{"deno missing wins over a stopped endpoint", backend.RuntimeStatus{Detail: "install Deno"}, backend.EndpointStatus{},
+			tray.HealthDenoMissing, "install Deno"},
+		{"endpoint stopped", backend.RuntimeStatus{Found: true}, backend.EndpointStatus{Detail: "off"},
+			tray.HealthError, "the local endpoint is stopped"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := tt.call(New(Config{Services: tt.svc}))
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("err = %v, want %v", err, tt.wantErr)
-			}
-			if tt.wantErr == services.ErrNotAvailable && !strings.Contains(err.Error(), "not available yet") {
-				t.Errorf("the frontend looks for \"not available yet\" in %q", err)
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %#v, want %#v", got, tt.want)
+			if h, d := health(tt.rt, tt.ep); h != tt.health || d != tt.detail {
+				t.Errorf("health %v %q, want %v %q", h, d, tt.health, tt.detail)
 			}
 		})
 	}
-}
-
-func TestTrayState(t *testing.T) {
-	running := services.EndpointStatus{URL: "http://127.0.0.1:7465/mcp", Running: true}
-	tests := []struct {
-		name       string
-		svc        services.Services
-		health     tray.Health
-		detail     string
-		endpoint   *services.EndpointStatus
-		clientsOK  bool
-		clientsErr string
-	}{
-		{name: "nothing plugged in", health: tray.HealthUnknown},
-		{name: "ready",
-			svc: services.Services{
-				Runtime:  fakeRuntime{st: services.RuntimeStatus{Found: true}},
-				Endpoint: fakeEndpoint{st: running},
-				Clients:  fakeClients{cs: []services.ClientStatus{{ID: "cursor"}}},
-			},
-			health: tray.HealthReady, endpoint: &running, clientsOK: true},
-		{name: "deno missing wins over a stopped endpoint",
-			svc: services.Services{
-				Runtime:  fakeRuntime{st: services.RuntimeStatus{Detail: "install Deno"}},
-				Endpoint: fakeEndpoint{st: services.EndpointStatus{}},
-			},
-			health: tray.HealthDenoMissing, detail: "install Deno", endpoint: &services.EndpointStatus{}},
-		{name: "runtime error",
-			svc:    services.Services{Runtime: fakeRuntime{err: errors.New("deno crashed")}},
-			health: tray.HealthError, detail: "deno crashed"},
-		{name: "endpoint error",
-			svc:    services.Services{Endpoint: fakeEndpoint{err: errors.New("port in use")}},
-			health: tray.HealthError, detail: "port in use", endpoint: &services.EndpointStatus{Detail: "status unknown"}},
-		{name: "endpoint stopped",
-			svc:    services.Services{Endpoint: fakeEndpoint{st: services.EndpointStatus{Detail: "off"}}},
-			health: tray.HealthError, detail: "the local endpoint is stopped", endpoint: &services.EndpointStatus{Detail: "off"}},
-		{name: "clients fail",
-			svc:    services.Services{Clients: fakeClients{err: errors.New("unreadable")}},
-			health: tray.HealthUnknown, clientsOK: true, clientsErr: "unreadable"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			st := New(Config{Services: tt.svc}).trayState(context.Background())
-			if st.Health != tt.health || st.Detail != tt.detail {
-				t.Errorf("health %v %q, want %v %q", st.Health, st.Detail, tt.health, tt.detail)
-			}
-			if !reflect.DeepEqual(st.Endpoint, tt.endpoint) {
-				t.Errorf("endpoint %+v, want %+v", st.Endpoint, tt.endpoint)
-			}
-			if st.ClientsAvailable != tt.clientsOK || st.ClientsErr != tt.clientsErr {
-				t.Errorf("clients available=%v err=%q, want %v %q", st.ClientsAvailable, st.ClientsErr, tt.clientsOK, tt.clientsErr)
-			}
-			if st.AutostartSupported {
-				t.Error("autostart supported without a login item")
-			}
-		})
-	}
-}
-
-func TestPathsFromPolicy(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv(config.EnvHome, home)
-	tests := []struct {
-		name string
-		load func() (config.Policy, error)
-		want Paths
-	}{
-		{"policy", func() (config.Policy, error) {
-			return config.Policy{Home: "/h", Workspace: "/w"}, nil
-		}, Paths{Home: "/h", Workspace: "/w", Logs: filepath.Join("/h", "logs")}},
-		{"invalid policy falls back to the home folder", func() (config.Policy, error) {
-			return config.Policy{}, errors.New("bad MCP_CONDUCTOR_RUN_ARGS")
-		}, Paths{Home: home, Workspace: filepath.Join(home, "workspace"), Logs: filepath.Join(home, "logs")}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := pathsFrom(tt.load)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("got %+v, want %+v", got, tt.want)
-			}
-		})
+	st := New(Config{}).trayState(context.Background())
+	if st.Health != tray.HealthUnknown || st.Endpoint != nil || st.ClientsAvailable || st.AutostartSupported {
+		t.Errorf("without a backend: %+v", st)
 	}
 }
 

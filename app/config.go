@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/app/autostart"
-	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 )
 
 const (
@@ -24,34 +24,10 @@ const (
 	pollEvery    = 5 * time.Second
 )
 
-// DefaultPaths derives the folders from the administrator's policy
-// (MCP_CONDUCTOR_HOME, MCP_CONDUCTOR_WORKSPACE): the workspace is the
-// sandbox's, the logs are <home>/logs. A policy that does not validate must
-// not keep the window shut, so the folders then fall back to their defaults
-// under the home folder.
-func DefaultPaths() (Paths, error) {
-	return pathsFrom(config.FromEnv)
-}
-
-func pathsFrom(load func() (config.Policy, error)) (Paths, error) {
-	if pol, err := load(); err == nil {
-		return Paths{Home: pol.Home, Workspace: pol.Workspace, Logs: filepath.Join(pol.Home, "logs")}, nil
-	}
-	home, err := config.HomeDir()
-	if err != nil {
-		return Paths{}, fmt.Errorf("finding the home folder: %w", err)
-	}
-	return Paths{
-		Home:      home,
-		Workspace: filepath.Join(home, "workspace"),
-		Logs:      filepath.Join(home, "logs"),
-	}, nil
-}
-
 // DefaultConfig returns a Config for this machine with no services plugged
 // in yet.
 func DefaultConfig(version string) (Config, error) {
-	p, err := DefaultPaths()
+	p, err := backend.DefaultPaths()
 	if err != nil {
 		return Config{}, err
 	}

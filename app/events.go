@@ -1,11 +1,9 @@
 package app
 
 import (
-	"fmt"
 	"sync"
 
-	"github.com/mcp-conductor/mcp-conductor/app/core"
-	"github.com/mcp-conductor/mcp-conductor/app/services"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 )
 
 // The events the backend sends the window (runtime.EventsOn in the
@@ -66,9 +64,9 @@ func (e *Events) Listen(name string, fn func()) {
 	e.listeners[name] = append(e.listeners[name], fn)
 }
 
-// CoreOptions returns opts with the hooks that keep the window up to date
-// with the engine: every status change becomes EventStatus.
-func (e *Events) CoreOptions(opts core.Options) core.Options {
+// BackendOptions returns opts with the hooks that keep the window up to
+// date with the engine: every status change becomes EventStatus.
+func (e *Events) BackendOptions(opts backend.Options) backend.Options {
 	opts.OnChange = func() { e.Emit(EventStatus) }
 	return opts
 }
@@ -78,23 +76,4 @@ func (e *Events) Attach(f func(name string, data ...any)) {
 	e.mu.Lock()
 	e.emit = f
 	e.mu.Unlock()
-}
-
-// UseCore plugs c in: the pages use it, and it provides the endpoint,
-// runtime and clients services.
-func (cfg *Config) UseCore(c *core.Core) {
-	cfg.Core = c
-	cfg.Services = services.Services{Endpoint: c, Runtime: c, Clients: c}
-}
-
-// coreOrErr returns the Core, or an error wrapping services.ErrNotAvailable.
-func (a *App) coreOrErr(what string) (*core.Core, error) {
-	if a.cfg.Core == nil {
-		return nil, notAvailable(what)
-	}
-	return a.cfg.Core, nil
-}
-
-func notAvailable(what string) error {
-	return fmt.Errorf("%s: %w", what, services.ErrNotAvailable)
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-conductor/mcp-conductor/app/core"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
@@ -38,7 +38,7 @@ func (r *recorder) get(name string) []any {
 // fixture is an App on the real engine, in a home folder of its own.
 type fixture struct {
 	app    *App
-	core   *core.Core
+	b      *backend.Backend
 	home   string // the conductor's home
 	user   string // the user's home (client files)
 	events *recorder
@@ -69,12 +69,10 @@ func newFixture(t *testing.T, deno string, env ...string) *fixture {
 	events.Attach(f.events.emit)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	f.core = core.Start(ctx, events.CoreOptions(core.Options{Version: "test", Environ: environ, Logger: testenv.CaptureLogs(t).Logger(),
+	f.b = backend.Start(ctx, events.BackendOptions(backend.Options{Version: "test", Environ: environ, Logger: testenv.CaptureLogs(t).Logger(),
 		ClientEnv: clients.Env{GOOS: "linux", Home: user}}))
-	t.Cleanup(f.core.Close)
-	cfg := Config{Version: "test", Events: events}
-	cfg.UseCore(f.core)
-	f.app = New(cfg)
+	t.Cleanup(f.b.Close)
+	f.app = New(Config{Version: "test", Events: events, Backend: f.b})
 	return f
 }
 

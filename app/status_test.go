@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os/exec"
 	"strings"
 	"sync"
@@ -13,8 +10,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 	"github.com/mcp-conductor/mcp-conductor/app/internal/testmirror"
-	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
 
@@ -37,7 +34,7 @@ func TestStatusEventsFollowTheEngine(t *testing.T) {
 	if ep, _ := f.app.Endpoint(); ep.Running || !strings.Contains(ep.Detail, "waiting") {
 		t.Fatalf("endpoint before the install: %+v", ep)
 	}
-	if _, err := f.app.InstallDeno(InstallDenoOptions{BaseURL: testmirror.Deno(t, deno)}); err != nil {
+	if _, err := f.app.InstallDeno(backend.InstallDenoOptions{BaseURL: testmirror.Deno(t, deno)}); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -59,69 +56,17 @@ func TestStatusEventsFollowTheEngine(t *testing.T) {
 	}
 }
 
-// TestInstallDenoErrorsForPeople: a failed install says what failed in one
-// sentence, without URLs, wrapped error chains or command-line flags.
-func TestInstallDenoErrorsForPeople(t *testing.T) {
-	f := newFixture(t, "")
-	refused := httptest.NewServer(http.NotFoundHandler())
-	refused.Close()
-	missing := httptest.NewServer(http.NotFoundHandler())
-	defer missing.Close()
-	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		http.Error(w, "down", http.StatusInternalServerError)
-	}))
-	defer failing.Close()
-	corrupt := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case strings.HasSuffix(r.URL.Path, "release-latest.txt"):
-			io.WriteString(w, "v2.9.9\n")
-		case strings.HasSuffix(r.URL.Path, ".sha256sum"):
-			io.WriteString(w, strings.Repeat("0", 64)+"  deno.zip\n")
-		default:
-			io.WriteString(w, "not the published file")
-		}
-	}))
-	defer corrupt.Close()
-	tests := []struct {
-		name, source, base, want string
-	}{
-		{"refused", "", refused.URL, "Deno could not be installed from GitHub releases: the connection was refused."},
-		{"not found", "github", missing.URL, "Deno could not be installed from GitHub releases: the server answered 404 Not Found."},
-		{"corrupt", "", corrupt.URL, "did not match its published checksum, so nothing was installed."},
-		{"npm registry down", "npm", failing.URL, "Deno could not be installed from the npm registry: the server answered 500 Internal Server Error."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := f.app.InstallDeno(InstallDenoOptions{Source: tt.source, BaseURL: tt.base})
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("err = %v, want %q in it", err, tt.want)
-			}
-			for _, bad := range []string{"--", "http://", "\n", "download http", "try "} {
-				if strings.Contains(err.Error(), bad) {
-					t.Errorf("%q has %q", err, bad)
-				}
-			}
-		})
-	}
-
-	pinned := withDeno(t)
-	if _, err := pinned.app.InstallDeno(InstallDenoOptions{BaseURL: refused.URL}); err == nil ||
-		!strings.Contains(err.Error(), config.EnvDeno+" chooses the Deno in use") {
-		t.Errorf("install while %s is set: %v", config.EnvDeno, err)
-	}
-}
-
 // TestStartRunReportsByEvent: StartRun returns at once and the outcome
 // arrives as an event; a code-less or id-less run is refused at once.
 func TestStartRunReportsByEvent(t *testing.T) {
 	f := withDeno(t)
-	if err := f.app.StartRun(RunRequest{Code: "1"}); err == nil {
+	if err := f.app.StartRun(backend.RunRequest{Code: "1"}); err == nil {
 		t.Error("a run without an id started")
 	}
-	if err := f.app.StartRun(RunRequest{RunID: "x"}); err == nil {
+	if err := f.app.StartRun(backend.RunRequest{RunID: "x"}); err == nil {
 		t.Error("a run without code started")
 	}
-	if err := f.app.StartRun(RunRequest{Code: "6 * 7", RunID: "r2"}); err != nil {
+	if err := f.app.StartRun(backend.RunRequest{Code: "6 * 7", RunID: "r2"}); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(time.Minute) // a hang guard
@@ -145,7 +90,7 @@ func TestStopRun(t *testing.T) {
 	f := withDeno(t)
 	done := make(chan error, 1)
 	go func() {
-		r, err := f.app.RunCode(RunRequest{Code: "await new Promise(() => setInterval(() => {}, 1000))", TimeoutMs: 600_000, RunID: "r1"})
+		r, err := f.app.RunCode(backend.RunRequest{Code: "await new Promise(() => setInterval(() => {}, 1000))", TimeoutMs: 600_000, RunID: "r1"})
 		if err == nil && (r.Status != "error" || !strings.Contains(r.Error.Message, "cancelled")) {
 			t.Errorf("stopped run: %+v %+v", r, r.Error)
 		}
@@ -182,7 +127,7 @@ func TestActivityIsLiveForOtherProcesses(t *testing.T) {
 	time.Sleep(2 * activityPoll) // the watcher starts at the log's end
 
 	cmd := exec.Command(testenv.Binary(t), "--stdio")
-	cmd.Env = f.core.Environ()
+	cmd.Env = f.b.Environ()
 	s, err := mcp.NewClient(&mcp.Implementation{Name: "stdio-client", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +139,7 @@ func TestActivityIsLiveForOtherProcesses(t *testing.T) {
 	deadline := time.Now().Add(time.Minute) // a hang guard
 	for time.Now().Before(deadline) {
 		for _, e := range f.events.get(EventExecution) {
-			if ex := e.(Execution); ex.Client == "stdio-client" && ex.Code == `"from stdio"` && ex.Status == "success" {
+			if ex := e.(backend.Execution); ex.Client == "stdio-client" && ex.Code == `"from stdio"` && ex.Status == "success" {
 				return
 			}
 		}

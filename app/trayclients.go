@@ -1,6 +1,6 @@
 package app
 
-import "github.com/mcp-conductor/mcp-conductor/app/services"
+import "github.com/mcp-conductor/mcp-conductor/app/backend"
 
 // trayClients does the tray menu's client actions (tray.Handler's
 // RegisterClient, RepairClient, UnregisterClient) with the bindings the
@@ -10,24 +10,24 @@ import "github.com/mcp-conductor/mcp-conductor/app/services"
 type trayClients struct{ app *App }
 
 // RegisterClient adds MCP Conductor to the client id.
-func (c trayClients) RegisterClient(id string) (services.ClientStatus, error) {
-	return c.done(c.app.RegisterClient(id, ClientAction{Apply: true}))
+func (c trayClients) RegisterClient(id string) (backend.ClientStatus, error) {
+	return c.done(c.app.RegisterClient(id, backend.ClientAction{Apply: true}))
 }
 
 // RepairClient rewrites MCP Conductor's entry in the client id.
-func (c trayClients) RepairClient(id string) (services.ClientStatus, error) {
-	return c.done(c.app.RepairClient(id, ClientAction{Apply: true}))
+func (c trayClients) RepairClient(id string) (backend.ClientStatus, error) {
+	return c.done(c.app.RepairClient(id, backend.ClientAction{Apply: true}))
 }
 
 // UnregisterClient removes MCP Conductor from the client id.
-func (c trayClients) UnregisterClient(id string) (services.ClientStatus, error) {
-	return c.done(c.app.UnregisterClient(id, ClientAction{Apply: true}))
+func (c trayClients) UnregisterClient(id string) (backend.ClientStatus, error) {
+	return c.done(c.app.UnregisterClient(id, backend.ClientAction{Apply: true}))
 }
 
 // done returns the client's status after the change.
-func (c trayClients) done(ch ClientChange, err error) (services.ClientStatus, error) {
+func (c trayClients) done(ch backend.ClientChange, err error) (backend.ClientStatus, error) {
 	if err != nil {
-		return services.ClientStatus{}, err
+		return backend.ClientStatus{}, err
 	}
 	return ch.Status, nil
 }

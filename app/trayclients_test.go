@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcp-conductor/mcp-conductor/app/services"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 	"github.com/mcp-conductor/mcp-conductor/app/tray"
 )
 
@@ -22,14 +22,14 @@ func TestTrayClientActions(t *testing.T) {
 
 	tests := []struct {
 		name    string
-		do      func() (services.ClientStatus, error)
+		do      func() (backend.ClientStatus, error)
 		wantErr string
 		state   tray.ClientState
 		entry   bool // the file holds our entry afterwards
 	}{
-		{name: "register", do: func() (services.ClientStatus, error) { return h.RegisterClient("cursor") },
+		{name: "register", do: func() (backend.ClientStatus, error) { return h.RegisterClient("cursor") },
 			state: tray.ClientConnected, entry: true},
-		{name: "someone edits the entry, repair", do: func() (services.ClientStatus, error) {
+		{name: "someone edits the entry, repair", do: func() (backend.ClientStatus, error) {
 			b, _ := os.ReadFile(cursorFile)
 			os.WriteFile(cursorFile, []byte(strings.Replace(string(b), "--stdio", "--http", 1)), 0o600)
 			cs, _ := f.app.Clients()
@@ -38,12 +38,12 @@ func TestTrayClientActions(t *testing.T) {
 			}
 			return h.RepairClient("cursor")
 		}, state: tray.ClientConnected, entry: true},
-		{name: "remove", do: func() (services.ClientStatus, error) { return h.UnregisterClient("cursor") },
+		{name: "remove", do: func() (backend.ClientStatus, error) { return h.UnregisterClient("cursor") },
 			state: tray.ClientNotConnected},
 		{name: "a client not installed is not forced",
-			do:      func() (services.ClientStatus, error) { return h.RegisterClient("claude-desktop") },
+			do:      func() (backend.ClientStatus, error) { return h.RegisterClient("claude-desktop") },
 			wantErr: "does not seem to be installed"},
-		{name: "unknown client", do: func() (services.ClientStatus, error) { return h.RepairClient("notepad") },
+		{name: "unknown client", do: func() (backend.ClientStatus, error) { return h.RepairClient("notepad") },
 			wantErr: `unknown client "notepad"`},
 	}
 	for _, tt := range tests {

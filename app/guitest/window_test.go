@@ -48,7 +48,7 @@ func TestWindowPages(t *testing.T) {
 			if err := s.x.key(w, true, "q"); err != nil {
 				t.Fatal(err)
 			}
-			prev = s.screenshotChanged(w, "window-quit-dialog-"+theme.name, prev, longWait(30*time.Second))
+			s.screenshotChanged(w, "window-quit-dialog-"+theme.name, prev, longWait(30*time.Second))
 			for _, k := range []string{"Tab", "Return"} {
 				if err := s.x.key(w, false, k); err != nil {
 					t.Fatal(err)
@@ -100,7 +100,8 @@ func TestCrashedPageReloads(t *testing.T) {
 	}
 	if !waitFor(longWait(20*time.Second), func() bool {
 		l := a.log.String()
-		return strings.Contains(l, "web content process ended; reloading the page") && strings.Contains(l, "page loaded again")
+		return strings.Contains(l, "web content process ended; reloading the page") && strings.Contains(l, "why=crashed") &&
+			strings.Contains(l, "page loaded again")
 	}) {
 		t.Fatalf("the app did not reload the page after the crash\napp log:\n%s", a.log)
 	}

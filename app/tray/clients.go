@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"slices"
 
-	"github.com/mcp-conductor/mcp-conductor/app/services"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 )
 
 // ClientState is where an AI client stands, as the tray names it.
@@ -27,7 +27,7 @@ const (
 )
 
 // StateOf classifies a client's status.
-func StateOf(c services.ClientStatus) ClientState {
+func StateOf(c backend.ClientStatus) ClientState {
 	switch {
 	case c.Drifted:
 		return ClientNeedsRepair
@@ -66,7 +66,7 @@ func clientItems(s State) []Item {
 // clientItem is one client's entry: a submenu with the actions its state
 // allows, or, for a client that is not installed, a link to the Clients
 // page (which can set it up anyway).
-func clientItem(c services.ClientStatus) Item {
+func clientItem(c backend.ClientStatus) Item {
 	st := StateOf(c)
 	title := truncate(fmt.Sprintf("%s — %s", clientName(c), st))
 	if st == ClientNotInstalled {
@@ -94,7 +94,7 @@ func clientItem(c services.ClientStatus) Item {
 	return Item{Title: title, Tooltip: c.Detail, Children: children}
 }
 
-func clientName(c services.ClientStatus) string {
+func clientName(c backend.ClientStatus) string {
 	if c.Name != "" {
 		return c.Name
 	}
@@ -105,7 +105,7 @@ func clientName(c services.ClientStatus) string {
 // the client's new status, or the failure on the Clients submenu's first
 // line and in the tooltip.
 func (t *Tray) changeClient(a Action, id string) {
-	var do func(string) (services.ClientStatus, error)
+	var do func(string) (backend.ClientStatus, error)
 	var verb string
 	switch a {
 	case ActRegister:
@@ -124,7 +124,7 @@ func (t *Tray) changeClient(a Action, id string) {
 	t.Update(func(s *State) {
 		if err != nil {
 			name := id
-			if i := slices.IndexFunc(s.Clients, func(c services.ClientStatus) bool { return c.ID == id }); i >= 0 {
+			if i := slices.IndexFunc(s.Clients, func(c backend.ClientStatus) bool { return c.ID == id }); i >= 0 {
 				name = clientName(s.Clients[i])
 			}
 			s.ClientError = fmt.Sprintf("Could not %s %s: %v", verb, name, err)
@@ -132,7 +132,7 @@ func (t *Tray) changeClient(a Action, id string) {
 			return
 		}
 		s.ClientError = ""
-		if i := slices.IndexFunc(s.Clients, func(c services.ClientStatus) bool { return c.ID == st.ID }); i >= 0 {
+		if i := slices.IndexFunc(s.Clients, func(c backend.ClientStatus) bool { return c.ID == st.ID }); i >= 0 {
 			// a copy: the state before the update shares the old slice
 			s.Clients = slices.Clone(s.Clients)
 			s.Clients[i] = st

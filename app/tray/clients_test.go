@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcp-conductor/mcp-conductor/app/services"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 )
 
 // outline renders items as "title [action client] {children}", separators
@@ -39,29 +39,29 @@ func TestClientSubmenus(t *testing.T) {
 	page := "--- | Open Clients page [open-clients]"
 	tests := []struct {
 		name   string
-		client services.ClientStatus
+		client backend.ClientStatus
 		state  ClientState
 		want   string
 	}{
 		{"not installed: only the page link",
-			services.ClientStatus{ID: "zed", Name: "Zed", State: "not installed"},
+			backend.ClientStatus{ID: "zed", Name: "Zed", State: "not installed"},
 			ClientNotInstalled, "Zed — not installed [open-clients]"},
 		{"installed, not registered: Register",
-			services.ClientStatus{ID: "cursor", Name: "Cursor", Installed: true, State: "installed"},
+			backend.ClientStatus{ID: "cursor", Name: "Cursor", Installed: true, State: "installed"},
 			ClientNotConnected, "Cursor — not connected {Register [register cursor] | " + page + "}"},
 		{"registered: Remove",
-			services.ClientStatus{ID: "cursor", Name: "Cursor", Installed: true, Configured: true, State: "registered"},
+			backend.ClientStatus{ID: "cursor", Name: "Cursor", Installed: true, Configured: true, State: "registered"},
 			ClientConnected, "Cursor — connected {Remove [unregister cursor] | " + page + "}"},
 		{"drifted: Repair and Remove",
-			services.ClientStatus{ID: "claude-desktop", Name: "Claude Desktop", Installed: true, Configured: true,
+			backend.ClientStatus{ID: "claude-desktop", Name: "Claude Desktop", Installed: true, Configured: true,
 				Drifted: true, State: "registered-but-different", Differs: "args"},
 			ClientNeedsRepair, "Claude Desktop — needs repair {Repair [repair claude-desktop] | Remove [unregister claude-desktop] | " + page + "}"},
 		{"unreadable: the reason, no write action",
-			services.ClientStatus{ID: "vscode", Name: "VS Code", Installed: true, State: "unreadable",
+			backend.ClientStatus{ID: "vscode", Name: "VS Code", Installed: true, State: "unreadable",
 				Detail: "mcp.json: line 3: unexpected }"},
 			ClientUnreadable, "VS Code — unreadable {mcp.json: line 3: unexpected } (disabled) | " + page + "}"},
 		{"no name: the ID",
-			services.ClientStatus{ID: "windsurf", Installed: true, State: "installed"},
+			backend.ClientStatus{ID: "windsurf", Installed: true, State: "installed"},
 			ClientNotConnected, "windsurf — not connected {Register [register windsurf] | " + page + "}"},
 	}
 	for _, tt := range tests {
@@ -69,7 +69,7 @@ func TestClientSubmenus(t *testing.T) {
 			if got := StateOf(tt.client); got != tt.state {
 				t.Errorf("StateOf = %q, want %q", got, tt.state)
 			}
-			s := State{ClientsAvailable: true, Clients: []services.ClientStatus{tt.client}}
+			s := State{ClientsAvailable: true, Clients: []backend.ClientStatus{tt.client}}
 			cl, ok := find(Menu(s), TitleClients)
 			if !ok {
 				t.Fatal("no Clients submenu")
@@ -84,7 +84,7 @@ func TestClientSubmenus(t *testing.T) {
 func TestClientErrorLine(t *testing.T) {
 	msg := "Could not register MCP Conductor in Cursor: open ~/.cursor/mcp.json: permission denied"
 	s := State{Health: HealthReady, ClientsAvailable: true, ClientError: msg,
-		Clients: []services.ClientStatus{{ID: "cursor", Name: "Cursor", Installed: true}}}
+		Clients: []backend.ClientStatus{{ID: "cursor", Name: "Cursor", Installed: true}}}
 	cl, _ := find(Menu(s), TitleClients)
 	if len(cl.Children) < 3 {
 		t.Fatalf("submenu %s", outline(cl.Children))
@@ -103,31 +103,31 @@ func TestClientErrorLine(t *testing.T) {
 }
 
 func TestHandleClientActions(t *testing.T) {
-	cursor := services.ClientStatus{ID: "cursor", Name: "Cursor", Installed: true, State: "installed"}
+	cursor := backend.ClientStatus{ID: "cursor", Name: "Cursor", Installed: true, State: "installed"}
 	connected := cursor
 	connected.Configured, connected.State = true, "registered"
 	drifted := connected
 	drifted.Drifted, drifted.State = true, "registered-but-different"
-	claude := services.ClientStatus{ID: "claude-desktop", Name: "Claude Desktop", Installed: true, State: "installed"}
+	claude := backend.ClientStatus{ID: "claude-desktop", Name: "Claude Desktop", Installed: true, State: "installed"}
 
 	tests := []struct {
 		name      string
-		before    services.ClientStatus
+		before    backend.ClientStatus
 		oldErr    string
 		click     click
-		answers   map[string]services.ClientStatus
+		answers   map[string]backend.ClientStatus
 		wantCalls string
-		after     services.ClientStatus
+		after     backend.ClientStatus
 		wantErr   string
 	}{
 		{"register", cursor, "", click{ActRegister, "cursor"},
-			map[string]services.ClientStatus{"cursor": connected}, "register cursor", connected, ""},
+			map[string]backend.ClientStatus{"cursor": connected}, "register cursor", connected, ""},
 		{"repair", drifted, "", click{ActRepair, "cursor"},
-			map[string]services.ClientStatus{"cursor": connected}, "repair cursor", connected, ""},
+			map[string]backend.ClientStatus{"cursor": connected}, "repair cursor", connected, ""},
 		{"remove", connected, "", click{ActUnregister, "cursor"},
-			map[string]services.ClientStatus{"cursor": cursor}, "unregister cursor", cursor, ""},
+			map[string]backend.ClientStatus{"cursor": cursor}, "unregister cursor", cursor, ""},
 		{"a success clears the last error", cursor, "Could not ...", click{ActRegister, "cursor"},
-			map[string]services.ClientStatus{"cursor": connected}, "register cursor", connected, ""},
+			map[string]backend.ClientStatus{"cursor": connected}, "register cursor", connected, ""},
 		{"failure keeps the status and says why", cursor, "", click{ActRegister, "cursor"},
 			nil, "register cursor", cursor, "Could not register MCP Conductor in Cursor: file is read-only"},
 		{"failure on removal", connected, "", click{ActUnregister, "cursor"},
@@ -139,7 +139,7 @@ func TestHandleClientActions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := &fakeHandler{clients: tt.answers}
-			before := []services.ClientStatus{tt.before, claude}
+			before := []backend.ClientStatus{tt.before, claude}
 			tr := New(h, State{ClientsAvailable: true, Clients: before, ClientError: tt.oldErr})
 			tr.handle(tt.click)
 			if got := strings.Join(h.calls, "|"); got != tt.wantCalls {

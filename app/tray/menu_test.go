@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 	"github.com/mcp-conductor/mcp-conductor/app/icon"
-	"github.com/mcp-conductor/mcp-conductor/app/services"
 )
 
 // find returns the first item whose title starts with prefix.
@@ -46,7 +46,7 @@ func TestMenuFixedItems(t *testing.T) {
 }
 
 func TestMenuFromState(t *testing.T) {
-	running := &services.EndpointStatus{URL: "http://127.0.0.1:7465/mcp", Running: true}
+	running := &backend.EndpointStatus{URL: "http://127.0.0.1:7465/mcp", Running: true}
 	tests := []struct {
 		name        string
 		state       State
@@ -68,7 +68,7 @@ func TestMenuFromState(t *testing.T) {
 			name: "ready with clients",
 			state: State{
 				Health: HealthReady, Endpoint: running, ClientsAvailable: true,
-				Clients: []services.ClientStatus{
+				Clients: []backend.ClientStatus{
 					{ID: "cursor", Name: "Cursor", Installed: true, Configured: true},
 					{ID: "claude-desktop", Name: "Claude Desktop", Installed: true},
 					{ID: "zed", Installed: false},
@@ -86,7 +86,7 @@ func TestMenuFromState(t *testing.T) {
 			name: "deno missing, endpoint stopped, no clients",
 			state: State{
 				Health: HealthDenoMissing, Detail: "run mcp-conductor deno install",
-				Endpoint:         &services.EndpointStatus{Detail: "waiting for Deno"},
+				Endpoint:         &backend.EndpointStatus{Detail: "waiting for Deno"},
 				ClientsAvailable: true, AutostartSupported: true,
 			},
 			status:    "Deno is missing: run mcp-conductor deno install",
@@ -98,7 +98,7 @@ func TestMenuFromState(t *testing.T) {
 			name: "error listing clients",
 			state: State{
 				Health: HealthError, Detail: "port in use",
-				Endpoint:         &services.EndpointStatus{},
+				Endpoint:         &backend.EndpointStatus{},
 				ClientsAvailable: true, ClientsErr: "permission denied\nreading ~/.cursor",
 			},
 			status:   "Error: port in use",
@@ -161,18 +161,18 @@ func TestStateBadgeAndTooltip(t *testing.T) {
 }
 
 func TestStateEqual(t *testing.T) {
-	a := State{Health: HealthReady, Endpoint: &services.EndpointStatus{URL: "u", Running: true},
-		ClientsAvailable: true, Clients: []services.ClientStatus{{ID: "cursor"}}}
+	a := State{Health: HealthReady, Endpoint: &backend.EndpointStatus{URL: "u", Running: true},
+		ClientsAvailable: true, Clients: []backend.ClientStatus{{ID: "cursor"}}}
 	b := a
-	b.Endpoint = &services.EndpointStatus{URL: "u", Running: true}
-	b.Clients = []services.ClientStatus{{ID: "cursor"}}
+	b.Endpoint = &backend.EndpointStatus{URL: "u", Running: true}
+	b.Clients = []backend.ClientStatus{{ID: "cursor"}}
 	if !a.Equal(b) {
 		t.Error("equal states compare unequal")
 	}
 	for name, change := range map[string]func(*State){
 		"endpoint nil": func(s *State) { s.Endpoint = nil },
-		"endpoint url": func(s *State) { s.Endpoint = &services.EndpointStatus{URL: "v", Running: true} },
-		"clients":      func(s *State) { s.Clients = append([]services.ClientStatus{}, services.ClientStatus{ID: "zed"}) },
+		"endpoint url": func(s *State) { s.Endpoint = &backend.EndpointStatus{URL: "v", Running: true} },
+		"clients":      func(s *State) { s.Clients = append([]backend.ClientStatus{}, backend.ClientStatus{ID: "zed"}) },
 		"autostart":    func(s *State) { s.Autostart = true },
 		"client error": func(s *State) { s.ClientError = "Could not register" },
 		"health":       func(s *State) { s.Health = HealthError },

@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 	"github.com/mcp-conductor/mcp-conductor/app/icon"
-	"github.com/mcp-conductor/mcp-conductor/app/services"
 )
 
 // Health is the overall condition shown by the tray icon's badge.
@@ -49,14 +49,14 @@ type State struct {
 	// Detail adds a short sentence to the health, e.g. the error text.
 	Detail string
 
-	// Endpoint is the local MCP endpoint, nil while that service is not
+	// Endpoint is the local MCP endpoint, nil while the backend is not
 	// plugged in.
-	Endpoint *services.EndpointStatus
+	Endpoint *backend.EndpointStatus
 
-	// ClientsAvailable is false while the clients service is not plugged in.
+	// ClientsAvailable is false while the backend is not plugged in.
 	ClientsAvailable bool
 	// Clients are the AI clients to list in the Clients submenu.
-	Clients []services.ClientStatus
+	Clients []backend.ClientStatus
 	// ClientsErr is set when listing the clients failed.
 	ClientsErr string
 	// ClientError says why the last client action taken from the menu

@@ -11,8 +11,8 @@ import (
 
 	"fyne.io/systray"
 
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 	"github.com/mcp-conductor/mcp-conductor/app/icon"
-	"github.com/mcp-conductor/mcp-conductor/app/services"
 )
 
 // Handler does what the menu items ask. Its methods run on the tray's event
@@ -32,13 +32,13 @@ type Handler interface {
 	SetAutostart(on bool) (bool, error)
 	// RegisterClient adds MCP Conductor to the AI client id's configuration
 	// and returns the client's status afterwards.
-	RegisterClient(id string) (services.ClientStatus, error)
+	RegisterClient(id string) (backend.ClientStatus, error)
 	// RepairClient rewrites MCP Conductor's entry in the client id after
 	// someone changed it, and returns the client's status afterwards.
-	RepairClient(id string) (services.ClientStatus, error)
+	RepairClient(id string) (backend.ClientStatus, error)
 	// UnregisterClient removes MCP Conductor from the client id and returns
 	// the client's status afterwards.
-	UnregisterClient(id string) (services.ClientStatus, error)
+	UnregisterClient(id string) (backend.ClientStatus, error)
 	// Quit ends the app.
 	Quit()
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcp-conductor/mcp-conductor/app/services"
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
 )
 
 // fakeHandler records the calls the tray makes: the real handler is the
@@ -14,27 +14,27 @@ type fakeHandler struct {
 	calls        []string
 	autostartErr error
 	// clients answers the client actions by ID; a missing ID fails.
-	clients map[string]services.ClientStatus
+	clients map[string]backend.ClientStatus
 }
 
-func (f *fakeHandler) client(verb, id string) (services.ClientStatus, error) {
+func (f *fakeHandler) client(verb, id string) (backend.ClientStatus, error) {
 	f.calls = append(f.calls, verb+" "+id)
 	st, ok := f.clients[id]
 	if !ok {
-		return services.ClientStatus{}, errors.New("file is read-only")
+		return backend.ClientStatus{}, errors.New("file is read-only")
 	}
 	return st, nil
 }
 
-func (f *fakeHandler) RegisterClient(id string) (services.ClientStatus, error) {
+func (f *fakeHandler) RegisterClient(id string) (backend.ClientStatus, error) {
 	return f.client("register", id)
 }
 
-func (f *fakeHandler) RepairClient(id string) (services.ClientStatus, error) {
+func (f *fakeHandler) RepairClient(id string) (backend.ClientStatus, error) {
 	return f.client("repair", id)
 }
 
-func (f *fakeHandler) UnregisterClient(id string) (services.ClientStatus, error) {
+func (f *fakeHandler) UnregisterClient(id string) (backend.ClientStatus, error) {
 	return f.client("unregister", id)
 }
 
@@ -58,7 +58,7 @@ func (f *fakeHandler) SetAutostart(on bool) (bool, error) {
 }
 
 func TestHandleActions(t *testing.T) {
-	ep := &services.EndpointStatus{URL: "http://127.0.0.1:7465/mcp", Running: true}
+	ep := &backend.EndpointStatus{URL: "http://127.0.0.1:7465/mcp", Running: true}
 	tests := []struct {
 		name          string
 		state         State

@@ -31,6 +31,10 @@ var version = "0.1.0-dev"
 // desktop is Options.Desktop.
 var desktop func(ctx context.Context) error
 
+// errNoDesktop is what plain `mcp-conductor` says in a build without the
+// desktop app.
+var errNoDesktop = errors.New("this binary was built without the desktop UI; build with -tags desktop,production,webkit2_41 (see docs/gui.md), or run `mcp-conductor help` for the headless commands")
+
 // command is a headless sub-command such as "deno" or "clients".
 type command struct {
 	summary string
@@ -67,7 +71,7 @@ func Main(ctx context.Context, args []string, opts Options) int {
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		if desktop == nil {
-			return errors.New("this build has no desktop app; run `mcp-conductor help` for the headless commands")
+			return errNoDesktop
 		}
 		return desktop(ctx)
 	}

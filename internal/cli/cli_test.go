@@ -68,7 +68,7 @@ func TestRunRefusesUnknownAndExtraArguments(t *testing.T) {
 		}
 	}
 	desktop = nil
-	if err := run(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "no desktop app") {
+	if err := run(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "-tags desktop,production,webkit2_41") {
 		t.Errorf("no desktop: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
-package app
+package backend
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -40,8 +41,8 @@ type ImportPick struct {
 // ImportableServers lists the servers configured in Cursor and Claude
 // Desktop (our own entry excluded). An unreadable client file is one
 // candidate carrying the error.
-func (a *App) ImportableServers() ([]ImportCandidate, error) {
-	c, path, err := a.serversCore()
+func (b *Backend) ImportableServers() ([]ImportCandidate, error) {
+	path, err := b.serversFile()
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +58,7 @@ func (a *App) ImportableServers() ([]ImportCandidate, error) {
 		if err != nil {
 			return nil, err
 		}
-		file, entries, err := cl.Servers(c.ClientOptions())
+		file, entries, err := cl.Servers(b.clientOptions())
 		if err != nil {
 			out = append(out, ImportCandidate{Client: id, ClientName: cl.Name, Path: file, Error: err.Error(), Dropped: []string{}})
 			continue
@@ -78,19 +79,12 @@ func (a *App) ImportableServers() ([]ImportCandidate, error) {
 	return out, nil
 }
 
-func summary(sc mcpconfig.Server) string {
-	if sc.Command != "" {
-		return clients.ShellQuote(append([]string{sc.Command}, clients.MaskArgs(sc.Args)...))
-	}
-	return mcpconfig.RedactURL(sc.URL)
-}
-
 // ImportServers copies the picked servers, with their env and headers, from
 // the clients' files into mcp-config.json. Nothing is written unless every
 // pick can be imported: a name already in mcp-config.json, or an entry the
 // proxy cannot use, refuses the whole import.
-func (a *App) ImportServers(picks []ImportPick) (ServersView, error) {
-	c, path, err := a.serversCore()
+func (b *Backend) ImportServers(ctx context.Context, picks []ImportPick) (ServersView, error) {
+	path, err := b.serversFile()
 	if err != nil {
 		return ServersView{}, err
 	}
@@ -102,7 +96,7 @@ func (a *App) ImportServers(picks []ImportPick) (ServersView, error) {
 	var problems []string
 	seen := map[string]bool{}
 	for _, p := range picks {
-		sc, err := fromClient(c.ClientOptions(), p)
+		sc, err := fromClient(b.clientOptions(), p)
 		switch {
 		case err != nil:
 			problems = append(problems, err.Error())
@@ -119,12 +113,13 @@ func (a *App) ImportServers(picks []ImportPick) (ServersView, error) {
 	if len(problems) > 0 {
 		return ServersView{}, fmt.Errorf("nothing was imported: %s", strings.Join(problems, "; "))
 	}
+	opts := b.editOptions()
 	for _, sc := range todo {
-		if err := mcpconfig.SetServer(path, "", sc, a.editOpts(c)); err != nil {
-			return a.liveView(c, path), fmt.Errorf("importing %q: %w", sc.Name, err)
+		if err := mcpconfig.SetServer(path, "", sc, opts); err != nil {
+			return b.liveView(ctx, path), fmt.Errorf("importing %q: %w", sc.Name, err)
 		}
 	}
-	return a.liveView(c, path), nil
+	return b.liveView(ctx, path), nil
 }
 
 func fromClient(opts clients.Options, p ImportPick) (mcpconfig.Server, error) {

@@ -1,4 +1,4 @@
-package core
+package backend
 
 import (
 	"bytes"
@@ -12,15 +12,15 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 )
 
-// WatchAudit calls fn with the records appended to the audit log from now
+// watchAudit calls fn with the records appended to the audit log from now
 // on, by any process: the app's own runs and those of every `--stdio` or
 // `--http` server an AI client started. It checks the file every interval
 // and returns when ctx ends. A record is passed once; a batch holds the
 // records found by one check, in the order they were written (an
 // execution's tool calls follow it). When the log is rotated the new file
 // is read from its start.
-func (c *Core) WatchAudit(ctx context.Context, every time.Duration, fn func([]audit.Record)) {
-	path := c.auditPath()
+func (b *Backend) watchAudit(ctx context.Context, every time.Duration, fn func([]audit.Record)) {
+	path := b.auditPath()
 	t := &tail{path: path}
 	t.skipToEnd()
 	tick := time.NewTicker(every)
@@ -39,8 +39,8 @@ func (c *Core) WatchAudit(ctx context.Context, every time.Duration, fn func([]au
 
 // auditPath is the audit log: the same file in every policy, as it lives
 // in the home folder.
-func (c *Core) auditPath() string {
-	return config.Policy{Home: c.home}.AuditLog()
+func (b *Backend) auditPath() string {
+	return config.Policy{Home: b.home}.AuditLog()
 }
 
 // tail reads what was appended to a file since the last read.

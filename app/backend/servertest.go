@@ -1,4 +1,4 @@
-package app
+package backend
 
 import (
 	"context"
@@ -50,8 +50,8 @@ type TestFailure struct {
 // not; masked values are the stored ones of original) and lists its tools.
 // A form that is not a valid entry is an error; a server that cannot be
 // reached is a ServerTest with Failure set.
-func (a *App) TestMCPServer(original string, form ServerForm) (ServerTest, error) {
-	c, path, err := a.serversCore()
+func (b *Backend) TestMCPServer(ctx context.Context, original string, form ServerForm) (ServerTest, error) {
+	path, err := b.serversFile()
 	if err != nil {
 		return ServerTest{}, err
 	}
@@ -64,10 +64,10 @@ func (a *App) TestMCPServer(original string, form ServerForm) (ServerTest, error
 		return ServerTest{}, err
 	}
 	stderr := &lastLines{server: sc.Name, max: stderrLines}
-	ctx, cancel := context.WithTimeout(a.context(), probeTimeout)
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	start := time.Now()
-	p, err := proxy.ProbeServer(ctx, sc, proxy.Options{Getenv: c.Getenv, ConnectTimeout: probeTimeout, Logger: slog.New(stderr)})
+	p, err := proxy.ProbeServer(ctx, sc, proxy.Options{Getenv: b.getenv, ConnectTimeout: probeTimeout, Logger: slog.New(stderr)})
 	if err != nil {
 		return ServerTest{Failure: testFailure(sc, err, time.Since(start), stderr.lines())}, nil
 	}

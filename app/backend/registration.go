@@ -1,8 +1,8 @@
-package app
+package backend
 
 import (
-	"github.com/mcp-conductor/mcp-conductor/app/core"
-	"github.com/mcp-conductor/mcp-conductor/app/services"
+	"context"
+
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 )
 
@@ -27,59 +27,51 @@ type ClientChange struct {
 	// Backup is the copy taken before writing, if any.
 	Backup string `json:"backup"`
 	// Status is the client's status afterwards.
-	Status services.ClientStatus `json:"status"`
+	Status ClientStatus `json:"status"`
 }
 
 // RegisterClient adds MCP Conductor to a client's configuration: the
 // launcher under <home>/bin with --stdio.
-func (a *App) RegisterClient(id string, act ClientAction) (ClientChange, error) {
-	return a.clientChange(id, act, func(c *core.Core, cl clients.Client, opts clients.Options) (*clients.Change, error) {
-		return cl.Register(a.context(), c.Entry(), opts)
+func (b *Backend) RegisterClient(ctx context.Context, id string, act ClientAction) (ClientChange, error) {
+	return b.clientChange(id, act, func(cl clients.Client, opts clients.Options) (*clients.Change, error) {
+		return cl.Register(ctx, b.entry(), opts)
 	})
 }
 
 // RepairClient rewrites an entry someone changed.
-func (a *App) RepairClient(id string, act ClientAction) (ClientChange, error) {
-	return a.clientChange(id, act, func(c *core.Core, cl clients.Client, opts clients.Options) (*clients.Change, error) {
-		return cl.Repair(a.context(), c.Entry(), opts)
+func (b *Backend) RepairClient(ctx context.Context, id string, act ClientAction) (ClientChange, error) {
+	return b.clientChange(id, act, func(cl clients.Client, opts clients.Options) (*clients.Change, error) {
+		return cl.Repair(ctx, b.entry(), opts)
 	})
 }
 
 // UnregisterClient removes MCP Conductor from a client's configuration;
 // its other servers stay.
-func (a *App) UnregisterClient(id string, act ClientAction) (ClientChange, error) {
-	return a.clientChange(id, act, func(c *core.Core, cl clients.Client, opts clients.Options) (*clients.Change, error) {
-		return cl.Unregister(a.context(), opts)
+func (b *Backend) UnregisterClient(ctx context.Context, id string, act ClientAction) (ClientChange, error) {
+	return b.clientChange(id, act, func(cl clients.Client, opts clients.Options) (*clients.Change, error) {
+		return cl.Unregister(ctx, opts)
 	})
 }
 
-func (a *App) clientChange(id string, act ClientAction, do func(*core.Core, clients.Client, clients.Options) (*clients.Change, error)) (ClientChange, error) {
-	c, err := a.coreOrErr("clients")
-	if err != nil {
-		return ClientChange{}, err
-	}
+func (b *Backend) clientChange(id string, act ClientAction, do func(clients.Client, clients.Options) (*clients.Change, error)) (ClientChange, error) {
 	cl, err := clients.Find(id)
 	if err != nil {
 		return ClientChange{}, err
 	}
-	opts := c.ClientOptions()
+	opts := b.clientOptions()
 	opts.DryRun, opts.Force = !act.Apply, act.Force
 	if act.Apply {
-		if err := c.EnsureLauncher(); err != nil {
+		if err := b.ensureLauncher(); err != nil {
 			return ClientChange{}, err
 		}
 	}
-	ch, err := do(c, cl, opts)
+	ch, err := do(cl, opts)
 	if err != nil {
 		return ClientChange{}, err
 	}
-	if ch.Written {
-		// The Clients page and the tray may both be showing this client.
-		a.cfg.Events.Emit(EventClients, cl.ID)
-	}
 	return ClientChange{
 		Path: ch.Path, Diff: ch.Diff(), Changed: ch.Changed(), Written: ch.Written, Backup: ch.Backup,
-		Status: core.ClientStatus(cl.Status(c.Entry(), c.ClientOptions())),
+		Status: clientStatus(cl.Status(b.entry(), b.clientOptions())),
 	}, nil
 }
 
@@ -92,12 +84,8 @@ type ClientLink struct {
 
 // ClientLinks returns Cursor's and VS Code's install links and the
 // `claude mcp add` and `codex mcp add` commands for the same entry.
-func (a *App) ClientLinks() ([]ClientLink, error) {
-	c, err := a.coreOrErr("clients")
-	if err != nil {
-		return nil, err
-	}
-	links, err := clients.Links(c.Entry())
+func (b *Backend) ClientLinks() ([]ClientLink, error) {
+	links, err := clients.Links(b.entry())
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,9 @@
-package core
+package backend
 
 import (
 	"errors"
 	"testing"
 
-	"github.com/mcp-conductor/mcp-conductor/app/services"
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 )
 
@@ -15,26 +14,26 @@ func TestClientStatusFlags(t *testing.T) {
 	}
 	tests := []struct {
 		st   clients.Status
-		want services.ClientStatus
+		want ClientStatus
 	}{
 		{clients.Status{State: clients.NotInstalled},
-			services.ClientStatus{State: "not installed"}},
+			ClientStatus{State: "not installed"}},
 		{clients.Status{State: clients.Installed},
-			services.ClientStatus{State: "installed", Installed: true}},
+			ClientStatus{State: "installed", Installed: true}},
 		{clients.Status{State: clients.Registered},
-			services.ClientStatus{State: "registered", Installed: true, Configured: true,
+			ClientStatus{State: "registered", Installed: true, Configured: true,
 				Detail: "Restart Cursor after a change to apply it."}},
 		{clients.Status{State: clients.Drifted, Differs: []string{"args", "env"}},
-			services.ClientStatus{State: "registered-but-different", Installed: true, Configured: true, Drifted: true,
+			ClientStatus{State: "registered-but-different", Installed: true, Configured: true, Drifted: true,
 				Differs: "args, env", Detail: "Someone changed the entry (args, env); Repair rewrites it."}},
 		{clients.Status{State: clients.Unreadable, Err: errors.New("line 3: unexpected }")},
-			services.ClientStatus{State: "unreadable", Installed: true, Detail: "line 3: unexpected }"}},
+			ClientStatus{State: "unreadable", Installed: true, Detail: "line 3: unexpected }"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want.State, func(t *testing.T) {
 			tt.st.Client, tt.st.Path = cursor, "/h/.cursor/mcp.json"
 			tt.want.ID, tt.want.Name, tt.want.ConfigPath = "cursor", "Cursor", "/h/.cursor/mcp.json"
-			if got := ClientStatus(tt.st); got != tt.want {
+			if got := clientStatus(tt.st); got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
 		})

@@ -1,4 +1,4 @@
-package app
+package backend
 
 import (
 	"net/http"
@@ -48,7 +48,7 @@ func TestServerBindings(t *testing.T) {
 		check func(t *testing.T, v ServersView)
 	}{
 		{name: "add a stdio server",
-			do:   func() (ServersView, error) { return f.app.SaveMCPServer("", everything) },
+			do:   func() (ServersView, error) { return f.b.SaveMCPServer(t.Context(), "", everything) },
 			file: []string{`"API_KEY": "k-123"`, `"TOKEN_REF": "${env:MY_TOKEN}"`},
 			check: func(t *testing.T, v ServersView) {
 				s := v.Servers[0]
@@ -62,26 +62,26 @@ func TestServerBindings(t *testing.T) {
 				e := everything
 				e.Env = []Secret{{Name: "API_KEY", Stored: true}}
 				e.Description = "demo server"
-				return f.app.SaveMCPServer("demo", e)
+				return f.b.SaveMCPServer(t.Context(), "demo", e)
 			},
 			file: []string{`"API_KEY": "k-123"`, `"description": "demo server"`}},
 		{name: "a new value replaces the secret",
 			do: func() (ServersView, error) {
 				e := everything
 				e.Env = []Secret{{Name: "API_KEY", Value: "k-456", Stored: true}}
-				return f.app.SaveMCPServer("demo", e)
+				return f.b.SaveMCPServer(t.Context(), "demo", e)
 			},
 			file: []string{`"API_KEY": "k-456"`}},
 		{name: "a masked value with no stored one is refused",
 			do: func() (ServersView, error) {
 				e := everything
 				e.Env = []Secret{{Name: "OTHER", Stored: true}}
-				return f.app.SaveMCPServer("demo", e)
+				return f.b.SaveMCPServer(t.Context(), "demo", e)
 			},
 			wantErr: "OTHER has no stored value"},
 		{name: "an http server; stdio fields are dropped",
 			do: func() (ServersView, error) {
-				return f.app.SaveMCPServer("", ServerForm{Name: "remote", URL: "https://example.com/mcp", Args: []string{"x"},
+				return f.b.SaveMCPServer(t.Context(), "", ServerForm{Name: "remote", URL: "https://example.com/mcp", Args: []string{"x"},
 					Headers: []Secret{{Name: "Authorization", Value: "Bearer ${env:GH}"}}})
 			},
 			file: []string{`"remote": {`, `"Authorization": "Bearer ${env:GH}"`},
@@ -92,29 +92,31 @@ func TestServerBindings(t *testing.T) {
 				}
 			}},
 		{name: "rename", do: func() (ServersView, error) {
-			return f.app.SaveMCPServer("remote", ServerForm{Name: "far", URL: "https://example.com/mcp"})
+			return f.b.SaveMCPServer(t.Context(), "remote", ServerForm{Name: "far", URL: "https://example.com/mcp"})
 		}, file: []string{`"far": {`}},
-		{name: "duplicate name", do: func() (ServersView, error) { return f.app.SaveMCPServer("", ServerForm{Name: "far", Command: "x"}) },
+		{name: "duplicate name", do: func() (ServersView, error) {
+			return f.b.SaveMCPServer(t.Context(), "", ServerForm{Name: "far", Command: "x"})
+		},
 			wantErr: "already exists"},
-		{name: "neither command nor url", do: func() (ServersView, error) { return f.app.SaveMCPServer("", ServerForm{Name: "x"}) },
+		{name: "neither command nor url", do: func() (ServersView, error) { return f.b.SaveMCPServer(t.Context(), "", ServerForm{Name: "x"}) },
 			wantErr: `needs "command"`},
 		{name: "an env row without a name", do: func() (ServersView, error) {
-			return f.app.SaveMCPServer("", ServerForm{Name: "x", Command: "y", Env: []Secret{{Value: "v"}}})
+			return f.b.SaveMCPServer(t.Context(), "", ServerForm{Name: "x", Command: "y", Env: []Secret{{Value: "v"}}})
 		}, wantErr: "a value has no name"},
-		{name: "disable", do: func() (ServersView, error) { return f.app.SetMCPServerDisabled("far", true) },
+		{name: "disable", do: func() (ServersView, error) { return f.b.SetMCPServerDisabled(t.Context(), "far", true) },
 			file: []string{`"disabled": true`},
 			check: func(t *testing.T, v ServersView) {
 				if !v.Servers[1].Disabled {
 					t.Errorf("far not disabled: %+v", v.Servers)
 				}
 			}},
-		{name: "remove", do: func() (ServersView, error) { return f.app.RemoveMCPServer("far") },
+		{name: "remove", do: func() (ServersView, error) { return f.b.RemoveMCPServer(t.Context(), "far") },
 			check: func(t *testing.T, v ServersView) {
 				if len(v.Servers) != 1 {
 					t.Errorf("servers %+v", v.Servers)
 				}
 			}},
-		{name: "remove a missing one", do: func() (ServersView, error) { return f.app.RemoveMCPServer("nope") }, wantErr: `no server named "nope"`},
+		{name: "remove a missing one", do: func() (ServersView, error) { return f.b.RemoveMCPServer(t.Context(), "nope") }, wantErr: `no server named "nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,7 +146,7 @@ func TestServerBindings(t *testing.T) {
 			if tt.check != nil {
 				tt.check(t, v)
 			}
-			got, _ := f.app.MCPServers()
+			got, _ := f.b.MCPServers(t.Context())
 			if !reflect.DeepEqual(got, v) {
 				t.Errorf("MCPServers() = %+v, differs from the view returned %+v", got, v)
 			}
@@ -161,11 +163,11 @@ func TestInvalidServersFileIsShownNotWritten(t *testing.T) {
 	path := filepath.Join(f.home, "mcp-config.json")
 	bad := "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\",, }\n  }\n}\n"
 	os.WriteFile(path, []byte(bad), 0o600)
-	v, err := f.app.MCPServers()
+	v, err := f.b.MCPServers(t.Context())
 	if err != nil || !strings.Contains(v.Error, "line 3, column") {
 		t.Fatalf("MCPServers() = %+v, %v; want the error with its position", v, err)
 	}
-	if _, err := f.app.SaveMCPServer("", ServerForm{Name: "b", Command: "y"}); err == nil || !strings.Contains(err.Error(), "line 3") {
+	if _, err := f.b.SaveMCPServer(t.Context(), "", ServerForm{Name: "b", Command: "y"}); err == nil || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("save into an invalid file: %v", err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != bad {
@@ -180,7 +182,7 @@ func TestTestMCPServer(t *testing.T) {
 	form := ServerForm{Name: "everything", Command: node, Args: []string{index, "stdio"}, DenyTools: []string{"echo"}}
 
 	// Unsaved: it is tested as the form says.
-	res0, err := f.app.TestMCPServer("", form)
+	res0, err := f.b.TestMCPServer(t.Context(), "", form)
 	if err != nil || res0.Probe == nil {
 		t.Fatalf("%+v %v", res0.Failure, err)
 	}
@@ -193,17 +195,17 @@ func TestTestMCPServer(t *testing.T) {
 	}
 	// Saved with a secret, then tested with the secret sent back masked.
 	form.Env = []Secret{{Name: "K", Value: "v"}}
-	if _, err := f.app.SaveMCPServer("", form); err != nil {
+	if _, err := f.b.SaveMCPServer(t.Context(), "", form); err != nil {
 		t.Fatal(err)
 	}
 	form.Env = []Secret{{Name: "K", Stored: true}}
-	if r, err := f.app.TestMCPServer("everything", form); err != nil || r.Failure != nil {
+	if r, err := f.b.TestMCPServer(t.Context(), "everything", form); err != nil || r.Failure != nil {
 		t.Errorf("test of the saved entry: %+v %v", r.Failure, err)
 	}
 	// The list shows the engine's view: not started, then connected once
 	// code has used the server.
 	status := func() string {
-		v, err := f.app.MCPServers()
+		v, err := f.b.MCPServers(t.Context())
 		if err != nil || len(v.Servers) != 1 {
 			t.Fatalf("servers: %+v %v", v, err)
 		}
@@ -212,7 +214,7 @@ func TestTestMCPServer(t *testing.T) {
 	if st := status(); st != "not connected" {
 		t.Errorf("status before use = %q", st)
 	}
-	res, err := f.app.RunCode(RunRequest{Code: `(await (await mcpFactory.load("everything")).callTool("get-sum", { a: 1, b: 2 }))`})
+	res, err := f.run(RunRequest{Code: `(await (await mcpFactory.load("everything")).callTool("get-sum", { a: 1, b: 2 }))`})
 	if err != nil || res.Status != "success" {
 		t.Fatalf("run: %v %+v", err, res)
 	}
@@ -220,7 +222,7 @@ func TestTestMCPServer(t *testing.T) {
 		t.Errorf("status after use = %q", st)
 	}
 	form.Command = filepath.Join(f.user, "missing-program")
-	if r, err := f.app.TestMCPServer("everything", form); err != nil || r.Failure == nil || !strings.Contains(r.Failure.Message, "was not found") {
+	if r, err := f.b.TestMCPServer(t.Context(), "everything", form); err != nil || r.Failure == nil || !strings.Contains(r.Failure.Message, "was not found") {
 		t.Errorf("a missing program: %+v %v", r.Failure, err)
 	}
 }
@@ -257,7 +259,7 @@ func TestTestConnectionFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			r, err := f.app.TestMCPServer("", tt.form)
+			r, err := f.b.TestMCPServer(t.Context(), "", tt.form)
 			if err != nil || r.Failure == nil {
 				t.Fatalf("%+v %v", r, err)
 			}
@@ -281,7 +283,7 @@ func TestServerURLSecretsAreMasked(t *testing.T) {
 	path := filepath.Join(f.home, "mcp-config.json")
 	secretURL := "https://bot:pw-7d1e@mcp.example/v1?api_key=k-93ab&region=eu&ref=${env:REF}"
 	masked := "https://REDACTED:REDACTED@mcp.example/v1?api_key=REDACTED&region=REDACTED&ref=${env:REF}"
-	v, err := f.app.SaveMCPServer("", ServerForm{Name: "remote", URL: secretURL})
+	v, err := f.b.SaveMCPServer(t.Context(), "", ServerForm{Name: "remote", URL: secretURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +312,7 @@ func TestServerURLSecretsAreMasked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := fileURL()
-			v, err := f.app.SaveMCPServer("remote", ServerForm{Name: "remote", URL: tt.url, Description: tt.name})
+			v, err := f.b.SaveMCPServer(t.Context(), "remote", ServerForm{Name: "remote", URL: tt.url, Description: tt.name})
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || fileURL() != before {
 					t.Fatalf("err = %v, want %q and the file unchanged", err, tt.wantErr)

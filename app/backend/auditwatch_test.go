@@ -1,4 +1,4 @@
-package core
+package backend
 
 import (
 	"context"
@@ -27,7 +27,7 @@ func TestWatchAuditSeesEveryWriter(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		c.WatchAudit(ctx, 10*time.Millisecond, func(recs []audit.Record) {
+		c.watchAudit(ctx, 10*time.Millisecond, func(recs []audit.Record) {
 			mu.Lock()
 			defer mu.Unlock()
 			for _, r := range recs {

@@ -1,4 +1,4 @@
-package core
+package backend
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcp-conductor/mcp-conductor/app/internal/testmirror"
+	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
@@ -44,18 +45,52 @@ func newHome(t *testing.T, port int) string {
 
 func ptr[T any](v T) *T { return &v }
 
-// start starts a Core on home with deno ("" = none to be found).
-func start(t *testing.T, home, deno string) *Core {
+// start starts a Backend on home with deno ("" = none to be found), with
+// extra environment variables (KEY=value). The user's home, where the AI
+// clients' files are, is home's parent.
+func start(t *testing.T, home, deno string, env ...string) *Backend {
 	t.Helper()
-	env := []string{"HOME=" + filepath.Dir(home), "PATH=", config.EnvHome + "=" + home}
+	user := filepath.Dir(home)
+	environ := append([]string{"HOME=" + user, "PATH=", config.EnvHome + "=" + home}, env...)
 	if deno != "" {
-		env = append(env, config.EnvDeno+"="+deno)
+		environ = append(environ, config.EnvDeno+"="+deno)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c := Start(ctx, Options{Version: "test", Environ: env, Logger: testenv.CaptureLogs(t).Logger()})
-	t.Cleanup(c.Close)
-	return c
+	b := Start(ctx, Options{Version: "test", Environ: environ, Logger: testenv.CaptureLogs(t).Logger(),
+		ClientEnv: clients.Env{GOOS: "linux", Home: user}})
+	t.Cleanup(b.Close)
+	return b
+}
+
+// fixture is a Backend on the real engine, in a home folder of its own.
+type fixture struct {
+	b    *Backend
+	home string // the conductor's home
+	user string // the user's home (client files)
+}
+
+// newFixture starts a Backend with deno ("" = none to be found) and extra
+// environment variables (KEY=value).
+func newFixture(t *testing.T, deno string, env ...string) fixture {
+	t.Helper()
+	home := newHome(t, freePort(t))
+	return fixture{b: start(t, home, deno, env...), home: home, user: filepath.Dir(home)}
+}
+
+// withDeno is a fixture on the real Deno.
+func withDeno(t *testing.T, env ...string) fixture {
+	t.Helper()
+	return newFixture(t, testenv.Deno(t), env...)
+}
+
+// run runs req to its end, as the Playground's RunCode does.
+func (f fixture) run(req RunRequest) (*RunResult, error) {
+	r, err := f.b.StartRun(context.Background(), req)
+	if err != nil {
+		return nil, err
+	}
+	return r.Wait()
 }
 
 // callEndpoint runs code through the endpoint as an MCP client would.
@@ -90,14 +125,14 @@ func TestEngineAndEndpoint(t *testing.T) {
 	c := start(t, newHome(t, port), deno)
 	ctx := context.Background()
 
-	if _, err := c.Engine(); err != nil {
+	if _, err := c.engine(); err != nil {
 		t.Fatal(err)
 	}
-	rt, err := c.RuntimeStatus(ctx)
-	if err != nil || !rt.Found || rt.Path != deno || rt.Version == "" || rt.Pinned != config.EnvDeno {
-		t.Errorf("RuntimeStatus = %+v, %v", rt, err)
+	rt := c.RuntimeStatus(ctx)
+	if !rt.Found || rt.Path != deno || rt.Version == "" || rt.Pinned != config.EnvDeno {
+		t.Errorf("RuntimeStatus = %+v", rt)
 	}
-	ep, _ := c.EndpointStatus(ctx)
+	ep := c.EndpointStatus(ctx)
 	wantURL := "http://127.0.0.1:" + strconv.Itoa(port) + "/mcp"
 	if !ep.Running || ep.URL != wantURL || !ep.Enabled || ep.Port != port {
 		t.Fatalf("EndpointStatus = %+v, want running at %s", ep, wantURL)
@@ -114,7 +149,7 @@ func TestEngineAndEndpoint(t *testing.T) {
 	}
 
 	// The settings move it, then turn it off; each time it follows.
-	p, _ := c.Policy()
+	p, _ := c.policy()
 	s := p.Settings
 	moved := freePort(t)
 	tests := []struct {
@@ -129,10 +164,10 @@ func TestEngineAndEndpoint(t *testing.T) {
 	}
 	for _, tt := range tests {
 		s.HTTP = tt.http
-		if err := c.SaveSettings(ctx, s); err != nil {
+		if err := c.saveSettings(ctx, s); err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		ep, _ := c.EndpointStatus(ctx)
+		ep := c.EndpointStatus(ctx)
 		if ep.Running != tt.running || ep.Port != tt.port || ep.Enabled != !tt.http.Disabled {
 			t.Errorf("%s: EndpointStatus = %+v", tt.name, ep)
 		}
@@ -160,7 +195,7 @@ func TestSaveSettingsRefusesInvalidAndKeepsFile(t *testing.T) {
 		{"unknown grant path is fine but allow-all is not", config.Settings{Permissions: config.Permissions{Read: config.Grant{All: true}, Write: config.Grant{All: true}, Net: config.Grant{All: true}, Env: config.Grant{All: true}, Run: config.Grant{All: true}, FFI: config.Grant{All: true}, Sys: config.Grant{All: true}}}, ""},
 	}
 	for _, tt := range tests {
-		err := c.SaveSettings(context.Background(), tt.s)
+		err := c.saveSettings(context.Background(), tt.s)
 		if tt.wantErr == "" {
 			if err != nil {
 				t.Errorf("%s: %v", tt.name, err)
@@ -184,7 +219,7 @@ func TestPortInUse(t *testing.T) {
 	defer l.Close()
 	port := l.Addr().(*net.TCPAddr).Port
 	c := start(t, newHome(t, port), testenv.Deno(t))
-	ep, _ := c.EndpointStatus(context.Background())
+	ep := c.EndpointStatus(context.Background())
 	if ep.Running || !strings.Contains(ep.Detail, "port "+strconv.Itoa(port)+" is in use") {
 		t.Errorf("EndpointStatus = %+v", ep)
 	}
@@ -199,26 +234,26 @@ func TestWithoutDenoThenInstall(t *testing.T) {
 	c := start(t, home, "")
 	ctx := context.Background()
 
-	_, err := c.Engine()
+	_, err := c.engine()
 	var nf *deno.NotFoundError
 	if !errors.Is(err, ErrNoEngine) || !errors.As(err, &nf) {
 		t.Fatalf("Engine() err = %v, want ErrNoEngine wrapping deno.NotFoundError", err)
 	}
-	rt, _ := c.RuntimeStatus(ctx)
+	rt := c.RuntimeStatus(ctx)
 	if rt.Found || !strings.Contains(rt.Detail, "not installed") {
 		t.Errorf("RuntimeStatus = %+v", rt)
 	}
-	ep, _ := c.EndpointStatus(ctx)
+	ep := c.EndpointStatus(ctx)
 	if ep.Running || ep.Detail == "" {
 		t.Errorf("EndpointStatus = %+v", ep)
 	}
-	if err := c.SaveSettings(ctx, config.Settings{HTTP: config.HTTPSettings{Port: ep.Port}}); !errors.Is(err, ErrNoEngine) || !strings.Contains(err.Error(), "settings saved") {
+	if err := c.saveSettings(ctx, config.Settings{HTTP: config.HTTPSettings{Port: ep.Port}}); !errors.Is(err, ErrNoEngine) || !strings.Contains(err.Error(), "settings saved") {
 		t.Errorf("SaveSettings without an engine: %v", err)
 	}
 
 	mirror := testmirror.Deno(t, denoBin)
 	var phases []string
-	got, err := c.InstallDeno(ctx, deno.InstallOptions{BaseURL: mirror, Progress: func(p deno.Progress) {
+	got, err := c.install(ctx, deno.InstallOptions{BaseURL: mirror, Progress: func(p deno.Progress) {
 		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
 			phases = append(phases, p.Phase)
 		}
@@ -229,14 +264,14 @@ func TestWithoutDenoThenInstall(t *testing.T) {
 	if len(phases) < 2 || !slices.Contains(phases, "download") || phases[len(phases)-1] != "done" {
 		t.Errorf("progress phases %v, want a download and done last", phases)
 	}
-	if _, err := c.Engine(); err != nil {
+	if _, err := c.engine(); err != nil {
 		t.Fatalf("no engine after the install: %v", err)
 	}
-	rt, _ = c.RuntimeStatus(ctx)
+	rt = c.RuntimeStatus(ctx)
 	if !rt.Found || rt.Path != got.Path || !strings.HasPrefix(rt.Path, home) || rt.Pinned != "" {
 		t.Errorf("RuntimeStatus = %+v, installed %+v", rt, got)
 	}
-	if ep, _ := c.EndpointStatus(ctx); !ep.Running {
+	if ep := c.EndpointStatus(ctx); !ep.Running {
 		t.Errorf("EndpointStatus after the install = %+v", ep)
 	}
 }

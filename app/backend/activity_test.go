@@ -1,4 +1,4 @@
-package app
+package backend
 
 import (
 	"strings"
@@ -23,7 +23,7 @@ func TestPlaygroundAndActivity(t *testing.T) {
 		{code: `await new Promise((r) => setTimeout(r, 5000))`, status: "error", errorType: "timeout"},
 	}
 	for _, r := range runs {
-		res, err := f.app.RunCode(RunRequest{Code: r.code, TimeoutMs: 1000})
+		res, err := f.run(RunRequest{Code: r.code, TimeoutMs: 1000})
 		if err != nil {
 			t.Fatalf("%s: %v", r.code, err)
 		}
@@ -32,7 +32,7 @@ func TestPlaygroundAndActivity(t *testing.T) {
 			t.Errorf("%s: %+v (%+v)", r.code, res, res.Error)
 		}
 	}
-	if _, err := f.app.RunCode(RunRequest{}); err == nil {
+	if _, err := f.run(RunRequest{}); err == nil {
 		t.Error("empty code ran")
 	}
 
@@ -48,7 +48,7 @@ func TestPlaygroundAndActivity(t *testing.T) {
 		{ActivityQuery{Status: "maybe"}, 0, "unknown status"},
 	}
 	for _, tt := range tests {
-		got, err := f.app.Activity(tt.q)
+		got, err := f.b.Activity(tt.q)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%+v: err = %v", tt.q, err)
@@ -65,7 +65,7 @@ func TestPlaygroundAndActivity(t *testing.T) {
 			}
 		}
 	}
-	all, _ := f.app.Activity(ActivityQuery{})
+	all, _ := f.b.Activity(ActivityQuery{})
 	if !strings.Contains(all[0].Code, "setTimeout") || all[0].ErrorType != "timeout" || all[3].Stdout != "hi\n" {
 		t.Errorf("newest first, with code and output: %+v", all)
 	}
