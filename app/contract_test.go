@@ -2,9 +2,11 @@ package app
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -61,7 +63,7 @@ func TestAPIMatchesTheBindings(t *testing.T) {
 	if err != nil {
 		t.Fatalf("api.ts: %v", err)
 	}
-	c := &contract{ts: f, unused: map[string]bool{}}
+	c := &contract{ts: f, unused: map[string]bool{}, goOf: map[string]map[string]bool{}}
 	for k := range notDeclared {
 		c.unused[k] = true
 	}
@@ -88,15 +90,37 @@ func TestAPIMatchesTheBindings(t *testing.T) {
 	for k := range c.unused {
 		t.Errorf("notDeclared lists %s, but api.ts declares it or Go has no such field", k)
 	}
+	c.checkGoComments(string(src))
 	for _, p := range c.problems {
 		t.Error(p)
+	}
+}
+
+// goComment is a doc comment's "(Go: pkg.Type)" and the declaration it
+// sits on.
+var goComment = regexp.MustCompile(`\(Go: ([A-Za-z]+\.[A-Za-z]+)\)(?:[^*]|\*[^/])*\*/\s*export (?:interface|type) ([A-Za-z]+)`)
+
+// checkGoComments fails a "(Go: pkg.Type)" doc comment in api.ts that
+// names a type other than the one the declaration was compared with, so
+// the comments cannot outlive a move or a rename on the Go side.
+func (c *contract) checkGoComments(src string) {
+	for _, m := range goComment.FindAllStringSubmatch(src, -1) {
+		said, name := m[1], m[2]
+		got := c.goOf[name]
+		switch {
+		case len(got) == 0:
+			c.fail(name, "api.ts says it is Go's %s, but no binding or event is compared with it", said)
+		case !got[said]:
+			c.fail(name, "api.ts says it is Go's %s, but it is compared with %v", said, slices.Sorted(maps.Keys(got)))
+		}
 	}
 }
 
 // contract compares Go types with api.ts's.
 type contract struct {
 	ts       *tsFile
-	unused   map[string]bool // notDeclared entries not met yet
+	unused   map[string]bool            // notDeclared entries not met yet
+	goOf     map[string]map[string]bool // TS declaration -> Go types compared with it
 	problems []string
 }
 
@@ -145,6 +169,14 @@ func (c *contract) checkCall(call tsCall, m reflect.Type) {
 
 // match compares a Go type with a TS type.
 func (c *contract) match(path string, g reflect.Type, ts *tsType) {
+	if ts.kind == "name" && g.Kind() != reflect.Interface {
+		if _, ok := c.ts.interfaces[ts.name]; ok || c.ts.aliases[ts.name] != nil {
+			if c.goOf[ts.name] == nil {
+				c.goOf[ts.name] = map[string]bool{}
+			}
+			c.goOf[ts.name][strings.TrimPrefix(g.String(), "*")] = true
+		}
+	}
 	ts = c.ts.resolve(ts)
 	if ts.kind == "union" {
 		var rest []*tsType

@@ -13,7 +13,7 @@ export type Result<T> =
   | { kind: 'unavailable'; reason: string }
   | { kind: 'error'; message: string };
 
-/** Folders the app uses (Go: app.Paths). */
+/** Folders the app uses (Go: backend.Paths). */
 export interface Paths {
   home: string;
   workspace: string;
@@ -34,7 +34,7 @@ export interface TrayStatus {
   detail: string;
 }
 
-/** The local MCP endpoint (Go: services.EndpointStatus). */
+/** The local MCP endpoint (Go: backend.EndpointStatus). */
 export interface EndpointStatus {
   url: string;
   running: boolean;
@@ -43,7 +43,7 @@ export interface EndpointStatus {
   port: number;
 }
 
-/** The Deno runtime (Go: services.RuntimeStatus). */
+/** The Deno runtime (Go: backend.RuntimeStatus). */
 export interface RuntimeStatus {
   found: boolean;
   path: string;
@@ -53,7 +53,7 @@ export interface RuntimeStatus {
   pinned: string;
 }
 
-/** Whether code can run (Go: app.EngineStatus). */
+/** Whether code can run (Go: backend.EngineStatus). */
 export interface EngineStatus {
   running: boolean;
   error: string;
@@ -61,7 +61,7 @@ export interface EngineStatus {
   confinement: string;
 }
 
-/** One step of a Deno install (Go: app.InstallProgress), event "deno:progress". */
+/** One step of a Deno install (Go: backend.InstallProgress), event "deno:progress". */
 export interface InstallProgress {
   phase: string;
   done: number;
@@ -70,7 +70,7 @@ export interface InstallProgress {
   bytesPerSecond: number;
 }
 
-/** One AI client (Go: services.ClientStatus). */
+/** One AI client (Go: backend.ClientStatus). */
 export interface ClientStatus {
   id: string;
   name: string;
@@ -84,7 +84,7 @@ export interface ClientStatus {
   differs: string;
 }
 
-/** A register/unregister/repair, previewed or done (Go: app.ClientChange). */
+/** A register/unregister/repair, previewed or done (Go: backend.ClientChange). */
 export interface ClientChange {
   path: string;
   diff: string;
@@ -94,7 +94,7 @@ export interface ClientChange {
   status: ClientStatus;
 }
 
-/** An install link or command (Go: app.ClientLink). */
+/** An install link or command (Go: backend.ClientLink). */
 export interface ClientLink {
   client: string;
   label: string;
@@ -127,7 +127,7 @@ export interface Settings {
   http: { disabled?: boolean; port?: number };
 }
 
-/** The policy in force (Go: app.Effective). */
+/** The policy in force (Go: backend.Effective). */
 export interface Effective {
   workspace: string;
   flags: string[];
@@ -142,7 +142,7 @@ export interface Effective {
   httpPort: number;
 }
 
-/** The Permissions & packages page (Go: app.SettingsView). */
+/** The Permissions & packages page (Go: backend.SettingsView). */
 export interface SettingsView {
   path: string;
   settings: Settings;
@@ -152,14 +152,14 @@ export interface SettingsView {
   error: string;
 }
 
-/** An env variable or header; a stored secret comes as value "" and stored true (Go: app.Secret). */
+/** An env variable or header; a stored secret comes as value "" and stored true (Go: backend.Secret). */
 export interface Secret {
   name: string;
   value: string;
   stored: boolean;
 }
 
-/** An MCP server entry as edited (Go: app.ServerForm). */
+/** An MCP server entry as edited (Go: backend.ServerForm). */
 export interface ServerForm {
   name: string;
   command: string;
@@ -175,7 +175,7 @@ export interface ServerForm {
   denyTools: string[];
 }
 
-/** An entry as listed (Go: app.ServerView). */
+/** An entry as listed (Go: backend.ServerView). */
 export interface ServerView extends ServerForm {
   transport: string;
   /** The command line or URL, secrets masked. */
@@ -185,7 +185,7 @@ export interface ServerView extends ServerForm {
   status: string;
 }
 
-/** mcp-config.json (Go: app.ServersView). */
+/** mcp-config.json (Go: backend.ServersView). */
 export interface ServersView {
   path: string;
   error: string;
@@ -201,7 +201,7 @@ export interface Probe {
   durationMs: number;
 }
 
-/** Why a test connection failed (Go: app.TestFailure). */
+/** Why a test connection failed (Go: backend.TestFailure). */
 export interface TestFailure {
   message: string;
   hint: string;
@@ -210,13 +210,13 @@ export interface TestFailure {
   detail: string;
 }
 
-/** What Test connection found (Go: app.ServerTest): a probe or a failure. */
+/** What Test connection found (Go: backend.ServerTest): a probe or a failure. */
 export interface ServerTest {
   probe: Probe | null;
   failure: TestFailure | null;
 }
 
-/** A server configured in an AI client (Go: app.ImportCandidate). */
+/** A server configured in an AI client (Go: backend.ImportCandidate). */
 export interface ImportCandidate {
   client: string;
   clientName: string;
@@ -229,7 +229,7 @@ export interface ImportCandidate {
   dropped: string[];
 }
 
-/** One MCP tool call made by sandboxed code (Go: app.ToolCall). */
+/** One MCP tool call made by sandboxed code (Go: backend.ToolCall). */
 export interface ToolCall {
   server: string;
   tool: string;
@@ -238,7 +238,7 @@ export interface ToolCall {
   durationMs: number;
 }
 
-/** One execution from the audit log (Go: app.Execution), also event "execution". */
+/** One execution from the audit log (Go: backend.Execution), also event "execution". */
 export interface Execution {
   id: string;
   time: string;
