@@ -131,8 +131,10 @@ func jsrHost(jsrURL string) string {
 var childPath = []string{"/usr/local/bin", "/usr/bin", "/bin"}
 
 // childEnv is the sandbox's environment (DENO_DIR and TMPDIR are added per
-// process): nothing of the server's, except variables the administrator
-// granted by name with allow-env, read through getenv.
+// process). Of the server's environment, read through getenv, it passes
+// only the npm registry's address (npmRegistryVars, so Deno finds the
+// packages the install step cached under that registry's host) and the
+// variables the administrator granted by name with allow-env.
 func childEnv(p config.Policy, getenv func(string) string) []string {
 	vars := []string{
 		"DENO_NO_UPDATE_CHECK=1",
