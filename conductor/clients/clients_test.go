@@ -408,6 +408,10 @@ func TestUnifiedDiff(t *testing.T) {
 	if unifiedDiff("f", a, a) != "" {
 		t.Fatal("diff of equal texts")
 	}
+	// A file without a final newline says so, as diff(1) and patch(1) do.
+	if got := unifiedDiff("f", "x", "y"); got != "--- f\n+++ f\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+y\n\\ No newline at end of file\n" {
+		t.Fatalf("no final newline:\n%s", got)
+	}
 }
 
 func TestFind(t *testing.T) {
