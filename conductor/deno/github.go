@@ -9,13 +9,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf16"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // Official release locations (variables so tests can serve them locally).
@@ -186,21 +187,10 @@ func unzipDeno(zipPath, outDir string) error {
 	return fmt.Errorf("%s holds no deno binary", filepath.Base(zipPath))
 }
 
+// writeBinary puts an extracted deno binary at dst, executable.
 func writeBinary(dst string, r io.Reader) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o755)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
+	if err := fsx.WriteFrom(dst, r, 0o755); err != nil {
 		return fmt.Errorf("extract %s: %w", filepath.Base(dst), err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return nil
 }
