@@ -46,13 +46,7 @@ func InstallLauncher(home, exe string) (string, error) {
 		return "", fmt.Errorf("install launcher: %w", err)
 	}
 	defer src.Close()
-	if runtime.GOOS == "windows" {
-		// A running .exe cannot be replaced, but it can be renamed.
-		old := dst + ".old"
-		os.Remove(old)
-		os.Rename(dst, old)
-	}
-	if err := fsx.WriteFrom(dst, src, 0o755); err != nil {
+	if err := fsx.WriteExecutable(dst, src, 0o755); err != nil {
 		return "", fmt.Errorf("install launcher: %w", err)
 	}
 	return dst, nil

@@ -123,14 +123,8 @@ func Install(ctx context.Context, opts InstallOptions) (*Runtime, error) {
 		}
 	}
 	final := filepath.Join(rtDir, version)
-	if _, err := os.Stat(final); err == nil {
-		// Reinstalling: set the old copy aside, remove it once replaced.
-		old := filepath.Join(tmp, "replaced")
-		if err := os.Rename(final, old); err != nil {
-			return nil, fmt.Errorf("replace %s: %w", final, err)
-		}
-	}
-	if err := os.Rename(pkg, final); err != nil {
+	// Reinstalling sets the old copy aside in tmp, removed on return.
+	if err := fsx.ReplaceDir(pkg, final, filepath.Join(tmp, "replaced")); err != nil {
 		return nil, fmt.Errorf("install into %s: %w", final, err)
 	}
 	if err := setCurrent(home, version); err != nil {

@@ -3,7 +3,7 @@
 // half-written file, and a crash leaves one or the other), timestamped
 // backups that prune themselves, and a lock between conductor processes
 // that the kernel releases when a holder dies. Nothing else in the
-// conductor renames a temporary file over a real one.
+// conductor renames a temporary file over a real one or swaps a folder.
 package fsx
 
 import (
