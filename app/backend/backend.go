@@ -158,6 +158,23 @@ func (b *Backend) startEngine(ctx context.Context) {
 	b.syncEndpoint()
 }
 
+// reloadOrStart puts the files on disk in force: it reloads the running
+// engine, or starts one when none runs (started). On a failed reload the
+// engine keeps what it had. b.op must be held.
+func (b *Backend) reloadOrStart(ctx context.Context) (started bool, err error) {
+	b.mu.Lock()
+	e := b.eng
+	b.mu.Unlock()
+	if e == nil {
+		b.startEngine(ctx)
+		_, err := b.engine()
+		return true, err
+	}
+	err = e.Reload(ctx)
+	b.syncEndpoint()
+	return false, err
+}
+
 // engine returns the running engine, or an error wrapping ErrNoEngine that
 // says why there is none.
 func (b *Backend) engine() (*engine.Engine, error) {

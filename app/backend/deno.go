@@ -138,19 +138,11 @@ func (b *Backend) install(ctx context.Context, opts deno.InstallOptions) (*deno.
 	}
 	b.op.Lock()
 	defer b.op.Unlock()
-	b.mu.Lock()
-	e := b.eng
-	b.mu.Unlock()
-	if e == nil {
-		b.startEngine(ctx)
-		if _, err := b.engine(); err != nil {
-			return rt, fmt.Errorf("Deno %s is installed, but %w", rt.Version, err)
-		}
-		return rt, nil
-	}
-	if err := e.Reload(ctx); err != nil {
+	switch started, err := b.reloadOrStart(ctx); {
+	case err != nil && started:
+		return rt, fmt.Errorf("Deno %s is installed, but %w", rt.Version, err)
+	case err != nil:
 		return rt, fmt.Errorf("Deno %s is installed, but the engine keeps the previous one: %w", rt.Version, err)
 	}
-	b.syncEndpoint()
 	return rt, nil
 }

@@ -120,21 +120,12 @@ func (b *Backend) saveSettings(ctx context.Context, s config.Settings) error {
 	if err := config.WriteSettings(b.home, s); err != nil {
 		return err
 	}
-	b.mu.Lock()
-	e := b.eng
-	b.mu.Unlock()
-	if e == nil {
-		b.startEngine(ctx)
-		if _, err := b.engine(); err != nil {
-			return fmt.Errorf("settings saved, but %w", err)
-		}
-		return nil
-	}
-	if err := e.Reload(ctx); err != nil {
-		b.syncEndpoint()
+	switch started, err := b.reloadOrStart(ctx); {
+	case err != nil && started:
+		return fmt.Errorf("settings saved, but %w", err)
+	case err != nil:
 		return fmt.Errorf("settings saved, but the engine keeps the previous ones: %w", err)
 	}
-	b.syncEndpoint()
 	return nil
 }
 

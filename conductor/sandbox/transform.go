@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -139,7 +140,7 @@ func checkImports(code string, check ImportCheck) error {
 		return &CodeError{Kind: KindSyntax, Message: formatMessages(res.Errors)}
 	}
 	if len(refused) > 0 {
-		return &CodeError{Kind: KindDependency, Message: strings.Join(dedupe(refused), "\n")}
+		return &CodeError{Kind: KindDependency, Message: strings.Join(slices.Compact(slices.Sorted(slices.Values(refused))), "\n")}
 	}
 	return nil
 }
@@ -162,18 +163,6 @@ func formatMessages(msgs []api.Message) string {
 		}
 	}
 	return b.String()
-}
-
-func dedupe(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // splitLastExpression finds the code's final top-level statement and, when
