@@ -127,6 +127,10 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	}
 	sandboxDir := filepath.Join(p.Home, "sandbox")
 	denoDir := filepath.Join(p.Home, "cache", "deno")
+	// The home holds secrets: owner-only (on Windows an access list).
+	if err := fsx.MkdirPrivate(p.Home); err != nil {
+		return nil, fmt.Errorf("create %s: %w", p.Home, err)
+	}
 	// The shared parts of the cache exist before any process links them, so
 	// a process started before a package is installed still sees it.
 	for _, d := range []string{p.Home, p.Workspace, sandboxDir, denoDir, filepath.Join(denoDir, "npm"), filepath.Join(denoDir, "remote")} {
