@@ -290,6 +290,15 @@ func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (E
 		env.Spec.Filter = true
 		env.Spec.NoNet, env.Spec.Sys = !g.Has(config.PermNet), g.Has(config.PermSys)
 	}
+	env.Spec.Private, env.Spec.WorkDir = privatePlaces(p.Home, pr), pathid.Resolve(p.Workspace)
+	if env.Confined {
+		// What the kernel layer sets once per policy (Windows' labels).
+		s := env.Spec
+		fillRules(&s, pr, reads, writes, g, opts.Deno, env.own, denoDir)
+		if err := prepareKernel(s); err != nil {
+			return Env{}, err
+		}
+	}
 	if err := pr.refuseHardLinks(len(reads)+len(writes) > 0 || g.Has(config.PermFFI)); err != nil {
 		return Env{}, err
 	}

@@ -1,0 +1,22 @@
+package sandbox
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// systemRoot is the Windows folder (%SystemRoot%).
+var systemRoot = func() string {
+	if r := os.Getenv("SystemRoot"); r != "" {
+		return r
+	}
+	return `C:\Windows`
+}()
+
+// childPath is the sandbox's search path for programs: Windows' own.
+var childPath = []string{filepath.Join(systemRoot, "System32"), systemRoot, filepath.Join(systemRoot, "System32", "Wbem"),
+	filepath.Join(systemRoot, "System32", "WindowsPowerShell", "v1.0")}
+
+// platformVars: PATHEXT tells programs (Deno.Command included) which
+// extensions a bare program name may have. SystemRoot is added by os/exec.
+var platformVars = []string{"PATHEXT=.COM;.EXE;.BAT;.CMD"}
