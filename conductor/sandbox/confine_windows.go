@@ -3,7 +3,9 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/windows"
@@ -11,16 +13,33 @@ import (
 
 type platformConfinement struct{}
 
-// Available tries to make the restricted, low-integrity token once: that
-// is what confinement needs of this system (see winplan.go).
-func (platformConfinement) Available() (bool, string) {
+// Available reports whether this system gives what confinement needs (see
+// winplan.go), found once: a restricted token that really is at low
+// integrity, and a folder that takes an integrity label. (Wine, for one,
+// makes the token but leaves it at high integrity, and refuses labels.)
+func (platformConfinement) Available() (bool, string) { return windowsLayer() }
+
+var windowsLayer = sync.OnceValues(func() (bool, string) {
+	const none = "; only Deno's own permission checks and the job's limits apply"
 	tok, err := restrictedToken(windowsToken())
 	if err != nil {
-		return false, "this Windows cannot make a restricted low-integrity token (" + err.Error() + "); only Deno's own permission checks apply"
+		return false, "this Windows cannot make a restricted low-integrity token (" + err.Error() + ")" + none
 	}
+	level, err := tokenIntegrity(tok)
 	tok.Close()
+	if err != nil || level != windowsToken().Integrity {
+		return false, fmt.Sprintf("this Windows does not lower a token's integrity (it stays %s)%s", level, none)
+	}
+	dir, err := os.MkdirTemp("", "mcp-conductor-label-")
+	if err != nil {
+		return false, "no temporary folder to try integrity labels in (" + err.Error() + ")" + none
+	}
+	defer os.Remove(dir)
+	if err := setLabel(winLabel{Path: dir, SDDL: labelWritable}); err != nil {
+		return false, "this Windows does not take integrity labels (" + err.Error() + ")" + none
+	}
 	return true, "Windows: Job Object, restricted token at low integrity, integrity labels"
-}
+})
 
 // startConfined starts cmd in a Job Object of its own (always: it is how
 // the tree is ended and its memory and process count capped) and, with

@@ -18,7 +18,7 @@ func cliRun(t *testing.T, home string, env []string, args ...string) (string, st
 	t.Helper()
 	cmd := exec.Command(testBinary(t), args...)
 	cmd.Dir = home
-	cmd.Env = append([]string{"HOME=" + home, "PATH=/usr/bin:/bin", "SHELL=", "MCP_CONDUCTOR_HOME=" + filepath.Join(home, ".mcp-conductor")}, env...)
+	cmd.Env = osEnv(append([]string{"HOME=" + home, "PATH=/usr/bin:/bin", "SHELL=", "MCP_CONDUCTOR_HOME=" + filepath.Join(home, ".mcp-conductor")}, env...))
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

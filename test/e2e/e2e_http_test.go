@@ -45,12 +45,18 @@ func startHTTP(t *testing.T) (addr, token string) {
 	chome := filepath.Join(home, ".mcp-conductor")
 	addr = "127.0.0.1:" + strconv.Itoa(freePort(t))
 	cmd := exec.Command(testenv.Binary(t), "--http", addr)
-	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "MCP_CONDUCTOR_HOME=" + chome, "MCP_CONDUCTOR_DENO=" + testenv.Deno(t)}
+	cmd.Env = osEnv([]string{"HOME=" + home, "PATH=/usr/bin:/bin", "MCP_CONDUCTOR_HOME=" + chome, "MCP_CONDUCTOR_DENO=" + testenv.Deno(t)})
 	cmd.Stderr = &testLogWriter{t: t}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
+	// Windows cannot send os.Interrupt to another process: kill it there.
+	t.Cleanup(func() {
+		if cmd.Process.Signal(os.Interrupt) != nil {
+			cmd.Process.Kill()
+		}
+		cmd.Wait()
+	})
 	deadline := time.Now().Add(20 * time.Second)
 	for token == "" && time.Now().Before(deadline) {
 		if b, err := os.ReadFile(filepath.Join(chome, "http-token")); err == nil {

@@ -1,0 +1,35 @@
+package e2e
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// proc is a running process as the tests see it.
+type proc struct {
+	pid          int
+	exe, cmdline string // argv[0]; the whole command line, arguments separated by NUL or space
+}
+
+// childProcesses lists the children of ppid, from /proc.
+func childProcesses(t *testing.T, ppid int) []proc {
+	var out []proc
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, _ := os.ReadFile("/proc/" + e.Name() + "/stat")
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(f) < 2 || f[1] != strconv.Itoa(ppid) {
+			continue
+		}
+		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		argv0, _, _ := strings.Cut(string(b), "\x00")
+		out = append(out, proc{pid: pid, exe: argv0, cmdline: string(b)})
+	}
+	return out
+}
