@@ -20,6 +20,8 @@ export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml
 wine=/usr/lib/wine/wine64
 mkdir -p "$work/deno"
 "$wine" wineboot -i >/dev/null 2>&1
+# Node.js 22 refuses to start below Windows 8.1: make the prefix Windows 10.
+"$wine" reg add 'HKCU\Software\Wine' /v Version /d win10 /f >/dev/null 2>&1
 x86_64-w64-mingw32-gcc -O2 -shared -s -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
 	"$here/bcryptprimitives.c" "$here/bcryptprimitives.def" -ladvapi32
 src="$repo/test/windows/node_modules/@deno/win32-x64/deno.exe"

@@ -12,7 +12,8 @@ import (
 // in USERPROFILE (and the clients' folders in APPDATA and LOCALAPPDATA), and
 // programs in Windows' folders. So there, the last HOME also sets those,
 // and a Unix PATH becomes Windows' own (plus the folder of Node.js, for
-// upstream servers). Elsewhere env is returned as it is.
+// upstream servers), and TMPDIR sets TMP and TEMP. Elsewhere env is
+// returned as it is.
 func osEnv(env []string) []string {
 	if runtime.GOOS != "windows" {
 		return env
@@ -26,6 +27,8 @@ func osEnv(env []string) []string {
 			home = v
 		case strings.EqualFold(k, "PATH") && strings.HasPrefix(v, "/"):
 			kv = "PATH=" + windowsPath()
+		case k == "TMPDIR": // Windows' programs (Go's os.TempDir, Deno) read TMP and TEMP
+			out = append(out, "TMP="+v, "TEMP="+v)
 		}
 		out = append(out, kv)
 	}

@@ -33,3 +33,20 @@ func childProcesses(t *testing.T, ppid int) []proc {
 	}
 	return out
 }
+
+// peakRSSKB is a process's peak resident memory in KiB (VmHWM).
+func peakRSSKB(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "VmHWM:" {
+			n, _ := strconv.Atoi(f[1])
+			return n
+		}
+	}
+	t.Fatal("no VmHWM")
+	return 0
+}

@@ -46,3 +46,35 @@ func commandLine(pid uint32) string {
 	}
 	return (*windows.NTUnicodeString)(unsafe.Pointer(&buf[0])).String()
 }
+
+// processMemoryCounters is PROCESS_MEMORY_COUNTERS (psapi), which
+// golang.org/x/sys/windows does not define.
+type processMemoryCounters struct {
+	cb                         uint32
+	PageFaultCount             uint32
+	PeakWorkingSetSize         uintptr
+	WorkingSetSize             uintptr
+	QuotaPeakPagedPoolUsage    uintptr
+	QuotaPagedPoolUsage        uintptr
+	QuotaPeakNonPagedPoolUsage uintptr
+	QuotaNonPagedPoolUsage     uintptr
+	PagefileUsage              uintptr
+	PeakPagefileUsage          uintptr
+}
+
+var getProcessMemoryInfo = windows.NewLazySystemDLL("kernel32.dll").NewProc("K32GetProcessMemoryInfo")
+
+// peakRSSKB is a process's peak working set in KiB.
+func peakRSSKB(t *testing.T, pid int) int {
+	t.Helper()
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer windows.CloseHandle(h)
+	c := processMemoryCounters{cb: uint32(unsafe.Sizeof(processMemoryCounters{}))}
+	if r, _, err := getProcessMemoryInfo.Call(uintptr(h), uintptr(unsafe.Pointer(&c)), uintptr(c.cb)); r == 0 {
+		t.Fatalf("GetProcessMemoryInfo: %v", err)
+	}
+	return int(c.PeakWorkingSetSize / 1024)
+}
