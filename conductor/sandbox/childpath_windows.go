@@ -18,5 +18,8 @@ var childPath = []string{filepath.Join(systemRoot, "System32"), systemRoot, file
 	filepath.Join(systemRoot, "System32", "WindowsPowerShell", "v1.0")}
 
 // platformVars: PATHEXT tells programs (Deno.Command included) which
-// extensions a bare program name may have. SystemRoot is added by os/exec.
-var platformVars = []string{"PATHEXT=.COM;.EXE;.BAT;.CMD"}
+// extensions a bare program name may have (SystemRoot is added by
+// os/exec). DENO_DISABLE_NODE_SHIM keeps Deno from writing a node.exe shim
+// into its DENO_DIR, which is the conductor's shared cache where Windows
+// can make no private one (see runDir): code must not plant programs there.
+var platformVars = []string{"PATHEXT=.COM;.EXE;.BAT;.CMD", "DENO_DISABLE_NODE_SHIM=1"}

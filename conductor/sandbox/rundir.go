@@ -68,10 +68,10 @@ func newRunDir(cache string, withDeno, withTmp bool) (*runDir, error) {
 			continue
 		}
 		target, link := filepath.Join(cache, e.Name()), filepath.Join(r.denoDir, e.Name())
-		if err := os.Symlink(target, link); err != nil || !leadsTo(link, target) {
-			// Some systems (Windows without developer mode) cannot make
-			// links, and some (Wine) make links that lead nowhere; Deno
-			// then works in the shared cache.
+		if err := linkDir(target, link); err != nil || !leadsTo(link, target) {
+			// A system that cannot make the link, or makes one that leads
+			// nowhere (Wine 8.0's junctions): Deno then works in the
+			// shared cache.
 			r.denoDir = ""
 			break
 		}
