@@ -127,6 +127,9 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	}
 	sandboxDir := filepath.Join(p.Home, "sandbox")
 	denoDir := filepath.Join(p.Home, "cache", "deno")
+	if err := protectHost(); err != nil {
+		return nil, err
+	}
 	// The home holds secrets: owner-only (on Windows an access list).
 	if err := fsx.MkdirPrivate(p.Home); err != nil {
 		return nil, fmt.Errorf("create %s: %w", p.Home, err)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -54,4 +55,11 @@ func windowsPath() string {
 		}
 	}
 	return strings.Join(dirs, string(os.PathListSeparator))
+}
+
+// q is s as a JavaScript string literal (JSON's, which JavaScript reads):
+// a Windows path's backslashes escaped.
+func q(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -50,3 +50,13 @@ func peakRSSKB(t *testing.T, pid int) int {
 	t.Fatal("no VmHWM")
 	return 0
 }
+
+// processGone reports whether pid has exited (or is a zombie).
+func processGone(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	return err != nil || strings.Contains(string(b), ") Z ")
+}
+
+// aProgram is a program every system of this kind has, for tests that try
+// to start one.
+const aProgram = "id"

@@ -78,3 +78,19 @@ func peakRSSKB(t *testing.T, pid int) int {
 	}
 	return int(c.PeakWorkingSetSize / 1024)
 }
+
+// processGone reports whether pid has exited.
+func processGone(pid int) bool {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		return true
+	}
+	defer windows.CloseHandle(h)
+	var code uint32
+	return windows.GetExitCodeProcess(h, &code) == nil && code != 259 // STILL_ACTIVE
+}
+
+// aProgram is a program every Windows has, for tests that try to start
+// one (Deno looks a program up before it asks for permission, so it must
+// exist for the permission error to show).
+const aProgram = "hostname"
