@@ -7,3 +7,6 @@ var childPath = []string{"/usr/local/bin", "/usr/bin", "/bin"}
 
 // platformVars are variables programs need on this system besides PATH.
 var platformVars []string
+
+// homeVar names the user's home folder, where Deno finds .npmrc.
+const homeVar = "HOME"

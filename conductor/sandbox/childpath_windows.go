@@ -23,3 +23,7 @@ var childPath = []string{filepath.Join(systemRoot, "System32"), systemRoot, file
 // into its DENO_DIR, which is the conductor's shared cache where Windows
 // can make no private one (see runDir): code must not plant programs there.
 var platformVars = []string{"PATHEXT=.COM;.EXE;.BAT;.CMD", "DENO_DISABLE_NODE_SHIM=1"}
+
+// homeVar names the user's home folder, where Deno finds .npmrc: on
+// Windows USERPROFILE (Deno does not read HOME there).
+const homeVar = "USERPROFILE"

@@ -162,7 +162,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		if err != nil {
 			return nil, fmt.Errorf("write the sandbox's npm settings: %w", err)
 		}
-		env.Vars = append(env.Vars, "HOME="+home)
+		env.Vars = append(env.Vars, homeVar+"="+home)
 		env.own = append(env.own, home)
 	}
 	if !env.Confined && p.Confinement == config.ConfineAuto && opts.Warn != nil {
