@@ -241,7 +241,7 @@ func TestProxyCrashRecoveryAndHotReload(t *testing.T) {
 	// Crash the upstream mid-session: the next call restarts it.
 	pids := c.upstreamPIDs("server-everything")
 	if len(pids) != 1 {
-		t.Fatalf("upstream processes: %v", pids)
+		t.Fatalf("upstream processes: %v (the conductor's children: %+v)", pids, childProcesses(t, c.cmd.Process.Pid))
 	}
 	if p, err := os.FindProcess(pids[0]); err == nil {
 		p.Kill()

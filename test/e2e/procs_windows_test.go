@@ -32,19 +32,42 @@ func childProcesses(t *testing.T, ppid int) []proc {
 	return out
 }
 
-// commandLine reads a process's command line ("" when it cannot).
+// commandLine reads a process's command line ("" when it cannot):
+// ProcessCommandLineInformation where the system has it (Windows 8.1 on),
+// else from the process's PEB (Wine 8.0 has only that).
 func commandLine(pid uint32) string {
-	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, pid)
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_INFORMATION|windows.PROCESS_VM_READ, false, pid)
 	if err != nil {
 		return ""
 	}
 	defer windows.CloseHandle(h)
 	buf := make([]byte, 64<<10)
 	var n uint32
-	if err := windows.NtQueryInformationProcess(h, windows.ProcessCommandLineInformation, unsafe.Pointer(&buf[0]), uint32(len(buf)), &n); err != nil {
+	if err := windows.NtQueryInformationProcess(h, windows.ProcessCommandLineInformation, unsafe.Pointer(&buf[0]), uint32(len(buf)), &n); err == nil {
+		return (*windows.NTUnicodeString)(unsafe.Pointer(&buf[0])).String()
+	}
+	var pbi windows.PROCESS_BASIC_INFORMATION
+	if err := windows.NtQueryInformationProcess(h, windows.ProcessBasicInformation, unsafe.Pointer(&pbi), uint32(unsafe.Sizeof(pbi)), &n); err != nil {
 		return ""
 	}
-	return (*windows.NTUnicodeString)(unsafe.Pointer(&buf[0])).String()
+	read := func(addr uintptr, dst unsafe.Pointer, size uintptr) bool {
+		return windows.ReadProcessMemory(h, addr, (*byte)(dst), size, nil) == nil
+	}
+	var peb windows.PEB
+	var params windows.RTL_USER_PROCESS_PARAMETERS
+	if !read(uintptr(unsafe.Pointer(pbi.PebBaseAddress)), unsafe.Pointer(&peb), unsafe.Sizeof(peb)) ||
+		!read(uintptr(unsafe.Pointer(peb.ProcessParameters)), unsafe.Pointer(&params), unsafe.Sizeof(params)) {
+		return ""
+	}
+	cl := params.CommandLine
+	if cl.Length == 0 {
+		return ""
+	}
+	u := make([]uint16, cl.Length/2)
+	if !read(uintptr(unsafe.Pointer(cl.Buffer)), unsafe.Pointer(&u[0]), uintptr(cl.Length)) {
+		return ""
+	}
+	return windows.UTF16ToString(u)
 }
 
 // processMemoryCounters is PROCESS_MEMORY_COUNTERS (psapi), which
