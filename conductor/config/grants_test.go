@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -171,4 +172,13 @@ func rooted(p string) string {
 		return `C:` + filepath.FromSlash(p)
 	}
 	return p
+}
+
+// rootedAll makes every absolute path in a flag or list (after "=" or
+// ",", or at the start) rooted on this system (see rooted).
+func rootedAll(s string) string {
+	if runtime.GOOS != "windows" {
+		return s
+	}
+	return strings.ReplaceAll(regexp.MustCompile(`(^|[=,])/`).ReplaceAllString(s, "${1}C:/"), "/", `\`)
 }
