@@ -16,7 +16,12 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 art="$repo/.ci/artifacts/windows"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mcp-conductor-wine-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# Wine 8.0 does not honour a job's kill-on-close: sandbox processes of a
+# conductor a test killed outright may outlive it. They belong to this
+# lane's prefix, whose server ends them all (wineserver -k) before the
+# installer's stage and at the end.
+endwine() { WINEPREFIX="$work/prefix" timeout 60 /usr/lib/wine/wineserver -k 2>/dev/null || true; }
+trap 'endwine; rm -rf "$work"' EXIT
 mkdir -p "$art" "$work/bin" "$work/tests"
 : > "$art/results.txt"
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
@@ -93,6 +98,7 @@ stage "end-to-end under Wine (stdio, real Windows Deno, Node.js upstream, regist
 run test/e2e
 
 stage "installer"
+endwine
 bash .ci/wine/installer.sh "$work" "$art"
 
 stage done

@@ -33,7 +33,7 @@ run='HKCU\Software\Microsoft\Windows\CurrentVersion\Run'
 reg() { "$wine" reg query "$@" 2>/dev/null | tr -d '\r'; }
 
 "$wine" "$setup" /S /AUTOSTART
-/usr/lib/wine/wineserver -w
+timeout 300 /usr/lib/wine/wineserver -w
 for f in mcp-conductor.exe uninstall.exe LICENSE.txt; do
 	[ -f "$dir/$f" ] || fail "installed: $dir/$f is missing"
 done
@@ -46,7 +46,7 @@ reg "$run" /v 'MCP Conductor' | grep -q 'mcp-conductor.exe' || fail "installed w
 echo "installed: files, Start-menu entry, uninstall entry, autostart; the program runs" >&2
 
 "$wine" "$dir/uninstall.exe" /S
-/usr/lib/wine/wineserver -w
+timeout 300 /usr/lib/wine/wineserver -w
 [ ! -e "$dir" ] || fail "uninstalled: $dir is still there: $(ls -A "$dir")"
 [ ! -e "$lnk" ] || fail "uninstalled: the Start-menu entry is still there"
 ! reg "$uninst" >/dev/null || fail "uninstalled: $uninst is still there"
@@ -55,9 +55,9 @@ echo "uninstalled: nothing left" >&2
 
 # Without /AUTOSTART there is no Run value.
 "$wine" "$setup" /S
-/usr/lib/wine/wineserver -w
+timeout 300 /usr/lib/wine/wineserver -w
 ! reg "$run" /v 'MCP Conductor' | grep -q 'mcp-conductor' || fail "installed without /AUTOSTART: a Run value was written"
 "$wine" "$dir/uninstall.exe" /S
-/usr/lib/wine/wineserver -w
+timeout 300 /usr/lib/wine/wineserver -w
 [ ! -e "$dir" ] || fail "second uninstall left $dir"
 echo "PASS installer build, contents, silent install (with and without autostart), silent uninstall" >&2
