@@ -141,6 +141,9 @@ func resumeProcess(pid uint32) error {
 // prepareKernel sets the policy's labels (winplan.go) once, when the
 // runner is built: the grants, the conductor's files, what Deno reads.
 func prepareKernel(spec LaunchSpec) error {
+	if err := refuseWholeDrives(spec); err != nil {
+		return err
+	}
 	for _, l := range windowsLabels(spec) {
 		if err := setLabel(l); err != nil {
 			return err

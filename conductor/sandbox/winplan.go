@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -181,4 +182,17 @@ func privatePlaces(home string, pr protection) []string {
 		}
 	}
 	return out
+}
+
+// refuseWholeDrives refuses write grants the labels cannot carry: a whole
+// drive (allow-write without a list is "\\", a drive's root) would be
+// relabelled file by file, and stay writable to every low-integrity
+// program on the machine.
+func refuseWholeDrives(spec LaunchSpec) error {
+	for _, p := range spec.WriteRoots {
+		if filepath.Dir(p) == p {
+			return fmt.Errorf("write access to all of %s cannot be confined on Windows (every file there would be labelled writable for low-integrity programs); grant folders instead, or set %s=off", p, config.EnvConfinement)
+		}
+	}
+	return nil
 }

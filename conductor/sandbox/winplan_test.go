@@ -46,6 +46,12 @@ func TestWindowsPlan(t *testing.T) {
 	if job := windowsJob(spec); job.ActiveProcesses != maxJobProcesses {
 		t.Errorf("allow-run: %d processes, want %d", job.ActiveProcesses, maxJobProcesses)
 	}
+	if err := refuseWholeDrives(LaunchSpec{WriteRoots: []string{filepath.VolumeName(root) + string(filepath.Separator)}}); err == nil {
+		t.Error("a write grant of a whole drive is labelled")
+	}
+	if err := refuseWholeDrives(spec); err != nil {
+		t.Errorf("folder grants refused: %v", err)
+	}
 	tok := windowsToken()
 	if tok.Integrity != "S-1-16-4096" || !tok.DisableMaxPrivilege || !reflect.DeepEqual(tok.DenyOnly, []string{"S-1-5-32-544"}) {
 		t.Errorf("token %+v: want low integrity, no privileges, Administrators deny-only", tok)
