@@ -185,7 +185,7 @@ func privatePlaces(home string, pr protection) []string {
 }
 
 // refuseWholeDrives refuses write grants the labels cannot carry: a whole
-// drive (allow-write without a list is "\\", a drive's root) would be
+// drive (allow-write without a list, or a drive's root) would be
 // relabelled file by file, and stay writable to every low-integrity
 // program on the machine.
 func refuseWholeDrives(spec LaunchSpec) error {
