@@ -97,7 +97,7 @@ func TestLocate(t *testing.T) {
 		{"login shell PATH", map[string]string{"HOME": shellHome, "SHELL": "/bin/sh", "PATH": "/nonexistent"}, "login shell PATH", ""},
 		{"admin choice", map[string]string{EnvDeno: deno, "HOME": uh}, EnvDeno, ""},
 		{"admin choice broken: no fallback", map[string]string{EnvDeno: old, "HOME": uh}, "", "older than 2.0.0; fix or unset it"},
-		{"~/.deno/bin", map[string]string{"HOME": uh, "PATH": filepath.Dir(old)}, "~/.deno/bin", ""},
+		{"~/.deno/bin", map[string]string{"HOME": uh, "USERPROFILE": uh, "PATH": filepath.Dir(old)}, "~/.deno/bin", ""},
 		{"PATH skips old and foreign", map[string]string{"HOME": t.TempDir(), "PATH": pathList(filepath.Dir(old), filepath.Dir(notDeno), "relative", linked(t))}, "PATH", ""},
 	}
 	for _, tc := range cases {
