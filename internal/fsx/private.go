@@ -6,10 +6,11 @@ import (
 )
 
 // MkdirPrivate creates dir and its parents for the conductor's own files
-// (secrets among them): mode 0700 where it is made. On Windows, where a new
-// folder inherits its parent's access list and the mode bits mean nothing,
-// dir is then made owner-only (see Restrict), so what is created inside
-// inherits that.
+// (secrets among them): mode 0700 where it is made (an existing folder keeps
+// its mode, as with os.MkdirAll). On Windows, where a new folder inherits
+// its parent's access list and the mode bits mean nothing, dir is made
+// owner-only (see Restrict) whether it existed or not, so what is created
+// inside inherits that.
 func MkdirPrivate(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
