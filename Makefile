@@ -6,6 +6,8 @@
 #   make app     build and start the desktop app (window + tray)
 #   make deb     build a Debian package of the desktop app (build/bin)
 #   make bench   print end-to-end performance figures
+#   make installer          build the Windows installer (NSIS, on Linux)
+#   make test-windows       the Windows lane: tests and installer under Wine
 #
 # The real Deno binary and the upstream MCP servers the tests drive come from
 # the npm registry into ./node_modules; the MCP client CLIs the registration
@@ -25,7 +27,7 @@ export MCP_CONDUCTOR_DENO ?= $(DENO)
 DESKTOP_TAGS := desktop,production,webkit2_41
 VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | grep -E '^[0-9]' || echo 0.1.0-dev)
 
-.PHONY: app-macos check-macos deps client-clis protocol-tools system-deps build run app deb test test-engine test-gui test-deb vet bench
+.PHONY: app-macos check-macos deps client-clis protocol-tools windows-deps wine-deps system-deps build build-windows installer run app deb test test-engine test-gui test-deb test-windows vet bench
 
 # Recipes that `make run` can reach print nothing on stdout: a client reading
 # the protocol from it would take anything else for garbage.
@@ -53,6 +55,20 @@ test/protocol/node_modules/.installed: test/protocol/package.json test/protocol/
 	@cd test/protocol && npm ci --no-audit --no-fund --ignore-scripts >&2
 	@touch $@
 
+# Deno and Node.js for Windows, for the Wine lane (pinned in
+# test/windows/package-lock.json). --force: npm would refuse packages for
+# another system; they are not run here but under Wine.
+windows-deps: test/windows/node_modules/.installed
+
+test/windows/node_modules/.installed: test/windows/package.json test/windows/package-lock.json
+	@echo "npm ci in test/windows (Deno and Node.js for Windows, for the Wine lane)" >&2
+	@cd test/windows && npm ci --no-audit --no-fund --ignore-scripts --force >&2 2>&1
+	@touch $@
+
+# Debian packages for the Windows lane (Wine, NSIS, mingw-w64, 7-Zip; root).
+wine-deps:
+	@bash .ci/wine/deps.sh
+
 # Debian packages for the desktop app (root).
 system-deps:
 	bash .ci/gui-deps.sh
@@ -65,6 +81,15 @@ system-deps-check:
 
 build:
 	go build -o mcp-conductor .
+
+# The headless binary for Windows (what IDEs launch there), cross-built.
+build-windows:
+	GOOS=windows GOARCH=amd64 go build -o build/bin/mcp-conductor.exe .
+
+# The Windows installer (NSIS, built here): build/bin/mcp-conductor-setup.exe.
+installer: wine-deps
+	cd frontend && npm ci --no-audit --no-fund && npm run build
+	bash build/windows/installer/build.sh build/bin $(VERSION)
 
 run: deps
 	@go run . --stdio
@@ -107,7 +132,7 @@ cross:
 	GOOS=windows go build -o /dev/null .
 	GOOS=darwin go vet $$(GOOS=darwin go list ./... | grep -v -e '/app$$' -e '/app/tray$$' -e '/app/guitest$$')
 
-test: test-engine test-gui test-deb
+test: test-engine test-gui test-deb test-windows
 
 test-engine: deps client-clis protocol-tools vet
 	go test -count=1 -timeout 30m ./...
@@ -117,6 +142,11 @@ test-gui: deps system-deps-check
 
 test-deb: deps system-deps-check
 	bash .ci/deb-test.sh
+
+# The Windows lane: cross-compiled tests and the installer under Wine (see
+# docs/windows.md); it prints every test's outcome and its stage timings.
+test-windows: deps windows-deps wine-deps
+	bash .ci/windows-test.sh
 
 bench: deps
 	go run ./bench

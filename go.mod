@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	fyne.io/systray v1.12.2
+	github.com/Microsoft/go-winio v0.6.4
 	github.com/adrg/xdg v0.5.3
 	github.com/aymanbagabas/go-udiff v0.4.2
 	github.com/elastic/go-seccomp-bpf v1.6.0
@@ -19,7 +20,7 @@ require (
 	github.com/wailsapp/wails/v2 v2.9.2
 	golang.org/x/mod v0.41.0
 	golang.org/x/net v0.41.0
-	golang.org/x/sync v0.20.0
+	golang.org/x/sync v0.23.0
 	golang.org/x/sys v0.49.0
 )
 

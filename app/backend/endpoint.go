@@ -2,11 +2,9 @@ package backend
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"strconv"
-	"syscall"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/server"
@@ -95,7 +93,7 @@ func (b *Backend) listen(port int) (*endpoint, error) {
 	}
 	addr := net.JoinHostPort(listenHost, strconv.Itoa(port))
 	ln, err := net.Listen("tcp", addr)
-	if errors.Is(err, syscall.EADDRINUSE) {
+	if server.IsAddrInUse(err) {
 		return nil, fmt.Errorf("port %d is in use by another program (another MCP Conductor?); choose another port in Permissions & packages", port)
 	}
 	if err != nil {

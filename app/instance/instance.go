@@ -2,7 +2,8 @@
 //
 // The first launch becomes the primary: it holds an exclusive lock on a file
 // in the user's runtime folder for as long as it lives, and listens on a unix
-// socket beside it. A later launch fails to take the lock, connects to the
+// socket beside it (on Windows, where AF_UNIX may be missing, on a named pipe
+// only its user can open, see listen_windows.go). A later launch fails to take the lock, connects to the
 // socket, sends a one-line command such as "show", waits for "ok" and exits.
 // The lock dies with the process, so a crash never leaves a stale primary.
 package instance
@@ -18,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // ErrAlreadyRunning is returned by Acquire when another process is primary.
@@ -45,10 +48,10 @@ type Primary struct {
 }
 
 // Acquire makes this process the primary instance for dir, creating dir
-// (mode 0700) if needed. It returns ErrAlreadyRunning if another process
+// (owner-only) if needed. It returns ErrAlreadyRunning if another process
 // holds the lock.
 func Acquire(dir string) (*Primary, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := fsx.MkdirPrivate(dir); err != nil {
 		return nil, fmt.Errorf("creating instance folder: %w", err)
 	}
 	f, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o600)
@@ -59,13 +62,8 @@ func Acquire(dir string) (*Primary, error) {
 		f.Close()
 		return nil, err
 	}
-	sock := filepath.Join(dir, socketName)
-	// We hold the lock, so any socket file left here belongs to a dead process.
-	if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
-		f.Close()
-		return nil, fmt.Errorf("removing stale instance socket: %w", err)
-	}
-	ln, err := net.Listen("unix", sock)
+	// We hold the lock, so whatever listened here before is dead.
+	ln, err := listen(dir)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("listening for other instances: %w", err)
@@ -110,7 +108,7 @@ func (p *Primary) Close() error {
 	}
 	p.closed = true
 	p.mu.Unlock()
-	err := p.ln.Close() // the unix listener unlinks the socket file
+	err := p.ln.Close() // a unix listener unlinks its socket file
 	p.wg.Wait()
 	if cerr := p.lock.Close(); err == nil {
 		err = cerr
@@ -128,12 +126,10 @@ func Send(ctx context.Context, dir, cmd string) error {
 	if strings.ContainsAny(cmd, "\r\n") || len(cmd) >= maxLine {
 		return fmt.Errorf("invalid instance command %q", cmd)
 	}
-	sock := filepath.Join(dir, socketName)
-	var d net.Dialer
 	var c net.Conn
 	for {
 		var err error
-		c, err = d.DialContext(ctx, "unix", sock)
+		c, err = dial(ctx, dir)
 		if err == nil {
 			break
 		}

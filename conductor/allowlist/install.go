@@ -210,7 +210,8 @@ func writeLock(dir string, content []byte) (string, error) {
 // from getenv, and nothing else.
 func InstallEnv(getenv func(string) string) []string {
 	env := []string{"DENO_NO_UPDATE_CHECK=1", "DENO_NO_PACKAGE_JSON=1", "NO_COLOR=1"}
-	for _, k := range []string{"HOME", "PATH", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
+	// USERPROFILE is the home on Windows (Deno finds .npmrc there).
+	for _, k := range []string{"HOME", "USERPROFILE", "PATH", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
 		"NPM_CONFIG_REGISTRY", "npm_config_registry", "DENO_CERT", "DENO_TLS_CA_STORE", "DENO_AUTH_TOKENS", "SSL_CERT_FILE", "SSL_CERT_DIR"} {
 		if v := getenv(k); v != "" {
 			env = append(env, k+"="+v)

@@ -206,7 +206,12 @@ func (c Client) edit(ctx context.Context, opts Options, create bool, fn func(pat
 		ch.After = data
 		return ch, nil
 	}
-	if ch.After, err = fn(path, data); err != nil {
+	if !isCRLF(data) {
+		ch.After, err = fn(path, data)
+	} else if ch.After, err = fn(path, toLF(data)); err == nil {
+		ch.After = toCRLF(ch.After) // see lineend.go
+	}
+	if err != nil {
 		return nil, err
 	}
 	if !ch.Changed() {

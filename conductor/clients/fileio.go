@@ -40,17 +40,18 @@ func lock(ctx context.Context, home, path string) (unlock func(), err error) {
 	return unlock, nil
 }
 
-// EnsureHome creates the conductor home folder with mode 0700: it holds the
+// EnsureHome creates the conductor home folder owner-only (mode 0700; on
+// Windows an owner-only access list, see fsx.MkdirPrivate): it holds the
 // HTTP token and backups of client files, which can carry tokens. A
 // default home (~/.mcp-conductor) left group- or world-readable by an older
-// version is tightened to 0700; a home chosen with MCP_CONDUCTOR_HOME keeps
+// version is tightened; a home chosen with MCP_CONDUCTOR_HOME keeps
 // its mode.
 func EnsureHome(home string) error { return ensureHome(home) }
 
 func ensureHome(home string) error {
 	fi, err := os.Stat(home)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(home, 0o700); err != nil {
+		if err := fsx.MkdirPrivate(home); err != nil {
 			return fmt.Errorf("create %s: %w", home, err)
 		}
 		return nil
@@ -58,9 +59,9 @@ func ensureHome(home string) error {
 	if err != nil {
 		return err
 	}
-	if fi.IsDir() && fi.Mode().Perm()&0o077 != 0 && filepath.Base(home) == ".mcp-conductor" {
-		if err := os.Chmod(home, 0o700); err != nil {
-			return fmt.Errorf("make %s private (chmod 700): %w", home, err)
+	if private, err := fsx.IsPrivate(home); err == nil && fi.IsDir() && !private && filepath.Base(home) == ".mcp-conductor" {
+		if err := fsx.Restrict(home); err != nil {
+			return err
 		}
 	}
 	return nil

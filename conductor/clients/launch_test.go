@@ -11,62 +11,19 @@ import (
 	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// repoRoot is the folder holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for !exists(filepath.Join(dir, "go.mod")) {
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test")
-		}
-		dir = parent
-	}
-	return dir
-}
-
-func exists(p string) bool { _, err := os.Stat(p); return err == nil }
-
-// need reports a missing dependency: a failure in CI, a skip elsewhere.
-func need(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("missing %s (CI must provide it)", what)
-	}
-	t.Skipf("missing %s", what)
-}
-
-// TestRegisteredEntryAnswersInitialize builds mcp-conductor, registers it
+// TestRegisteredEntryAnswersInitialize takes the built mcp-conductor, registers it
 // into a Cursor configuration in a temporary home, reads the entry back and
 // launches it exactly as a client would — absolute command, its args, its
 // env on top of a minimal environment — then speaks MCP to it.
 func TestRegisteredEntryAnswersInitialize(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("the minimal Unix environment of this test does not apply")
-	}
-	root := repoRoot(t)
-	deno := os.Getenv("MCP_CONDUCTOR_DENO")
-	if deno == "" {
-		deno = filepath.Join(root, "node_modules", "@deno", "linux-x64-glibc", "deno")
-	}
-	if !exists(deno) {
-		need(t, "the deno binary (run npm install at the repository root)")
-	}
+	deno := testenv.Deno(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-
-	built := filepath.Join(t.TempDir(), "mcp-conductor")
-	build := exec.CommandContext(ctx, "go", "build", "-o", built, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	built := testenv.Binary(t) // prebuilt where there is no Go toolchain (Wine)
 
 	home := t.TempDir()
 	conductorHome := filepath.Join(home, ".mcp-conductor")
@@ -105,6 +62,10 @@ func TestRegisteredEntryAnswersInitialize(t *testing.T) {
 	cmd := exec.Command(e.Command, e.Args...)
 	cmd.Dir = t.TempDir()
 	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin"}
+	if runtime.GOOS == "windows" { // a Windows user's minimal environment
+		root := os.Getenv("SystemRoot")
+		cmd.Env = []string{"USERPROFILE=" + home, "APPDATA=" + filepath.Join(home, "AppData", "Roaming"), "PATH=" + filepath.Join(root, "System32")}
+	}
 	for k, v := range e.Env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

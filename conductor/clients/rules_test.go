@@ -2,11 +2,22 @@ package clients
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
+
+// jsonString is s as a JSON string literal (a Windows path's backslashes
+// escaped).
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
 
 // registered writes c's file holding our entry (as Register writes it)
 // and returns its path.
@@ -84,11 +95,12 @@ func TestGeminiRules(t *testing.T) {
 		}
 	}
 	wantState(t, c, opts, Disabled, work+" is not one")
-	gem("trustedFolders.json", `{"`+filepath.Join(opts.Env.Home, "src")+`": "TRUST_FOLDER"}`)
+	q := jsonString // a Windows path's backslashes must be escaped in JSON
+	gem("trustedFolders.json", `{`+q(filepath.Join(opts.Env.Home, "src"))+`: "TRUST_FOLDER"}`)
 	wantState(t, c, opts, Registered, "")
-	gem("trustedFolders.json", `{"`+filepath.Join(opts.Env.Home, "src")+`": "TRUST_FOLDER", "`+work+`": "DO_NOT_TRUST"}`)
+	gem("trustedFolders.json", `{`+q(filepath.Join(opts.Env.Home, "src"))+`: "TRUST_FOLDER", `+q(work)+`: "DO_NOT_TRUST"}`)
 	wantState(t, c, opts, Disabled, "trusted folders")
-	gem("trustedFolders.json", `{"`+filepath.Join(work, "x")+`": "TRUST_PARENT"}`)
+	gem("trustedFolders.json", `{`+q(filepath.Join(work, "x"))+`: "TRUST_PARENT"}`)
 	wantState(t, c, opts, Registered, "")
 
 	b, _ := os.ReadFile(path)
@@ -133,7 +145,6 @@ func TestClinePlaces(t *testing.T) {
 	opts := tempHome(t)
 	t.Setenv("PATH", "")
 	home := opts.Env.Home
-	ext := filepath.Join(home, ".config", "Code", "User", "globalStorage", "saoudrizwan.claude-dev", "settings", "cline_mcp_settings.json")
 	cli := filepath.Join(home, ".cline", "data", "settings", "cline_mcp_settings.json")
 	path := func(o Options) string {
 		t.Helper()
@@ -142,6 +153,13 @@ func TestClinePlaces(t *testing.T) {
 			t.Fatal(err)
 		}
 		return p
+	}
+	// VS Code's user folder is this system's (%APPDATA%\Code on Windows).
+	extOpts := opts
+	extOpts.Place = "extension"
+	ext := path(extOpts)
+	if !strings.HasSuffix(filepath.ToSlash(ext), "Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json") {
+		t.Fatalf("the extension's place: %s", ext)
 	}
 	if got := c.InstalledPlaces(opts); len(got) != 0 || c.Installed(opts) {
 		t.Fatalf("fresh home: installed places %v", got)
@@ -172,7 +190,11 @@ func TestClinePlaces(t *testing.T) {
 	// A program on PATH counts as installed.
 	opts = tempHome(t)
 	bin := t.TempDir()
-	os.WriteFile(filepath.Join(bin, "cline"), []byte("#!/bin/sh\n"), 0o755)
+	name := "cline"
+	if runtime.GOOS == "windows" {
+		name += ".cmd" // what npm puts on PATH there
+	}
+	os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"), 0o755)
 	t.Setenv("PATH", bin)
 	if got := c.InstalledPlaces(opts); len(got) != 1 || got[0] != "cli" {
 		t.Fatalf("cline on PATH: %v", got)
@@ -227,17 +249,19 @@ func TestUnregisterRemovesWhatRegisterCreated(t *testing.T) {
 	}
 }
 
+// TestHomeIsPrivate: the home is owner-only as the system reports it (on
+// Windows its access list; mode bits mean nothing there).
 func TestHomeIsPrivate(t *testing.T) {
 	exe := filepath.Join(t.TempDir(), "app")
 	os.WriteFile(exe, []byte("x"), 0o755)
 	for _, tc := range []struct {
 		name     string
 		existing os.FileMode // 0 = absent
-		want     os.FileMode
+		private  bool
 	}{
-		{".mcp-conductor", 0, 0o700},
-		{".mcp-conductor", 0o755, 0o700}, // left so by an older register
-		{"custom-home", 0o755, 0o755},    // chosen with MCP_CONDUCTOR_HOME
+		{".mcp-conductor", 0, true},
+		{".mcp-conductor", 0o755, true}, // left so by an older register
+		{"custom-home", 0o755, false},   // chosen with MCP_CONDUCTOR_HOME
 	} {
 		home := filepath.Join(t.TempDir(), tc.name)
 		if tc.existing != 0 {
@@ -247,8 +271,8 @@ func TestHomeIsPrivate(t *testing.T) {
 		if _, err := InstallLauncher(home, exe); err != nil {
 			t.Fatal(err)
 		}
-		if fi, _ := os.Stat(home); fi.Mode().Perm() != tc.want {
-			t.Errorf("%s (was %v): mode %v, want %v", tc.name, tc.existing, fi.Mode().Perm(), tc.want)
+		if ok, err := fsx.IsPrivate(home); err != nil || ok != tc.private {
+			t.Errorf("%s (was %v): private %v, %v; want %v", tc.name, tc.existing, ok, err, tc.private)
 		}
 	}
 	opts := tempHome(t)
@@ -256,8 +280,8 @@ func TestHomeIsPrivate(t *testing.T) {
 	if _, err := mustFind(t, "cursor").Register(context.Background(), testEntry, opts); err != nil {
 		t.Fatal(err)
 	}
-	if fi, _ := os.Stat(opts.Home); fi.Mode().Perm() != 0o700 {
-		t.Fatalf("register created the home %v", fi.Mode().Perm())
+	if ok, err := fsx.IsPrivate(opts.Home); err != nil || !ok {
+		t.Fatalf("register created the home: private %v, %v", ok, err)
 	}
 }
 

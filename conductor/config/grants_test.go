@@ -3,6 +3,8 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -23,10 +25,10 @@ func TestSettingsValuesNeverAddFlags(t *testing.T) {
 		{name: "flag as a host", perms: Permissions{Net: Grant{List: []string{"--allow-all"}}}, wantErr: "permissions.net.list[0]"},
 		{name: "equals in env", perms: Permissions{Env: Grant{List: []string{"A=B"}}}, wantErr: "permissions.env.list[0]"},
 		{name: "newline in a path", perms: Permissions{Write: Grant{List: []string{"/a\n--allow-run"}}}, wantErr: "control character"},
-		{name: "semicolon in a path is literal", perms: Permissions{Read: Grant{List: []string{"/x/a;allow-run"}}},
-			want: []string{"--allow-read=/x/a;allow-run"}},
-		{name: "flag-looking path is literal", perms: Permissions{Read: Grant{List: []string{"/x/--allow-all"}}},
-			want: []string{"--allow-read=/x/--allow-all"}},
+		{name: "semicolon in a path is literal", perms: Permissions{Read: Grant{List: []string{rooted("/x/a;allow-run")}}},
+			want: []string{"--allow-read=" + rooted("/x/a;allow-run")}},
+		{name: "flag-looking path is literal", perms: Permissions{Read: Grant{List: []string{rooted("/x/--allow-all")}}},
+			want: []string{"--allow-read=" + rooted("/x/--allow-all")}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := build(home, Settings{Permissions: tt.perms}, func(string) string { return "" })
@@ -161,4 +163,22 @@ func TestGrantsCarryTheirResolvedNames(t *testing.T) {
 	if a := cfg.Aliases(); len(a) != 2 || a[1] != filepath.Join(real, "me", ".mcp-conductor", "mcp-config.json") {
 		t.Errorf("MCP servers file aliases = %v", a)
 	}
+}
+
+// rooted is the absolute path p (written with slashes) on this system: on
+// Windows on drive C:, since "/x" is relative to the current drive there.
+func rooted(p string) string {
+	if runtime.GOOS == "windows" {
+		return `C:` + filepath.FromSlash(p)
+	}
+	return p
+}
+
+// rootedAll makes every absolute path in a flag or list (after "=" or
+// ",", or at the start) rooted on this system (see rooted).
+func rootedAll(s string) string {
+	if runtime.GOOS != "windows" {
+		return s
+	}
+	return strings.ReplaceAll(regexp.MustCompile(`(^|[=,])/`).ReplaceAllString(s, "${1}C:/"), "/", `\`)
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,11 @@ func TestParseRunArgs(t *testing.T) {
 		{in: "allow-sys=everything", wantErr: "system APIs"},
 	}
 	for _, tt := range tests {
-		g, err := ParseRunArgs(tt.in, "/ws")
+		tt.in = rootedAll(tt.in)
+		for i := range tt.want {
+			tt.want[i] = rootedAll(tt.want[i])
+		}
+		g, err := ParseRunArgs(tt.in, rooted("/ws"))
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("ParseRunArgs(%q) error = %v, want %q", tt.in, err, tt.wantErr)
@@ -54,11 +59,11 @@ func TestParseRunArgs(t *testing.T) {
 }
 
 func TestLoadDefaults(t *testing.T) {
-	p, err := Load(env(map[string]string{EnvHome: "/h"}))
+	p, err := Load(env(map[string]string{EnvHome: rooted("/h")}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Workspace != "/h/workspace" || p.MCPConfig != "/h/mcp-config.json" || !p.Grants.IsZero() ||
+	if p.Workspace != rooted("/h/workspace") || p.MCPConfig != rooted("/h/mcp-config.json") || !p.Grants.IsZero() ||
 		p.DefaultTimeout != 30*time.Second || p.MaxTimeout != 300*time.Second || p.MaxMemoryMB != 512 ||
 		p.MaxOutputBytes != 1<<20 || p.Confinement != ConfineAuto || len(p.Packages.Entries()) != 0 {
 		t.Errorf("defaults = %+v", p)
@@ -97,7 +102,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 
 func TestProtectedPaths(t *testing.T) {
 	home := t.TempDir()
-	p, err := Load(env(map[string]string{EnvHome: home, EnvDeno: "/opt/deno/deno"}))
+	p, err := Load(env(map[string]string{EnvHome: home, EnvDeno: rooted("/opt/deno/deno")}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +113,7 @@ func TestProtectedPaths(t *testing.T) {
 			t.Errorf("the package cache must stay readable: %+v", x)
 		}
 	}
-	for _, want := range []string{filepath.Join(home, "mcp-config.json"), filepath.Join(home, "settings.json"), filepath.Join(home, "logs"), "/opt/deno/deno"} {
+	for _, want := range []string{filepath.Join(home, "mcp-config.json"), filepath.Join(home, "settings.json"), filepath.Join(home, "logs"), rooted("/opt/deno/deno")} {
 		if !contains(got, want) {
 			t.Errorf("Protected() = %v, missing %s", got, want)
 		}
@@ -116,7 +121,7 @@ func TestProtectedPaths(t *testing.T) {
 	if contains(got, p.Workspace) || contains(got, home) {
 		t.Errorf("Protected() = %v must not cover the workspace", got)
 	}
-	p.Workspace = "/elsewhere"
+	p.Workspace = rooted("/elsewhere")
 	got = nil
 	for _, x := range p.Protected() {
 		got = append(got, x.Path)
@@ -140,7 +145,7 @@ func TestSettingsFileAndEnvOverride(t *testing.T) {
 	pool := 0
 	s := Settings{
 		Workspace:       filepath.Join(home, "ws"),
-		Permissions:     Permissions{Read: Grant{List: []string{"/data"}}, Net: Grant{List: []string{"api.example.com", "x.org"}}, Env: Grant{All: true}},
+		Permissions:     Permissions{Read: Grant{List: []string{rooted("/data")}}, Net: Grant{List: []string{"api.example.com", "x.org"}}, Env: Grant{All: true}},
 		AllowedPackages: []string{"npm:axios@^1"},
 		MaxMemoryMB:     256,
 		PoolSize:        &pool,
@@ -150,7 +155,9 @@ func TestSettingsFileAndEnvOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(SettingsPath(home))
-	if err != nil || st.Mode().Perm() != 0o600 {
+	// Windows has no mode bits: there the file is owner-only by its access
+	// list (fsx.TestSecretsArePrivate).
+	if err != nil || runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
 		t.Fatalf("settings file: %v %v", err, st)
 	}
 	p, err := Load(env(map[string]string{EnvHome: home}))
@@ -158,7 +165,7 @@ func TestSettingsFileAndEnvOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := p.Grants.DenoFlags()
-	if strings.Join(args, " ") != "--allow-read=/data --allow-net=api.example.com,x.org --allow-env" || p.MaxMemoryMB != 256 ||
+	if strings.Join(args, " ") != "--allow-read="+rooted("/data")+" --allow-net=api.example.com,x.org --allow-env" || p.MaxMemoryMB != 256 ||
 		p.PoolSize != 0 || p.Workspace != s.Workspace || p.Packages.String() != "npm:axios@^1" || p.HTTPPort != 5555 || len(p.FromEnv) != 1 {
 		t.Errorf("from the file: %+v / %v", p, args)
 	}

@@ -99,7 +99,7 @@ func WriteSettings(home string, s Settings) error {
 		return err
 	}
 	data = append(data, '\n')
-	if err := os.MkdirAll(home, 0o700); err != nil {
+	if err := fsx.MkdirPrivate(home); err != nil {
 		return err
 	}
 	if old, err := os.ReadFile(path); err == nil {

@@ -64,8 +64,8 @@ var (
 
 func build(t *testing.T) artefacts {
 	t.Helper()
-	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
-		t.Skip("the packaged deno is the linux/amd64 build")
+	if runtime.GOARCH != "amd64" || runtime.GOOS != "linux" && runtime.GOOS != "windows" {
+		t.Skip("the packaged deno is the amd64 build for Linux or Windows")
 	}
 	deno := realDeno(t)
 	artOnce.Do(func() {
@@ -79,7 +79,7 @@ func build(t *testing.T) artefacts {
 		}
 		var zb bytes.Buffer
 		zw := zip.NewWriter(&zb)
-		h := &zip.FileHeader{Name: "deno", Method: zip.Store}
+		h := &zip.FileHeader{Name: exe, Method: zip.Store}
 		h.SetMode(0o755)
 		w, _ := zw.CreateHeader(h)
 		w.Write(bin)
@@ -93,7 +93,7 @@ func build(t *testing.T) artefacts {
 		tw := tar.NewWriter(gz)
 		tw.WriteHeader(&tar.Header{Name: "package/package.json", Mode: 0o644, Size: 2})
 		tw.Write([]byte("{}"))
-		tw.WriteHeader(&tar.Header{Name: "package/deno", Mode: 0o755, Size: int64(len(bin))})
+		tw.WriteHeader(&tar.Header{Name: "package/" + exe, Mode: 0o755, Size: int64(len(bin))})
 		tw.Write(bin)
 		tw.Close()
 		gz.Close()
@@ -107,7 +107,21 @@ func build(t *testing.T) artefacts {
 	return art
 }
 
-const asset = "deno-x86_64-unknown-linux-gnu.zip"
+// exe is the name of deno's binary on this system, and asset its release
+// zip; pkg its npm package, short its name without the scope.
+var (
+	exe   = exeNames()[0]
+	asset = "deno-" + must(zipTarget(runtime.GOOS, runtime.GOARCH)) + ".zip"
+	pkg   = must(npmPackage(runtime.GOOS, runtime.GOARCH))
+	short = strings.TrimPrefix(pkg, "@deno/")
+)
+
+func must(s string, err error) string {
+	if err != nil {
+		return "unsupported"
+	}
+	return s
+}
 
 // releaseServer serves GitHub-like (/gh) and dl.deno.land-like (/dl)
 // releases of a. Paths in fail answer with that status; truncate sends
@@ -183,7 +197,7 @@ func TestInstallFromGitHubLatest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rt.Version != a.version || rt.Path != filepath.Join(home, "runtime", a.version, "deno") {
+	if rt.Version != a.version || rt.Path != filepath.Join(home, "runtime", a.version, exe) {
 		t.Fatalf("installed %+v", rt)
 	}
 	if srv.hits["/dl/release-latest.txt"] != 0 {
@@ -313,7 +327,7 @@ func TestInstallKeepsPreviousForRollback(t *testing.T) {
 	deno := realDeno(t)
 	for _, v := range []string{"2.0.0", "1.0.0"} { // earlier installs
 		os.MkdirAll(filepath.Join(home, "runtime", v), 0o755)
-		os.Symlink(deno, filepath.Join(home, "runtime", v, "deno"))
+		copyFile(t, deno, filepath.Join(home, "runtime", v, exe))
 	}
 	writeState(home, "current", "2.0.0")
 	if _, err := Install(context.Background(), InstallOptions{Home: home}); err != nil {
@@ -326,7 +340,7 @@ func TestInstallKeepsPreviousForRollback(t *testing.T) {
 		t.Fatalf("kept %v, want the new and the previous version", got)
 	}
 	rt, err := Rollback(context.Background(), home)
-	if err != nil || !strings.HasSuffix(rt.Path, filepath.Join("2.0.0", "deno")) {
+	if err != nil || !strings.HasSuffix(rt.Path, filepath.Join("2.0.0", exe)) {
 		t.Fatalf("Rollback: %+v %v", rt, err)
 	}
 	if cur := readState(home, "current"); cur != "2.0.0" {
@@ -371,5 +385,18 @@ func TestZipTargets(t *testing.T) {
 		if _, err := npmPackage(os, arch); err != nil {
 			t.Errorf("%s: %v", in, err)
 		}
+	}
+}
+
+// copyFile copies an earlier install's binary into place (a copy: Windows
+// makes no symbolic links without developer mode).
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o755); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -3,8 +3,10 @@ package deno
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -12,36 +14,75 @@ import (
 
 func emptyEnv(string) string { return "" }
 
-// script writes an executable shell script named deno into a new folder.
-// It stands in for Deno builds that cannot run here (too old, hanging).
-func script(t *testing.T, body string) string {
+// TestMain lets the test binary stand in for Deno builds that cannot run
+// here (too old, hanging, not Deno): a copy of it with a file <exe>.fake
+// beside it does what that file says. A Go program, so the same fakes run
+// on Windows (no shell scripts).
+func TestMain(m *testing.M) {
+	if exe, err := os.Executable(); err == nil {
+		if b, err := os.ReadFile(exe + ".fake"); err == nil {
+			what, arg, _ := strings.Cut(string(b), " ")
+			switch what {
+			case "print":
+				fmt.Println(arg)
+			case "hang":
+				time.Sleep(time.Minute)
+			}
+			os.Exit(0)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// fake puts a stand-in deno (see TestMain) into dir, named as this system
+// names deno, that does what: "print <its --version line>" or "hang".
+func fake(t *testing.T, dir, what string) string {
 	t.Helper()
-	dir := t.TempDir()
-	p := filepath.Join(dir, "deno")
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, exeNames()[0])
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p+".fake", []byte(what), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-// linked puts a link to the real deno into a new folder.
+// script puts a stand-in deno doing what into a new folder.
+func script(t *testing.T, what string) string { return fake(t, t.TempDir(), what) }
+
+// current is a stand-in for a current Deno 2 (its --version line).
+const current = "print deno 2.9.6 (stable, release, x86_64)"
+
+// linked puts a current Deno into a new folder and returns the folder.
 func linked(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.Symlink(realDeno(t), filepath.Join(dir, "deno")); err != nil {
-		t.Fatal(err)
-	}
+	fake(t, dir, current)
 	return dir
 }
+
+// pathList joins folders as this system's PATH does.
+func pathList(dirs ...string) string { return strings.Join(dirs, string(os.PathListSeparator)) }
 
 func TestLocate(t *testing.T) {
 	ctx := context.Background()
 	deno := realDeno(t)
-	old := script(t, `echo "deno 1.46.3 (stable, release, x86_64-unknown-linux-gnu)"`)
-	notDeno := script(t, `echo "node v22"`)
+	old := script(t, "print deno 1.46.3 (stable, release, x86_64-unknown-linux-gnu)")
+	notDeno := script(t, "print node v22")
 	uh := t.TempDir()
-	os.MkdirAll(filepath.Join(uh, ".deno", "bin"), 0o755)
-	os.Symlink(deno, filepath.Join(uh, ".deno", "bin", "deno"))
+	fake(t, filepath.Join(uh, ".deno", "bin"), current)
 
 	// A login shell whose profile puts deno on PATH, as a terminal would see it.
 	shellHome := t.TempDir()
@@ -56,10 +97,13 @@ func TestLocate(t *testing.T) {
 		{"login shell PATH", map[string]string{"HOME": shellHome, "SHELL": "/bin/sh", "PATH": "/nonexistent"}, "login shell PATH", ""},
 		{"admin choice", map[string]string{EnvDeno: deno, "HOME": uh}, EnvDeno, ""},
 		{"admin choice broken: no fallback", map[string]string{EnvDeno: old, "HOME": uh}, "", "older than 2.0.0; fix or unset it"},
-		{"~/.deno/bin", map[string]string{"HOME": uh, "PATH": filepath.Dir(old)}, "~/.deno/bin", ""},
-		{"PATH skips old and foreign", map[string]string{"HOME": t.TempDir(), "PATH": filepath.Dir(old) + ":" + filepath.Dir(notDeno) + ":relative:" + linked(t)}, "PATH", ""},
+		{"~/.deno/bin", map[string]string{"HOME": uh, "USERPROFILE": uh, "PATH": filepath.Dir(old)}, "~/.deno/bin", ""},
+		{"PATH skips old and foreign", map[string]string{"HOME": t.TempDir(), "PATH": pathList(filepath.Dir(old), filepath.Dir(notDeno), "relative", linked(t))}, "PATH", ""},
 	}
 	for _, tc := range cases {
+		if tc.name == "login shell PATH" && runtime.GOOS == "windows" {
+			continue // Windows has no login shell whose PATH to ask
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			rt, err := Locate(ctx, LocateOptions{Home: t.TempDir(), Getenv: func(k string) string { return tc.env[k] }})
 			if tc.wantErr != "" {
@@ -80,8 +124,7 @@ func TestLocate(t *testing.T) {
 
 func TestLocateDENOINSTALL(t *testing.T) {
 	root := t.TempDir()
-	os.MkdirAll(filepath.Join(root, "bin"), 0o755)
-	os.Symlink(realDeno(t), filepath.Join(root, "bin", "deno"))
+	fake(t, filepath.Join(root, "bin"), current)
 	rt, err := Locate(context.Background(), LocateOptions{Home: t.TempDir(), Getenv: func(k string) string {
 		return map[string]string{"DENO_INSTALL": root}[k]
 	}})
@@ -91,15 +134,17 @@ func TestLocateDENOINSTALL(t *testing.T) {
 }
 
 func TestLocateNotFound(t *testing.T) {
-	old := script(t, `echo "deno 1.46.3"`)
-	hang := script(t, `sleep 10`)
+	old := script(t, "print deno 1.46.3")
+	hang := script(t, "hang")
 	start := time.Now()
 	_, err := Locate(context.Background(), LocateOptions{
 		Home:       t.TempDir(),
 		MinVersion: "99.0.0", // whatever this machine has is too old
-		Timeout:    300 * time.Millisecond,
+		// Long enough for any candidate that answers at all (a program
+		// starts slowly under Wine), far shorter than the hang.
+		Timeout: 5 * time.Second,
 		Getenv: func(k string) string {
-			return map[string]string{"HOME": t.TempDir(), "PATH": filepath.Dir(old) + ":" + filepath.Dir(hang)}[k]
+			return map[string]string{"HOME": t.TempDir(), "PATH": pathList(filepath.Dir(old), filepath.Dir(hang))}[k]
 		},
 	})
 	var nf *NotFoundError
@@ -107,22 +152,24 @@ func TestLocateNotFound(t *testing.T) {
 		t.Fatalf("err = %v, want *NotFoundError", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"deno 99.0.0 or newer not found", old + " (PATH) is unusable: version 1.46.3 is older than 99.0.0", "did not answer within 300ms", "looked in ~/.deno/bin, /usr/local/bin", "run `mcp-conductor deno install`"} {
+	looked := "looked in ~/.deno/bin, /usr/local/bin"
+	if runtime.GOOS == "windows" {
+		looked = "looked in ~/.deno/bin, PATH, winget"
+	}
+	for _, want := range []string{"deno 99.0.0 or newer not found", old + " (PATH) is unusable: version 1.46.3 is older than 99.0.0", "did not answer within 5s", looked, "run `mcp-conductor deno install`"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
 	}
-	if time.Since(start) > 5*time.Second {
+	if time.Since(start) > 30*time.Second {
 		t.Errorf("Locate took %v: the hanging candidate was not cut short", time.Since(start))
 	}
 }
 
 func TestLocatePrefersCurrentInstall(t *testing.T) {
-	deno := realDeno(t)
 	home := t.TempDir()
 	for _, v := range []string{"2.1.0", "2.5.0"} {
-		os.MkdirAll(filepath.Join(home, "runtime", v), 0o755)
-		os.Symlink(deno, filepath.Join(home, "runtime", v, "deno"))
+		fake(t, filepath.Join(home, "runtime", v), "print deno "+v)
 	}
 	env := func(string) string { return "" }
 	rt, err := Locate(context.Background(), LocateOptions{Home: home, Getenv: env})

@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// npmRegistry serves the @deno/linux-x64-glibc metadata and tarball built
+// npmRegistry serves this system's @deno package metadata and tarball built
 // from the real binary, and records the Authorization headers it saw.
 func npmRegistry(t *testing.T, a artefacts, integrity string) (*httptest.Server, *[]string) {
 	var auth []string
@@ -19,15 +19,15 @@ func npmRegistry(t *testing.T, a artefacts, integrity string) (*httptest.Server,
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		auth = append(auth, r.Header.Get("Authorization"))
 		switch r.URL.EscapedPath() {
-		case "/npm/@deno%2flinux-x64-glibc":
+		case "/npm/@deno%2f" + short:
 			json.NewEncoder(w).Encode(map[string]any{
 				"dist-tags": map[string]string{"latest": a.version},
 				"versions": map[string]any{a.version: map[string]any{"dist": map[string]string{
-					"tarball":   srv.URL + "/npm/@deno/linux-x64-glibc/-/linux-x64-glibc-" + a.version + ".tgz",
+					"tarball":   srv.URL + "/npm/" + pkg + "/-/" + short + "-" + a.version + ".tgz",
 					"integrity": integrity,
 				}}},
 			})
-		case "/npm/@deno/linux-x64-glibc/-/linux-x64-glibc-" + a.version + ".tgz":
+		case "/npm/" + pkg + "/-/" + short + "-" + a.version + ".tgz":
 			w.Write(a.tgz)
 		default:
 			http.NotFound(w, r)
@@ -66,7 +66,7 @@ func TestInstallFromNPMIntegrityMismatch(t *testing.T) {
 	}
 	assertNothingInstalled(t, home)
 	_, err = Install(context.Background(), InstallOptions{Home: home, Source: NPM, BaseURL: srv.URL + "/npm", Version: "1.2.3", Getenv: emptyEnv})
-	if err == nil || !strings.Contains(err.Error(), "no @deno/linux-x64-glibc@1.2.3") {
+	if err == nil || !strings.Contains(err.Error(), "no "+pkg+"@1.2.3") {
 		t.Fatalf("unknown version: %v", err)
 	}
 }

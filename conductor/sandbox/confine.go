@@ -29,6 +29,12 @@ type LaunchSpec struct {
 	ExecAll               bool     // allow-run without a list
 	Run                   bool     // allow-run granted at all
 	DataLimit             uint64   // RLIMIT_DATA in bytes; 0 = unchanged
+
+	// For Windows' labels (winplan.go): the conductor's own files and
+	// folders, which code may not even read (its home first), and the
+	// working folder, which Deno must be able to open.
+	Private []string
+	WorkDir string
 }
 
 // Confinement describes the kernel layer available on this machine.

@@ -1,4 +1,4 @@
-//go:build !linux && !darwin
+//go:build !linux && !darwin && !windows
 
 package sandbox
 
@@ -12,3 +12,6 @@ func (platformConfinement) Available() (bool, string) {
 
 // startConfined starts cmd; there is no kernel layer on this platform yet.
 func startConfined(cmd *exec.Cmd, spec LaunchSpec) error { return cmd.Start() }
+
+// prepareKernel has nothing to prepare on this platform.
+func prepareKernel(spec LaunchSpec) error { return nil }

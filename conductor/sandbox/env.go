@@ -127,6 +127,13 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	}
 	sandboxDir := filepath.Join(p.Home, "sandbox")
 	denoDir := filepath.Join(p.Home, "cache", "deno")
+	if err := protectHost(); err != nil {
+		return nil, err
+	}
+	// The home holds secrets: owner-only (on Windows an access list).
+	if err := fsx.MkdirPrivate(p.Home); err != nil {
+		return nil, fmt.Errorf("create %s: %w", p.Home, err)
+	}
 	// The shared parts of the cache exist before any process links them, so
 	// a process started before a package is installed still sees it.
 	for _, d := range []string{p.Home, p.Workspace, sandboxDir, denoDir, filepath.Join(denoDir, "npm"), filepath.Join(denoDir, "remote")} {
@@ -155,7 +162,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		if err != nil {
 			return nil, fmt.Errorf("write the sandbox's npm settings: %w", err)
 		}
-		env.Vars = append(env.Vars, "HOME="+home)
+		env.Vars = append(env.Vars, homeVar+"="+home)
 		env.own = append(env.own, home)
 	}
 	if !env.Confined && p.Confinement == config.ConfineAuto && opts.Warn != nil {
@@ -285,6 +292,15 @@ func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (E
 	if p.Confinement != config.ConfineOff {
 		env.Spec.Filter = true
 		env.Spec.NoNet, env.Spec.Sys = !g.Has(config.PermNet), g.Has(config.PermSys)
+	}
+	env.Spec.Private, env.Spec.WorkDir = privatePlaces(p.Home, pr), pathid.Resolve(p.Workspace)
+	if env.Confined {
+		// What the kernel layer sets once per policy (Windows' labels).
+		s := env.Spec
+		fillRules(&s, pr, reads, writes, g, opts.Deno, env.own, denoDir)
+		if err := prepareKernel(s); err != nil {
+			return Env{}, err
+		}
 	}
 	if err := pr.refuseHardLinks(len(reads)+len(writes) > 0 || g.Has(config.PermFFI)); err != nil {
 		return Env{}, err

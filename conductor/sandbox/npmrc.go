@@ -24,7 +24,7 @@ var npmRegistryVars = []string{"NPM_CONFIG_REGISTRY", "npm_config_registry"}
 // Written here because only two keys are kept ("registry" and
 // "@scope:registry") and an INI library would parse much more than that.
 func registryNpmrc(getenv func(string) string) []byte {
-	home := getenv("HOME")
+	home := getenv(homeVar)
 	if home == "" {
 		return nil
 	}

@@ -178,7 +178,10 @@ func (pr protection) refuseUnconfined(read, write []string, why string) error {
 }
 
 // findLink walks root (without following links) looking for a symbolic link
-// that leads to a protected place, visiting at most budget entries.
+// or a junction that leads to a protected place, visiting at most budget
+// entries. A junction (Windows' other kind of link, which any user may make)
+// is reported as irregular, not as a symbolic link, since Go 1.23; it is
+// checked like one and never entered.
 func (pr protection) findLink(root string, write bool, budget int) (string, config.Protected, bool) {
 	var link string
 	var hit config.Protected
@@ -186,7 +189,11 @@ func (pr protection) findLink(root string, write bool, budget int) (string, conf
 		if budget--; budget < 0 {
 			return filepath.SkipAll
 		}
-		if err != nil || d.Type()&fs.ModeSymlink == 0 {
+		if err != nil {
+			return nil
+		}
+		junction := d.Type()&fs.ModeIrregular != 0
+		if d.Type()&fs.ModeSymlink == 0 && !junction {
 			return nil
 		}
 		target := pathid.Resolve(p)
@@ -202,6 +209,9 @@ func (pr protection) findLink(root string, write bool, budget int) (string, conf
 					return filepath.SkipAll
 				}
 			}
+		}
+		if junction && d.IsDir() {
+			return filepath.SkipDir
 		}
 		return nil
 	})

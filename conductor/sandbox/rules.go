@@ -127,9 +127,6 @@ func jsrHost(jsrURL string) string {
 	return u.Hostname() + ":443"
 }
 
-// childPath is the sandbox's search path for programs.
-var childPath = []string{"/usr/local/bin", "/usr/bin", "/bin"}
-
 // childEnv is the sandbox's environment (DENO_DIR and TMPDIR are added per
 // process). Of the server's environment, read through getenv, it passes
 // only the npm registry's address (npmRegistryVars, so Deno finds the
@@ -142,6 +139,7 @@ func childEnv(p config.Policy, getenv func(string) string) []string {
 		"NO_COLOR=1",
 		"PATH=" + strings.Join(childPath, string(os.PathListSeparator)),
 	}
+	vars = append(vars, platformVars...)
 	if p.JSRURL != "" {
 		vars = append(vars, config.EnvJSRURL+"="+p.JSRURL)
 	}

@@ -67,14 +67,26 @@ func newRunDir(cache string, withDeno, withTmp bool) (*runDir, error) {
 		if !e.IsDir() || privateDenoEntries[e.Name()] {
 			continue
 		}
-		if err := os.Symlink(filepath.Join(cache, e.Name()), filepath.Join(r.denoDir, e.Name())); err != nil {
-			// Some systems (Windows without developer mode) cannot make
-			// links; Deno then works in the shared cache.
+		target, link := filepath.Join(cache, e.Name()), filepath.Join(r.denoDir, e.Name())
+		if err := linkDir(target, link); err != nil || !leadsTo(link, target) {
+			// A system that cannot make the link, or makes one that leads
+			// nowhere (Wine 8.0's junctions): Deno then works in the
+			// shared cache.
 			r.denoDir = ""
 			break
 		}
 	}
 	return r, nil
+}
+
+// leadsTo reports whether the link leads to target's folder.
+func leadsTo(link, target string) bool {
+	a, err := os.Stat(link)
+	if err != nil {
+		return false
+	}
+	b, err := os.Stat(target)
+	return err == nil && os.SameFile(a, b)
 }
 
 func (r *runDir) remove() {

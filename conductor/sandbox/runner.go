@@ -203,7 +203,14 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 		return nil, err
 	}
 	start = time.Now()
-	return r.execute(ctx, p, prog, job, timeout, start), nil
+	res := r.execute(ctx, p, prog, job, timeout, start)
+	if res.Error != nil && res.Error.Type != KindTimeout && ctx.Err() == nil && !p.isReady() && p.exitCode() != 0 {
+		// Deno ended before its bootstrap was ready: no code of the job
+		// ran, so whatever it printed (V8 may say "out of memory" when it
+		// cannot reserve its address space) is the host's problem.
+		return nil, fmt.Errorf("the sandbox (Deno) exited before it could run the code (%s); check that %s runs on this system", crashText(p.exitCode(), p.stderr.String("stderr")), r.env.Deno)
+	}
+	return res, nil
 }
 
 // outcome is what the host saw of one execution, before it is judged.
@@ -341,11 +348,14 @@ func (r *Runner) judge(out *Result, o outcome, p *process, timeout time.Duration
 		kind, msg := classify(o.errFrame.Name, capText(o.errFrame.Msg, maxErrorText), capText(o.errFrame.Stack, maxErrorText))
 		setErr(kind, cleanText(msg, r.bootstrapURL(), pos))
 	case isOutOfMemory(rawStderr):
-		setErr(KindLimit, fmt.Sprintf("the code ran out of memory: the sandbox's heap is capped at %d MB", r.policy.MaxMemoryMB))
+		setErr(KindLimit, fmt.Sprintf("the code ran out of memory: the sandbox's heap is capped at %d MB, all its memory at %d MB", r.policy.MaxMemoryMB, r.policy.MaxMemoryMB+1024))
 	case !o.finished && p.exitCode() != 0:
 		msg := fmt.Sprintf("the process exited with code %d", p.exitCode())
 		if p.exitCode() < 0 {
 			msg = "the process was killed by a signal"
+		}
+		if s := exceptionName(p.exitCode()); s != "" {
+			msg = "the process crashed (" + s + ")"
 		}
 		if s := strings.TrimSpace(out.Stderr); s != "" && p.exitCode() >= 125 {
 			msg += ": " + s
@@ -391,10 +401,44 @@ func msSince(t time.Time) float64 {
 	return float64(time.Since(t).Microseconds()) / 1000
 }
 
+// isOutOfMemory reports whether Deno's stderr says it ran out of memory:
+// V8's heap limit, V8 failing to get memory (under RLIMIT_DATA or a Job
+// Object's limit), or Rust's allocator failing ("memory allocation of N
+// bytes failed"). Only judged for a process whose code ran (Runner.Run).
 func isOutOfMemory(stderr string) bool {
 	return strings.Contains(stderr, "Fatal JavaScript out of memory") ||
 		strings.Contains(stderr, "JavaScript heap out of memory") ||
-		strings.Contains(stderr, "Fatal process out of memory")
+		strings.Contains(stderr, "Fatal process out of memory") ||
+		strings.Contains(stderr, "memory allocation of ") && strings.Contains(stderr, " bytes failed")
+}
+
+// exceptionName names a Windows exit status that is an exception (an
+// NTSTATUS error, 0xC0000000 and up), such as an access violation; "" for
+// an ordinary exit code.
+func exceptionName(code int) string {
+	if code < 0 || uint32(code) < 0xC0000000 {
+		return ""
+	}
+	names := map[uint32]string{0xC0000005: "access violation", 0xC00000FD: "stack overflow", 0xC0000409: "fail-fast abort",
+		0xC0000017: "out of memory", 0xC000001D: "illegal instruction", 0xC0000135: "a DLL was not found", 0xC0000139: "an entry point was not found"}
+	s := fmt.Sprintf("exception 0x%08X", uint32(code))
+	if n, ok := names[uint32(code)]; ok {
+		s += ": " + n
+	}
+	return s
+}
+
+// crashText describes how a process that never got ready ended: its exit
+// status and the first line of what it printed.
+func crashText(code int, stderr string) string {
+	s := fmt.Sprintf("exit code %d", code)
+	if n := exceptionName(code); n != "" {
+		s = n
+	}
+	if line, _, _ := strings.Cut(strings.TrimSpace(stderr), "\n"); line != "" {
+		s += ": " + capText(line, 300)
+	}
+	return s
 }
 
 // cleanStderr drops V8's crash dump (a page of GC traces and C stack frames

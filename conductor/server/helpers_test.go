@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -232,7 +231,7 @@ func (c *rawConn) closed() error {
 	switch {
 	case n > 0:
 		return errors.New("the server sent more data")
-	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, io.EOF), errors.Is(err, errConnReset):
 		return nil
 	case err != nil:
 		return fmt.Errorf("still open: %v", err)

@@ -169,11 +169,18 @@ func CheckLoopback(addr string) error {
 func TokenPath(home string) string { return filepath.Join(home, "http-token") }
 
 // LoadOrCreateToken returns the endpoint's token, generating and storing it
-// (mode 0600) on first use.
+// (owner-only: mode 0600, on Windows an owner-only access list) on first use.
 func LoadOrCreateToken(home string) (string, error) {
 	path := TokenPath(home)
 	if b, err := os.ReadFile(path); err == nil {
 		if t := strings.TrimSpace(string(b)); len(t) >= 32 {
+			// A token an older version left readable to others (on
+			// Windows: any file it wrote) is made owner-only.
+			if ok, err := fsx.IsPrivate(path); err == nil && !ok {
+				if err := fsx.Restrict(path); err != nil {
+					return "", err
+				}
+			}
 			return t, nil
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -184,7 +191,7 @@ func LoadOrCreateToken(home string) (string, error) {
 		return "", err
 	}
 	token := hex.EncodeToString(buf)
-	if err := os.MkdirAll(home, 0o700); err != nil {
+	if err := fsx.MkdirPrivate(home); err != nil {
 		return "", err
 	}
 	if err := fsx.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {

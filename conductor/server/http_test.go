@@ -3,7 +3,10 @@ package server
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 func TestLoopbackHost(t *testing.T) {
@@ -46,8 +49,33 @@ func TestLoadOrCreateToken(t *testing.T) {
 	if err != nil || a != b {
 		t.Fatalf("token changed: %q %q %v", a, b, err)
 	}
-	st, _ := os.Stat(TokenPath(home))
-	if st.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v", st.Mode())
+}
+
+// TestTokenIsPrivate: the token file and the home are owner-only, as the
+// system reports it (on Windows the access list: Go's mode bits say
+// rw-rw-rw- there whoever may read the file), and a token an older version
+// left readable is made private when it is loaded.
+func TestTokenIsPrivate(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "h")
+	if _, err := LoadOrCreateToken(home); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{home, TokenPath(home)} {
+		if ok, err := fsx.IsPrivate(p); err != nil || !ok {
+			t.Errorf("%s: private %v, %v", p, ok, err)
+		}
+	}
+	old := filepath.Join(t.TempDir(), "old")
+	if err := os.MkdirAll(old, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(TokenPath(old), []byte(strings.Repeat("ab", 32)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadOrCreateToken(old); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := fsx.IsPrivate(TokenPath(old)); err != nil || !ok {
+		t.Errorf("an existing readable token stays readable: %v, %v", ok, err)
 	}
 }

@@ -31,6 +31,9 @@ func serveHTTP(ctx context.Context, addr string) error {
 		return fmt.Errorf("endpoint token: %w", err)
 	}
 	ln, err := net.Listen("tcp", addr)
+	if server.IsAddrInUse(err) {
+		return fmt.Errorf("%s is in use by another program (another mcp-conductor?); pass another address: --http 127.0.0.1:PORT", addr)
+	}
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another mcp-conductor running? pass another address: --http 127.0.0.1:PORT)", addr, err)
 	}

@@ -32,7 +32,7 @@ type Backups struct {
 // Save stores data as a new copy of name and prunes the oldest beyond
 // Keep. It returns the copy's path.
 func (b Backups) Save(name string, data []byte) (string, error) {
-	if err := os.MkdirAll(b.Dir, 0o700); err != nil {
+	if err := MkdirPrivate(b.Dir); err != nil {
 		return "", fmt.Errorf("create the backup folder: %w", err)
 	}
 	base := Stamp(time.Now()) + "_" + name

@@ -21,7 +21,9 @@ func WriteFile(path string, data []byte, mode fs.FileMode) error {
 
 // WriteFrom replaces path with what r holds: a temporary file in the same
 // folder, given mode, synced, renamed over path, then the folder synced so
-// the rename survives a crash. The folder is created (0755) if missing.
+// the rename survives a crash. The folder is created (0755) if missing. A
+// mode without group and other bits (0600) makes the file owner-only on
+// Windows too (see Restrict).
 func WriteFrom(path string, r io.Reader, mode fs.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -36,6 +38,9 @@ func WriteFrom(path string, r io.Reader, mode fs.FileMode) error {
 	_, err = io.Copy(f, r)
 	if err == nil {
 		err = f.Chmod(mode)
+	}
+	if err == nil {
+		err = restrictFile(f, mode) // Windows: the mode bits alone keep no one out
 	}
 	if err == nil {
 		err = f.Sync()

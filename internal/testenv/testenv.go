@@ -78,6 +78,11 @@ func Node(t testing.TB) string {
 	return p
 }
 
+// EnvPrebuilt names a folder of programs built beforehand (mcp-conductor,
+// sandboxprobe; .exe on Windows) that the tests use instead of building
+// them: the Wine lane cross-compiles them on Linux.
+const EnvPrebuilt = "MCP_CONDUCTOR_TEST_PREBUILT"
+
 // built are the programs built once per test process, by package.
 var built sync.Map // package → *build
 
@@ -92,6 +97,18 @@ type build struct {
 // per test process into a program named name, and returns its path.
 func buildOnce(t testing.TB, pkg, name string) string {
 	t.Helper()
+	if dir := os.Getenv(EnvPrebuilt); dir != "" {
+		// Cross-compiled beforehand (the Wine lane has no Go toolchain
+		// inside Windows): use those programs, never build.
+		p := filepath.Join(dir, name)
+		if runtime.GOOS == "windows" {
+			p += ".exe"
+		}
+		if _, err := os.Stat(p); err != nil {
+			Missing(t, "%s from %s=%s: %v", name, EnvPrebuilt, dir, err)
+		}
+		return p
+	}
 	v, _ := built.LoadOrStore(pkg, &build{})
 	b := v.(*build)
 	b.once.Do(func() {

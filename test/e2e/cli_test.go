@@ -10,6 +10,8 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 	"github.com/mcp-conductor/mcp-conductor/internal/cli"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
 
 // cliRun runs the built binary in a fresh home with a minimal environment
@@ -18,7 +20,7 @@ func cliRun(t *testing.T, home string, env []string, args ...string) (string, st
 	t.Helper()
 	cmd := exec.Command(testBinary(t), args...)
 	cmd.Dir = home
-	cmd.Env = append([]string{"HOME=" + home, "PATH=/usr/bin:/bin", "SHELL=", "MCP_CONDUCTOR_HOME=" + filepath.Join(home, ".mcp-conductor")}, env...)
+	cmd.Env = osEnv(append([]string{"HOME=" + home, "PATH=/usr/bin:/bin", "SHELL=", "MCP_CONDUCTOR_HOME=" + filepath.Join(home, ".mcp-conductor")}, env...))
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -113,8 +115,15 @@ func TestRegisterWarnsWithoutDeno(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "no usable Deno") || !strings.Contains(errs, "mcp-conductor deno install") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	if fi, err := os.Stat(filepath.Join(home, ".mcp-conductor")); err != nil || fi.Mode().Perm() != 0o700 {
-		t.Fatalf("register made the conductor home %v (%v), want 0700", fi.Mode().Perm(), err)
+}
+
+// TestRegisterMakesThePrivateHome: register makes the conductor's home
+// owner-only, as the system reports it (on Windows an access list).
+func TestRegisterMakesThePrivateHome(t *testing.T) {
+	home := t.TempDir()
+	cliRun(t, home, nil, "register", "cursor", "--force")
+	if ok, err := fsx.IsPrivate(filepath.Join(home, ".mcp-conductor")); err != nil || !ok {
+		t.Fatalf("register made the conductor home: private %v, %v", ok, err)
 	}
 }
 

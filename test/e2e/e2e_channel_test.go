@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
-	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -143,21 +141,4 @@ func TestChannelFloodKeepsTheHostBounded(t *testing.T) {
 	if err := json.Unmarshal(r.raw, &probe); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// peakRSSKB is a process's peak resident memory (VmHWM), in KiB.
-func peakRSSKB(t *testing.T, pid int) int {
-	t.Helper()
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) > 1 && f[0] == "VmHWM:" {
-			n, _ := strconv.Atoi(f[1])
-			return n
-		}
-	}
-	t.Fatal("no VmHWM")
-	return 0
 }

@@ -56,3 +56,19 @@ func runDirs(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// TestTempFilesGoToThePrivateFolder: with a write grant, Deno's temporary
+// files land in the execution's private folder (TMPDIR, and TMP and TEMP,
+// which Deno reads on Windows), and are gone with it.
+func TestTempFilesGoToThePrivateFolder(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "ws")
+	c := startConductor(t, "MCP_CONDUCTOR_WORKSPACE="+ws, "MCP_CONDUCTOR_RUN_ARGS=allow-write="+ws)
+	r := c.run("const f = Deno.makeTempFileSync(); Deno.writeTextFileSync(f, 'x'); f", nil).mustSucceed(t)
+	path, _ := r.ReturnValue.(string)
+	if !strings.Contains(path, "mcp-conductor-run-") {
+		t.Fatalf("temporary file %q is not in the execution's private folder", path)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("%s outlived its execution: %v", path, err)
+	}
+}

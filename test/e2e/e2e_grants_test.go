@@ -28,7 +28,7 @@ func TestSettingsValuesCannotAddFlags(t *testing.T) {
 		home := filepath.Join(realTemp(t), ".mcp-conductor")
 		writeFile(t, filepath.Join(home, "settings.json"), tt.settings)
 		cmd := exec.Command(bin, "--stdio")
-		cmd.Env = []string{"HOME=" + filepath.Dir(home), "MCP_CONDUCTOR_HOME=" + home, "MCP_CONDUCTOR_DENO=" + deno, "PATH=/usr/bin:/bin"}
+		cmd.Env = osEnv([]string{"HOME=" + filepath.Dir(home), "MCP_CONDUCTOR_HOME=" + home, "MCP_CONDUCTOR_DENO=" + deno, "PATH=/usr/bin:/bin"})
 		out, err := runWithTimeout(t, cmd)
 		if err == nil || !strings.Contains(out, filepath.Join(home, "settings.json")) || !strings.Contains(out, tt.field) {
 			t.Errorf("%s: exit %v, output %q; want an error naming %s", tt.settings, err, out, tt.field)

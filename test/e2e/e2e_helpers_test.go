@@ -32,12 +32,12 @@ func startConductor(t *testing.T, env ...string) *conductor {
 	deno := testenv.Deno(t)
 	home := t.TempDir()
 	cmd := exec.Command(bin, "--stdio")
-	cmd.Env = append([]string{
+	cmd.Env = osEnv(append([]string{
 		"HOME=" + home,
 		"PATH=/usr/local/bin:/usr/bin:/bin",
 		"MCP_CONDUCTOR_HOME=" + filepath.Join(home, ".mcp-conductor"),
 		"MCP_CONDUCTOR_DENO=" + deno,
-	}, env...)
+	}, env...))
 	// A machine's network setup (proxy, private CA, npm mirror) is what the
 	// install step needs to reach the registry, as it would for a user.
 	for _, k := range []string{"SSL_CERT_FILE", "SSL_CERT_DIR", "DENO_CERT", "DENO_TLS_CA_STORE", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy", "NPM_CONFIG_REGISTRY", "npm_config_registry"} {

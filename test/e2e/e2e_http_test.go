@@ -14,6 +14,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
 
@@ -40,17 +41,29 @@ func freePort(t *testing.T) int {
 // startHTTP runs `mcp-conductor --http` on a free loopback port with a
 // fresh home, and returns its address and token once it listens.
 func startHTTP(t *testing.T) (addr, token string) {
+	addr, token, _ = startHTTPHome(t)
+	return addr, token
+}
+
+// startHTTPHome is startHTTP, also returning the conductor's home.
+func startHTTPHome(t *testing.T) (addr, token, chome string) {
 	t.Helper()
 	home := t.TempDir()
-	chome := filepath.Join(home, ".mcp-conductor")
+	chome = filepath.Join(home, ".mcp-conductor")
 	addr = "127.0.0.1:" + strconv.Itoa(freePort(t))
 	cmd := exec.Command(testenv.Binary(t), "--http", addr)
-	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin", "MCP_CONDUCTOR_HOME=" + chome, "MCP_CONDUCTOR_DENO=" + testenv.Deno(t)}
+	cmd.Env = osEnv([]string{"HOME=" + home, "PATH=/usr/bin:/bin", "MCP_CONDUCTOR_HOME=" + chome, "MCP_CONDUCTOR_DENO=" + testenv.Deno(t)})
 	cmd.Stderr = &testLogWriter{t: t}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
+	// Windows cannot send os.Interrupt to another process: kill it there.
+	t.Cleanup(func() {
+		if cmd.Process.Signal(os.Interrupt) != nil {
+			cmd.Process.Kill()
+		}
+		cmd.Wait()
+	})
 	deadline := time.Now().Add(20 * time.Second)
 	for token == "" && time.Now().Before(deadline) {
 		if b, err := os.ReadFile(filepath.Join(chome, "http-token")); err == nil {
@@ -64,10 +77,18 @@ func startHTTP(t *testing.T) (addr, token string) {
 	if token == "" {
 		t.Fatal("the endpoint did not start")
 	}
-	if st, _ := os.Stat(filepath.Join(chome, "http-token")); st.Mode().Perm() != 0o600 {
-		t.Errorf("token file mode %v", st.Mode())
+	return addr, token, chome
+}
+
+// TestHTTPTokenIsPrivate: the token the endpoint made, and the home it is
+// in, are owner-only as the system reports it (on Windows an access list).
+func TestHTTPTokenIsPrivate(t *testing.T) {
+	_, _, chome := startHTTPHome(t)
+	for _, p := range []string{chome, filepath.Join(chome, "http-token")} {
+		if ok, err := fsx.IsPrivate(p); err != nil || !ok {
+			t.Errorf("%s: private %v, %v", p, ok, err)
+		}
 	}
-	return addr, token
 }
 
 func TestHTTPEndpoint(t *testing.T) {

@@ -72,7 +72,7 @@ func TestStartupErrorsNameTheVariable(t *testing.T) {
 		{"MCP_CONDUCTOR_DENO=/nonexistent/deno", "MCP_CONDUCTOR_DENO"},
 	} {
 		cmd := exec.Command(bin, "--stdio")
-		cmd.Env = []string{"HOME=" + t.TempDir(), tt.env}
+		cmd.Env = osEnv([]string{"HOME=" + t.TempDir(), tt.env})
 		done := make(chan struct{})
 		var out []byte
 		var err error

@@ -208,8 +208,8 @@ func TestPathIdentityRefusedWithoutKernelLayer(t *testing.T) {
 		{"allow-read=" + other, filepath.Join(other, "sneaky") + ", inside the grant of " + other + ", is a link"},
 	} {
 		cmd := exec.Command(bin, "--stdio")
-		cmd.Env = []string{"HOME=" + filepath.Dir(home), "MCP_CONDUCTOR_HOME=" + home, "MCP_CONDUCTOR_DENO=" + deno,
-			"MCP_CONDUCTOR_CONFINEMENT=off", "MCP_CONDUCTOR_RUN_ARGS=" + tt.args, "PATH=/usr/bin:/bin"}
+		cmd.Env = osEnv([]string{"HOME=" + filepath.Dir(home), "MCP_CONDUCTOR_HOME=" + home, "MCP_CONDUCTOR_DENO=" + deno,
+			"MCP_CONDUCTOR_CONFINEMENT=off", "MCP_CONDUCTOR_RUN_ARGS=" + tt.args, "PATH=/usr/bin:/bin"})
 		out, err := runWithTimeout(t, cmd)
 		if err == nil || !strings.Contains(out, tt.want) || !strings.Contains(out, "without kernel confinement") {
 			t.Errorf("%s: exit %v, output %q; want a refusal naming %q", tt.args, err, out, tt.want)
@@ -339,8 +339,8 @@ func TestPathIdentityHardLinkRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "--stdio")
-	cmd.Env = []string{"HOME=" + filepath.Dir(home), "MCP_CONDUCTOR_HOME=" + home, "MCP_CONDUCTOR_DENO=" + deno,
-		"MCP_CONDUCTOR_RUN_ARGS=allow-read=" + data + ";allow-write=" + data, "PATH=/usr/bin:/bin"}
+	cmd.Env = osEnv([]string{"HOME=" + filepath.Dir(home), "MCP_CONDUCTOR_HOME=" + home, "MCP_CONDUCTOR_DENO=" + deno,
+		"MCP_CONDUCTOR_RUN_ARGS=allow-read=" + data + ";allow-write=" + data, "PATH=/usr/bin:/bin"})
 	out, err := runWithTimeout(t, cmd)
 	if err == nil || !strings.Contains(out, "hard links") || !strings.Contains(out, "mcp-config.json") {
 		t.Errorf("exit %v, output %q; want a refusal naming the hard link", err, out)

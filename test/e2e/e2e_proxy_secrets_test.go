@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -75,9 +76,19 @@ func noLeak(t *testing.T, where, text string, canaries ...string) {
 func TestProxyScrubsSecretEchoedByEnvTool(t *testing.T) {
 	node := testenv.Node(t)
 	everything := testenv.NodeModule(t, "@modelcontextprotocol/server-everything/dist/index.js")
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		testenv.Missing(t, "sh: %v", err)
+	// An upstream that prints the secret on stderr, which is logged, then
+	// runs the server: through sh, or cmd on Windows.
+	noisy := map[string]any{"env": map[string]string{"SECRET_CANARY": "${env:CANARY_SRC}"}}
+	if runtime.GOOS == "windows" {
+		noisy["command"] = "cmd.exe"
+		noisy["args"] = []string{"/d", "/c", "echo noisy sees %SECRET_CANARY% 1>&2 && " + node + " " + everything + " stdio"}
+	} else {
+		sh, err := exec.LookPath("sh")
+		if err != nil {
+			testenv.Missing(t, "sh: %v", err)
+		}
+		noisy["command"] = sh
+		noisy["args"] = []string{"-c", `echo "noisy sees $SECRET_CANARY" >&2; exec "$0" "$@"`, node, everything, "stdio"}
 	}
 	canary := newCanary(t)
 	home := t.TempDir()
@@ -85,8 +96,7 @@ func TestProxyScrubsSecretEchoedByEnvTool(t *testing.T) {
 	env := map[string]string{"SECRET_CANARY": "${env:CANARY_SRC}"}
 	writeMCPConfig(t, filepath.Join(chome, "mcp-config.json"), map[string]any{
 		"everything": map[string]any{"command": node, "args": []string{everything, "stdio"}, "env": env},
-		// An upstream that prints the secret on stderr, which is logged.
-		"noisy": map[string]any{"command": sh, "args": []string{"-c", `echo "noisy sees $SECRET_CANARY" >&2; exec "$0" "$@"`, node, everything, "stdio"}, "env": env},
+		"noisy":      noisy,
 	})
 	c := startConductor(t, "MCP_CONDUCTOR_HOME="+chome, "CANARY_SRC="+canary)
 

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -214,27 +213,16 @@ await Promise.all([one(), one(), one()]);
 }
 
 // upstreamPIDs lists the conductor's child processes whose command line
-// contains match.
+// contains match (see childProcesses, per system).
 func (c *conductor) upstreamPIDs(match string) []int {
 	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, _ := os.ReadFile("/proc/" + e.Name() + "/stat")
-		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(f) < 2 || f[1] != strconv.Itoa(c.cmd.Process.Pid) {
-			continue
-		}
-		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		argv0, _, _ := strings.Cut(string(b), "\x00")
-		if filepath.Base(argv0) == "deno" {
+	for _, p := range childProcesses(c.t, c.cmd.Process.Pid) {
+		exe := strings.TrimSuffix(filepath.Base(p.exe), ".exe")
+		if exe == "deno" {
 			continue // a sandbox process: its flags name the upstreams' programs (protected)
 		}
-		if strings.Contains(string(b), match) {
-			pids = append(pids, pid)
+		if strings.Contains(p.cmdline, match) {
+			pids = append(pids, p.pid)
 		}
 	}
 	return pids
@@ -253,9 +241,11 @@ func TestProxyCrashRecoveryAndHotReload(t *testing.T) {
 	// Crash the upstream mid-session: the next call restarts it.
 	pids := c.upstreamPIDs("server-everything")
 	if len(pids) != 1 {
-		t.Fatalf("upstream processes: %v", pids)
+		t.Fatalf("upstream processes: %v (the conductor's children: %+v)", pids, childProcesses(t, c.cmd.Process.Pid))
 	}
-	syscall.Kill(pids[0], syscall.SIGKILL)
+	if p, err := os.FindProcess(pids[0]); err == nil {
+		p.Kill()
+	}
 	time.Sleep(200 * time.Millisecond)
 	r := c.run(echo, nil).mustSucceed(t)
 	if r.ReturnValue != "Echo: again" {

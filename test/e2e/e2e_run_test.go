@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ func TestRunReturnsLastExpression(t *testing.T) {
 		{"for loop then string", "for (;;) { break }\n\"done\"", "done"},
 		{"multi-line object", "const n = 1\n;({\n  name: 'test',\n  value: 42,\n  n,\n})", map[string]any{"name": "test", "value": 42.0, "n": 1.0}},
 		{"ends with })", "[1, 2, 3].map((x) => {\n  return x * 2\n})", []any{2.0, 4.0, 6.0}},
-		{"import node builtin", "import { join } from 'node:path'\njoin('a', 'b')", "a/b"},
+		{"import node builtin", "import { join } from 'node:path'\njoin('a', 'b')", "a" + string(filepath.Separator) + "b"},
 		{"no final expression", "const x = 1;", nil},
 		{"top-level await", "await Promise.resolve(123)", 123.0},
 		{"typescript", "interface P { x: number }\nconst p: P = { x: 2 }\nfunction sq(n: number): number { return n * n }\nsq(p.x) as number", 4.0},

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -52,8 +53,8 @@ func TestEscapeZeroPermissions(t *testing.T) {
 		{"read env", "Deno.env.get('SERVER_SECRET_TOKEN')", "permission"},
 		{"dump env", "Deno.env.toObject()", "permission"},
 		{"node process.env", "import process from 'node:process'\nprocess.env.SERVER_SECRET_TOKEN", "permission"},
-		{"subprocess", "new Deno.Command('id').outputSync()", "permission"},
-		{"node child_process", "import { execSync } from 'node:child_process'\nexecSync('id').toString()", "permission"},
+		{"subprocess", "new Deno.Command(" + q(aProgram) + ").outputSync()", "permission"},
+		{"node child_process", "import { execSync } from 'node:child_process'\nexecSync(" + q(aProgram) + ").toString()", "permission"},
 		{"ffi", "Deno.dlopen('libc.so.6', { getpid: { parameters: [], result: 'i32' } })", "permission"},
 		{"fetch", fmt.Sprintf("await fetch(%q)", url), "permission"},
 		{"raw tcp", fmt.Sprintf("await Deno.connect({ hostname: '127.0.0.1', port: %s })", portOf(url)), "permission"},
@@ -212,17 +213,29 @@ func TestEscapeEnvironmentWithGrant(t *testing.T) {
 
 func TestEscapeWithRunGrant(t *testing.T) {
 	c := startConductor(t, "MCP_CONDUCTOR_RUN_ARGS=allow-run")
-	// The conductor cannot be signalled even with allow-run.
+	// The conductor cannot be signalled (or ended) even with allow-run.
 	c.run("Deno.kill(Deno.ppid, 'SIGKILL')", nil).mustFail(t, "permission")
-	c.run("new Deno.Command('kill', { args: ['-9', String(Deno.ppid)] }).outputSync().code", nil).mustSucceed(t)
+	kill, sleep := "new Deno.Command('kill', { args: ['-9', String(Deno.ppid)] })", "new Deno.Command('sleep', { args: ['30'], stdout: 'inherit', stderr: 'inherit' })"
+	if runtime.GOOS == "windows" {
+		kill = "new Deno.Command('taskkill', { args: ['/F', '/PID', String(Deno.ppid)] })"
+		sleep = "new Deno.Command(Deno.execPath(), { args: ['eval', 'setTimeout(() => {}, 30000)'], stdout: 'inherit', stderr: 'inherit' })"
+	}
+	c.run(kill+".outputSync().code", nil).mustSucceed(t)
+	c.run("1", nil).mustSucceed(t) // still serving
 	// A grandchild holding the pipes does not hold the call, and dies with it.
 	start := time.Now()
-	r := c.run("const p = new Deno.Command('sleep', { args: ['30'], stdout: 'inherit', stderr: 'inherit' }).spawn(); p.unref(); p.pid", nil).mustSucceed(t)
+	r := c.run("const p = "+sleep+".spawn(); p.unref(); p.pid", nil).mustSucceed(t)
 	if time.Since(start) > 20*time.Second {
 		t.Fatalf("the grandchild held the call for %v", time.Since(start))
 	}
 	pid := int(r.ReturnValue.(float64))
 	waitGone(t, pid)
+	if runtime.GOOS == "windows" {
+		// No SIGTERM to ignore there: the job ends the whole tree at once.
+		c.run(sleep+".spawn(); await new Promise(() => setInterval(() => {}, 1000))", map[string]any{"timeout": 1000}).mustFail(t, "timeout")
+		c.run("1", nil).mustSucceed(t)
+		return
+	}
 	// Timeout with a grandchild that ignores SIGTERM.
 	r = c.run("new Deno.Command('sh', { args: ['-c', 'trap \"\" TERM; echo $$; sleep 30'] }).spawn(); await new Promise(() => setInterval(() => {}, 1000))", map[string]any{"timeout": 1000}).mustFail(t, "timeout")
 	c.run("1", nil).mustSucceed(t)
@@ -232,8 +245,7 @@ func waitGone(t *testing.T, pid int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil || strings.Contains(string(b), ") Z ") {
+		if processGone(pid) {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
