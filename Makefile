@@ -34,7 +34,7 @@ VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | g
 deps: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
-	@echo "npm ci (Deno and the MCP servers the tests drive)" >&2
+	@echo "== stage npm ci (Deno and the MCP servers the tests drive)" >&2
 	@npm ci --no-audit --no-fund >&2
 	@test -x "$(DENO)" || { echo "deno binary missing at $(DENO) after npm ci" >&2; exit 1; }
 	@touch $@
@@ -42,7 +42,7 @@ node_modules/.installed: package.json package-lock.json
 client-clis: test/clients/node_modules/.installed
 
 test/clients/node_modules/.installed: test/clients/package.json test/clients/package-lock.json
-	@echo "npm ci in test/clients (the MCP client CLIs)" >&2
+	@echo "== stage npm ci in test/clients (the MCP client CLIs)" >&2
 	@cd test/clients && npm ci --no-audit --no-fund >&2
 	@touch $@
 
@@ -51,7 +51,7 @@ test/clients/node_modules/.installed: test/clients/package.json test/clients/pac
 protocol-tools: test/protocol/node_modules/.installed
 
 test/protocol/node_modules/.installed: test/protocol/package.json test/protocol/package-lock.json
-	@echo "npm ci in test/protocol (the conformance suite, the Inspector, Node.js 22)" >&2
+	@echo "== stage npm ci in test/protocol (the conformance suite, the Inspector, Node.js 22)" >&2
 	@cd test/protocol && npm ci --no-audit --no-fund --ignore-scripts >&2
 	@touch $@
 
@@ -61,12 +61,13 @@ test/protocol/node_modules/.installed: test/protocol/package.json test/protocol/
 windows-deps: test/windows/node_modules/.installed
 
 test/windows/node_modules/.installed: test/windows/package.json test/windows/package-lock.json
-	@echo "npm ci in test/windows (Deno and Node.js for Windows, for the Wine lane)" >&2
+	@echo "== stage npm ci in test/windows (Deno and Node.js for Windows, for the Wine lane)" >&2
 	@cd test/windows && npm ci --no-audit --no-fund --ignore-scripts --force >&2 2>&1
 	@touch $@
 
 # Debian packages for the Windows lane (Wine, NSIS, mingw-w64, 7-Zip; root).
 wine-deps:
+	@echo "== stage Debian packages for the Windows lane" >&2
 	@bash .ci/wine/deps.sh
 
 # Debian packages for the desktop app (root).
@@ -117,6 +118,7 @@ check-macos:
 STATICCHECK := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 vet: cross
+	@echo "== stage vet (gofmt, go vet, staticcheck)" >&2
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted" >&2; exit 1; fi
 	go vet ./...
 	go vet -tags gui ./app/guitest/
@@ -128,6 +130,7 @@ vet: cross
 # desktop build (cgo there) links those.
 .PHONY: cross
 cross:
+	@echo "== stage cross-builds (macOS, Windows)" >&2
 	GOOS=darwin go build -o /dev/null .
 	GOOS=windows go build -o /dev/null .
 	GOOS=darwin go vet $$(GOOS=darwin go list ./... | grep -v -e '/app$$' -e '/app/tray$$' -e '/app/guitest$$')
@@ -135,17 +138,21 @@ cross:
 test: test-engine test-gui test-deb test-windows
 
 test-engine: deps client-clis protocol-tools vet
+	@echo "== stage go test ./..." >&2
 	go test -count=1 -timeout 30m ./...
 
 test-gui: deps system-deps-check
+	@echo "== stage GUI tests (WebKitGTK window, tray, Chromium)" >&2
 	bash .ci/gui-test.sh
 
 test-deb: deps system-deps-check
+	@echo "== stage Debian package" >&2
 	bash .ci/deb-test.sh
 
 # The Windows lane: cross-compiled tests and the installer under Wine (see
 # docs/windows.md); it prints every test's outcome and its stage timings.
 test-windows: deps windows-deps wine-deps
+	@echo "== stage Windows lane (Wine)" >&2
 	bash .ci/windows-test.sh
 
 bench: deps

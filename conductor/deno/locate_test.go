@@ -135,8 +135,7 @@ func TestLocateDENOINSTALL(t *testing.T) {
 
 func TestLocateNotFound(t *testing.T) {
 	old := script(t, "print deno 1.46.3")
-	hang := script(t, "hang")
-	start := time.Now()
+	hang := script(t, "hang") // never answers: "did not answer within 5s" shows it was cut short
 	_, err := Locate(context.Background(), LocateOptions{
 		Home:       t.TempDir(),
 		MinVersion: "99.0.0", // whatever this machine has is too old
@@ -160,9 +159,6 @@ func TestLocateNotFound(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
-	}
-	if time.Since(start) > 30*time.Second {
-		t.Errorf("Locate took %v: the hanging candidate was not cut short", time.Since(start))
 	}
 }
 

@@ -2,9 +2,13 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 )
 
 // Adversarial tests of the channel between the sandbox and the host: the
@@ -72,7 +76,9 @@ if (seen.length) { console.log("LEAKED", seen[0]); Deno.stdout.writeSync(new Tex
 // must be harmless: every limit holds on the host's side. The code takes
 // the key from its own heap and forges frames.
 func TestChannelLeakedKeyIsHarmless(t *testing.T) {
-	c := startConductor(t, "MCP_CONDUCTOR_MAX_OUTPUT_BYTES=65536")
+	chome := filepath.Join(t.TempDir(), ".mcp-conductor")
+	writeMCPConfig(t, filepath.Join(chome, "mcp-config.json"), map[string]any{"barrier": barrierServer(t)})
+	c := startConductor(t, "MCP_CONDUCTOR_HOME="+chome, "MCP_CONDUCTOR_MAX_OUTPUT_BYTES=65536")
 	steal := `
 import v8 from "node:v8";
 let snap = "";
@@ -101,7 +107,12 @@ const frame = (o) => Deno.stdout.writeSync(new TextEncoder().encode(key + JSON.s
 		}
 	})
 	t.Run("calls beyond the cap", func(t *testing.T) {
-		r := c.run(steal+`for (let i = 0; i < 1000; i++) frame({ t: "call", id: 1e6 + i, method: "listServers", params: {} }); await new Promise(r => setTimeout(r, 5000))`, nil).mustFail(t, "limit")
+		// Each forged call waits on the barrier upstream for 24 calls, more
+		// than the cap, so none is answered before the one over the cap
+		// arrives, however slow the machine.
+		n := sandbox.MaxInFlightCalls + 8
+		r := c.run(steal+fmt.Sprintf(`for (let i = 0; i < %d; i++) frame({ t: "call", id: 1e6 + i, method: "callTool", params: { server: "barrier", tool: "arrive", args: { count: %d, patience: 600 } } });
+await new Promise(r => setTimeout(r, 600000))`, n, n), map[string]any{"timeout": 900000}).mustFail(t, "limit")
 		if !strings.Contains(r.Error.Message, "at once") {
 			t.Errorf("message: %s", r.Error.Message)
 		}
