@@ -17,6 +17,7 @@ require (
 	github.com/modelcontextprotocol/go-sdk v1.8.0
 	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/tailscale/hujson v0.0.0-20260727124030-b80ff77dac4f
+	github.com/tidwall/jsonc v0.3.3
 	github.com/wailsapp/wails/v2 v2.9.2
 	golang.org/x/mod v0.41.0
 	golang.org/x/net v0.41.0
