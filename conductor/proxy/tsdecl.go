@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -279,8 +280,8 @@ func resolve(root any, segs []string) (any, bool) {
 				return nil, false
 			}
 		case []any:
-			var i int
-			if _, err := fmt.Sscanf(s, "%d", &i); err != nil || i < 0 || i >= len(x) || fmt.Sprint(i) != s {
+			i, err := strconv.Atoi(s)
+			if err != nil || i < 0 || i >= len(x) || strconv.Itoa(i) != s {
 				return nil, false
 			}
 			v = x[i]
