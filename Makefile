@@ -114,8 +114,12 @@ app-macos:
 check-macos:
 	bash .ci/check-macos.sh
 
-# staticcheck, pinned; its checks are in staticcheck.conf.
-STATICCHECK := go run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# staticcheck, pinned (its checks are in staticcheck.conf), built once for
+# this machine into .cache/bin so that it can analyse other systems' code.
+STATICCHECK := .cache/bin/staticcheck
+
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/.cache/bin go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 vet: cross
 	@echo "== stage vet (gofmt, go vet, staticcheck)" >&2
@@ -126,14 +130,14 @@ vet: cross
 	$(STATICCHECK) -tags gui ./app/guitest/
 
 # The headless binary cross-builds for macOS and Windows, and every package
-# but the window's, the tray's and their tests' vets for macOS: only a
-# desktop build (cgo there) links those.
+# but the window's, the tray's and their tests' passes go vet and
+# staticcheck for both: only a desktop build (cgo there) links those.
 .PHONY: cross
-cross:
-	@echo "== stage cross-builds (macOS, Windows)" >&2
+cross: $(STATICCHECK)
+	@echo "== stage cross-builds and vet for macOS and Windows" >&2
 	GOOS=darwin go build -o /dev/null .
 	GOOS=windows go build -o /dev/null .
-	GOOS=darwin go vet $$(GOOS=darwin go list ./... | grep -v -e '/app$$' -e '/app/tray$$' -e '/app/guitest$$')
+	for os in darwin windows; do pkgs=$$(GOOS=$$os go list ./... | grep -v -e '/app$$' -e '/app/tray$$' -e '/app/guitest$$') && GOOS=$$os go vet $$pkgs && GOOS=$$os $(STATICCHECK) $$pkgs || exit 1; done
 
 test: test-engine test-gui test-deb test-windows
 

@@ -17,6 +17,13 @@ type platformConfinement struct{}
 // winplan.go), found once: a restricted token that really is at low
 // integrity, and a folder that takes an integrity label. (Wine, for one,
 // makes the token but leaves it at high integrity, and refuses labels.)
+// winPlan is what the Windows layer asks for one process.
+type winPlan struct {
+	Job    winJob
+	Token  *winToken  // nil: not confined (confinement off)
+	Labels []winLabel // set before the process starts (most once per policy)
+}
+
 func (platformConfinement) Available() (bool, string) { return windowsLayer() }
 
 var windowsLayer = sync.OnceValues(func() (bool, string) {

@@ -82,13 +82,6 @@ type winToken struct {
 	DenyOnly            []string // groups kept for deny only
 }
 
-// winPlan is what the Windows layer asks for one process.
-type winPlan struct {
-	Job    winJob
-	Token  *winToken  // nil: not confined (confinement off)
-	Labels []winLabel // set before the process starts (most once per policy)
-}
-
 // uiRestrictions keep sandboxed programs off the desktop's shared state.
 var uiRestrictions = []string{"DESKTOP", "DISPLAYSETTINGS", "EXITWINDOWS", "GLOBALATOMS", "HANDLES", "READCLIPBOARD", "SYSTEMPARAMETERS", "WRITECLIPBOARD"}
 

@@ -41,6 +41,3 @@ func Restrict(path string) error {
 // other mode bits on Unix; on Windows a protected access list that allows
 // no one but the current user.
 func IsPrivate(path string) (bool, error) { return isPrivatePlatform(path) }
-
-// privateMode reports whether mode asks for an owner-only file.
-func privateMode(mode os.FileMode) bool { return mode.Perm()&0o077 == 0 }

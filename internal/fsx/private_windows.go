@@ -86,3 +86,6 @@ func currentUser() (*windows.SID, error) {
 	}
 	return u.User.Sid.Copy()
 }
+
+// privateMode reports whether mode asks for an owner-only file.
+func privateMode(mode os.FileMode) bool { return mode.Perm()&0o077 == 0 }
