@@ -14,11 +14,12 @@ import (
 
 // runDefault is what plain `mcp-conductor` does: the desktop app, a window
 // plus a tray icon, one per user, with the engine running inside it.
-func runDefault(ctx context.Context) error {
+func runDefault(ctx context.Context, o cli.DesktopOptions) error {
 	cfg, err := app.DefaultConfig(version)
 	if err != nil {
 		return err
 	}
+	cfg.StartHidden = o.StartHidden
 	slog.SetDefault(cli.Logger())
 	cfg.Setup = func(ctx context.Context, cfg *app.Config) func() {
 		exe, err := os.Executable()

@@ -38,12 +38,12 @@ bash .ci/wine/setup.sh "$work"
 overlay=$(bash .ci/wine/overlay.sh "$work/overlay")
 
 # The non-GUI packages: everything but the desktop app (app/ except its
-# single-instance package), the tests that drive Linux-only tools (the
+# single-instance and login-item packages), the tests that drive Linux-only tools (the
 # client CLIs, make, the packaging scripts), and main.
 stage "cross-compile"
 export GOOS=windows GOARCH=amd64 CGO_ENABLED=0
 go build -overlay="$overlay" -o "$work/bin/mcp-conductor.exe" .
-pkgs=$(go list ./... | sed "s#^$(go list -m)/##" | grep -v -E '^(app($|/)|bench$|test/(clients|devpath|protocol|packaging)$|github.com)' ; echo app/instance)
+pkgs=$(go list ./... | sed "s#^$(go list -m)/##" | grep -v -E '^(app($|/)|bench$|test/(clients|devpath|protocol|packaging)$|github.com)' ; echo app/instance app/autostart)
 for p in $pkgs; do
 	if [ -n "$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}x{{end}}' "./$p")" ]; then
 		go test -overlay="$overlay" -c -o "$work/tests/${p//\//_}.test.exe" "./$p"

@@ -57,6 +57,9 @@ type Config struct {
 	Paths backend.Paths
 	// Autostart is the login item, nil where unsupported.
 	Autostart *autostart.Item
+	// StartHidden starts with the window hidden, where a panel shows the
+	// tray icon (as does EnvStartHidden=1).
+	StartHidden bool
 	// OpenFolder shows a folder in the system file manager.
 	OpenFolder func(path string) error
 	// TrayVisible reports whether a tray host draws the icon.

@@ -91,7 +91,7 @@ func Run(ctx context.Context, cfg Config) error {
 	// Start hidden (as the login item asks) only where a panel shows the
 	// tray icon; otherwise the app would run with no way in.
 	hidden := false
-	if os.Getenv(EnvStartHidden) == "1" && terr == nil {
+	if (cfg.StartHidden || os.Getenv(EnvStartHidden) == "1") && terr == nil {
 		vctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		hidden, _ = tray.Visible(vctx)
 		cancel()

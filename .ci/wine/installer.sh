@@ -39,7 +39,7 @@ for f in mcp-conductor.exe uninstall.exe LICENSE.txt; do
 done
 [ -f "$lnk" ] || fail "installed: no Start-menu entry at $lnk"
 reg "$uninst" /v UninstallString | grep -q 'uninstall.exe' || fail "installed: no uninstall entry in $uninst"
-reg "$run" /v 'MCP Conductor' | grep -q 'mcp-conductor.exe' || fail "installed with /AUTOSTART: no Run value"
+reg "$run" /v 'MCP Conductor' | grep -q 'mcp-conductor.exe" --start-hidden' || fail "installed with /AUTOSTART: no Run value that starts the app hidden"
 # The installed program runs (its headless face; the window needs WebView2,
 # which Wine has not).
 "$wine" "$dir/mcp-conductor.exe" --version 2>&1 | grep -q 'mcp-conductor' || fail "the installed program does not run"

@@ -3,7 +3,10 @@
 //
 // On Linux and the BSDs it writes an XDG autostart entry,
 // $XDG_CONFIG_HOME/autostart/<id>.desktop; on macOS a launch agent,
-// ~/Library/LaunchAgents/<id>.plist. Other systems report ErrUnsupported.
+// ~/Library/LaunchAgents/<id>.plist; on Windows a value named for the app
+// under HKCU\Software\Microsoft\Windows\CurrentVersion\Run (the value the
+// installer's "start on login" writes too). Other systems report
+// ErrUnsupported.
 package autostart
 
 import (
@@ -29,6 +32,9 @@ const (
 	XDG Format = iota + 1
 	// LaunchAgent is a macOS launchd property list.
 	LaunchAgent
+	// RunKey is a Windows Run-key value: a command line, named Item.Name.
+	// It cannot carry an environment: put what Env would say in Exec.
+	RunKey
 )
 
 // Item is one login item: what to run, and where its file lives.
@@ -45,7 +51,8 @@ type Item struct {
 	Env map[string]string
 	// Format says how the file is written.
 	Format Format
-	// Path is the file that exists while the item is enabled.
+	// Path is the file that exists while the item is enabled (for RunKey,
+	// the registry value, as Windows' tools name it).
 	Path string
 }
 
@@ -64,6 +71,12 @@ func ForPlatform(id, name, comment string, exec []string, env map[string]string)
 		}
 		it.Format = LaunchAgent
 		it.Path = filepath.Join(home, "Library", "LaunchAgents", id+".plist")
+	case "windows":
+		if len(env) > 0 {
+			return nil, fmt.Errorf("a Windows login item cannot set environment variables; pass them as arguments")
+		}
+		it.Format = RunKey
+		it.Path = `HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run\` + name
 	default:
 		return nil, fmt.Errorf("%s: %w", runtime.GOOS, ErrUnsupported)
 	}
@@ -72,6 +85,13 @@ func ForPlatform(id, name, comment string, exec []string, env map[string]string)
 
 // Enabled reports whether the item's file exists and is not disabled.
 func (it *Item) Enabled() (bool, error) {
+	if it.Format == RunKey {
+		on, err := runKeyEnabled(it.Name)
+		if err != nil {
+			return false, fmt.Errorf("reading login item: %w", err)
+		}
+		return on, nil
+	}
 	b, err := os.ReadFile(it.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
@@ -91,6 +111,15 @@ func (it *Item) Enabled() (bool, error) {
 // SetEnabled writes the item's file (replacing any older one, so a moved
 // binary is picked up) or removes it.
 func (it *Item) SetEnabled(on bool) error {
+	if it.Format == RunKey {
+		if on && (len(it.Exec) == 0 || !filepath.IsAbs(it.Exec[0])) {
+			return fmt.Errorf("login item needs an absolute program path, got %q", it.Exec)
+		}
+		if err := setRunKey(it.Name, it.Exec, on); err != nil {
+			return fmt.Errorf("writing login item: %w", err)
+		}
+		return nil
+	}
 	if !on {
 		if err := os.Remove(it.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("removing login item: %w", err)

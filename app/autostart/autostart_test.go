@@ -1,3 +1,9 @@
+//go:build !windows
+
+// The XDG entry and the launch agent name Unix programs (/opt/...), which
+// are not absolute paths on Windows; the Run key is tested in
+// autostart_windows_test.go.
+
 package autostart
 
 import (
@@ -141,16 +147,5 @@ func TestForPlatformUsesXDGConfigHome(t *testing.T) {
 	}
 	if want := filepath.Join(dir, "autostart", "mcp-conductor.desktop"); it.Path != want || it.Format != XDG {
 		t.Fatalf("got %q (format %d), want %q", it.Path, it.Format, want)
-	}
-}
-
-func mustEnabled(t *testing.T, it *Item, want bool) {
-	t.Helper()
-	got, err := it.Enabled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != want {
-		t.Fatalf("Enabled() = %v, want %v", got, want)
 	}
 }

@@ -22,14 +22,21 @@ type Options struct {
 	Version string
 	// Desktop starts the desktop app: what plain `mcp-conductor` does. Nil
 	// in builds without it.
-	Desktop func(ctx context.Context) error
+	Desktop func(ctx context.Context, o DesktopOptions) error
+}
+
+// DesktopOptions are how the command line asks the desktop app to start.
+type DesktopOptions struct {
+	// StartHidden starts with the window hidden, in the tray
+	// (`mcp-conductor --start-hidden`, what a login item runs).
+	StartHidden bool
 }
 
 // version is the program's version, for the commands that report it.
 var version = "0.1.0-dev"
 
 // desktop is Options.Desktop.
-var desktop func(ctx context.Context) error
+var desktop func(ctx context.Context, o DesktopOptions) error
 
 // errNoDesktop is what plain `mcp-conductor` says in a build without the
 // desktop app.
@@ -69,11 +76,14 @@ func Main(ctx context.Context, args []string, opts Options) int {
 }
 
 func run(ctx context.Context, args []string) error {
-	if len(args) == 0 {
+	if len(args) == 0 || args[0] == "--start-hidden" {
 		if desktop == nil {
 			return errNoDesktop
 		}
-		return desktop(ctx)
+		if len(args) > 1 {
+			return fmt.Errorf("%s takes no arguments, got %q; see `mcp-conductor help`", args[0], args[1])
+		}
+		return desktop(ctx, DesktopOptions{StartHidden: len(args) == 1})
 	}
 	switch args[0] {
 	case "--stdio", "stdio":
@@ -136,6 +146,8 @@ func printHelp(w io.Writer) {
 
 Usage:
   mcp-conductor              start the desktop app (window and tray icon)
+  mcp-conductor --start-hidden
+                             start it in the tray, window hidden (what the login item runs)
   mcp-conductor --stdio      serve MCP over stdin/stdout (what MCP clients launch)
   mcp-conductor --http [ADDR]
                              serve MCP over streamable HTTP on loopback (default

@@ -73,6 +73,29 @@ func TestRunRefusesUnknownAndExtraArguments(t *testing.T) {
 	}
 }
 
+func TestDesktopStartHidden(t *testing.T) {
+	t.Cleanup(func() { desktop = nil })
+	for _, tt := range []struct {
+		args    []string
+		hidden  bool
+		refused bool
+	}{
+		{nil, false, false},
+		{[]string{"--start-hidden"}, true, false},
+		{[]string{"--start-hidden", "x"}, false, true},
+	} {
+		var got *DesktopOptions
+		desktop = func(_ context.Context, o DesktopOptions) error { got = &o; return nil }
+		err := run(context.Background(), tt.args)
+		switch {
+		case tt.refused && (err == nil || got != nil):
+			t.Errorf("%q: started the app (err %v)", tt.args, err)
+		case !tt.refused && (err != nil || got == nil || got.StartHidden != tt.hidden):
+			t.Errorf("%q: err %v, options %+v, want StartHidden %v", tt.args, err, got, tt.hidden)
+		}
+	}
+}
+
 func TestProgressBar(t *testing.T) {
 	var out bytes.Buffer
 	b := &progressBar{w: &out}

@@ -87,8 +87,9 @@ Section "MCP Conductor" SecApp
 SectionEnd
 
 Section /o "Start MCP Conductor when I sign in" SecAutostart
-  ; The same value the app's own autostart switch is to write on Windows.
-  WriteRegStr HKCU "${RUN_KEY}" "${APP}" '"$INSTDIR\mcp-conductor.exe"'
+  ; The same value the app's "Start on login" switch writes (app/autostart),
+  ; so the switch shows and changes what the installer chose.
+  WriteRegStr HKCU "${RUN_KEY}" "${APP}" '"$INSTDIR\mcp-conductor.exe" --start-hidden'
 SectionEnd
 
 !insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
