@@ -278,6 +278,14 @@ func TestConfigPathsPerOS(t *testing.T) {
 		{"opencode", lin, "/home/alice/.config/opencode/opencode.json"},
 		{"opencode", mac, "/Users/alice/.config/opencode/opencode.json"},
 		{"opencode", win, `C:\Users\alice\.config\opencode\opencode.json`},
+		// Every client on macOS, as each client's documentation gives it.
+		{"cursor", mac, "/Users/alice/.cursor/mcp.json"},
+		{"windsurf", mac, "/Users/alice/.codeium/windsurf/mcp_config.json"},
+		{"claude-code", mac, "/Users/alice/.claude.json"},
+		{"gemini", mac, "/Users/alice/.gemini/settings.json"},
+		{"codex", mac, "/Users/alice/.codex/config.toml"},
+		{"cline", mac, "/Users/alice/Library/Application Support/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json"},
+		{"qwen", mac, "/Users/alice/.qwen/settings.json"},
 	}
 	for _, tc := range cases {
 		got, err := mustFind(t, tc.id).ConfigPath(Options{Env: tc.env})
