@@ -41,17 +41,27 @@ func TestRunKeyRoundTrip(t *testing.T) {
 	}
 }
 
-// The command line splits back into the program and its arguments, spaces
-// and quotes included, as Windows' parser reads it at login.
+// The command line splits back into the program and its arguments, spaces,
+// quotes and trailing backslashes included, as Windows' parser reads it at
+// login; a program path with a quote (no Windows file has one) is refused.
 func TestRunCommandQuoting(t *testing.T) {
 	for _, argv := range [][]string{
 		{`C:\Program Files\MCP Conductor\mcp-conductor.exe`, "--start-hidden"},
 		{`C:\x\mcp-conductor.exe`},
-		{`C:\a "b"\c.exe`, `tail\`},
+		{`C:\a b\c.exe`, `say "hi"`, `tail\`, `C:\dir with space\`},
 	} {
-		got, err := windows.DecomposeCommandLine(runCommand(argv))
+		line, err := runCommand(argv)
+		if err != nil {
+			t.Fatalf("runCommand(%q): %v", argv, err)
+		}
+		got, err := windows.DecomposeCommandLine(line)
 		if err != nil || !slices.Equal(got, argv) {
-			t.Errorf("runCommand(%q) = %s, which splits into %q (%v)", argv, runCommand(argv), got, err)
+			t.Errorf("runCommand(%q) = %s, which splits into %q (%v)", argv, line, got, err)
+		}
+	}
+	for _, argv := range [][]string{nil, {`C:\a "b"\c.exe`}} {
+		if line, err := runCommand(argv); err == nil {
+			t.Errorf("runCommand(%q) = %s, want an error", argv, line)
 		}
 	}
 }

@@ -4,6 +4,7 @@ package autostart
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"golang.org/x/sys/windows"
@@ -14,14 +15,24 @@ import (
 // value per item, named for it, holding the command line to run.
 const runKey = `Software\Microsoft\Windows\CurrentVersion\Run`
 
-// runCommand is exec as one Windows command line, each argument quoted by
-// the rules programs' argument parsers undo.
-func runCommand(exec []string) string {
-	q := make([]string, len(exec))
-	for i, a := range exec {
-		q[i] = windows.EscapeArg(a)
+// runCommand is exec as one Windows command line. Windows splits the
+// program name by its own rule (everything up to the next quote, with no
+// backslash escapes), so the program is always quoted plainly and may not
+// hold a quote, which no Windows file name can; every later argument is
+// quoted by the rules programs' argument parsers undo.
+func runCommand(exec []string) (string, error) {
+	if len(exec) == 0 {
+		return "", errors.New("no program to run at login")
 	}
-	return strings.Join(q, " ")
+	if strings.ContainsRune(exec[0], '"') {
+		return "", fmt.Errorf("program path %q holds a quote, which a Windows file name cannot", exec[0])
+	}
+	q := make([]string, len(exec))
+	q[0] = `"` + exec[0] + `"`
+	for i, a := range exec[1:] {
+		q[i+1] = windows.EscapeArg(a)
+	}
+	return strings.Join(q, " "), nil
 }
 
 func runKeyEnabled(name string) (bool, error) {
@@ -52,5 +63,9 @@ func setRunKey(name string, exec []string, on bool) error {
 		}
 		return nil
 	}
-	return k.SetStringValue(name, runCommand(exec))
+	line, err := runCommand(exec)
+	if err != nil {
+		return err
+	}
+	return k.SetStringValue(name, line)
 }
