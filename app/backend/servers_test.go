@@ -246,9 +246,9 @@ func TestTestConnectionFailures(t *testing.T) {
 		stderr        string // a line the program printed
 	}{
 		{"wrong script path", ServerForm{Name: "s", Command: node, Args: []string{"/nowhere/index.js"}},
-			"The program ended before it answered.", "arguments", "Cannot find module '/nowhere/index.js'"},
+			"The program ended with exit status 1 before it answered.", "arguments", "Cannot find module '/nowhere/index.js'"},
 		{"exits silently", ServerForm{Name: "s", Command: node, Args: []string{"-e", "process.exit(3)"}},
-			"printed nothing", "arguments", ""},
+			"The program ended with exit status 3 before it answered, and printed nothing.", "arguments", ""},
 		{"missing program", ServerForm{Name: "s", Command: "no-such-program-7f3"},
 			`The program "no-such-program-7f3" was not found.`, "full path", ""},
 		{"nothing listens", ServerForm{Name: "h", URL: refused.URL + "/mcp"},

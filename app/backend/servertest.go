@@ -138,9 +138,13 @@ func testFailure(sc mcpconfig.Server, err error, took time.Duration, stderr []st
 			f.Hint = "Check the URL and that the server is running."
 		}
 	case stdio:
-		f.Message = "The program ended before it answered."
+		ended := "The program ended"
+		if exit := (*proxy.ProgramExit)(nil); errors.As(err, &exit) {
+			ended = fmt.Sprintf("The program ended with exit status %d", exit.Code)
+		}
+		f.Message = ended + " before it answered."
 		if len(stderr) == 0 {
-			f.Message = "The program ended before it answered, and printed nothing."
+			f.Message = ended + " before it answered, and printed nothing."
 		}
 		f.Hint = "Check the arguments (a script's path, a package name) and the working folder."
 	case errors.Is(err, syscall.ECONNREFUSED):

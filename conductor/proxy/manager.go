@@ -278,6 +278,7 @@ type upstream struct {
 	tools   []*mcp.Tool        // all tools, nil until listed
 	lastErr error
 	closed  bool
+	exit    *exitRecord // how the last program ended (stdio only)
 }
 
 // ErrDisabled is returned for servers the administrator disabled.
@@ -329,6 +330,9 @@ func (u *upstream) connect(ctx context.Context) (*mcp.ClientSession, error) {
 		if timedOut && ctx.Err() == nil {
 			err = fmt.Errorf("no answer within %v: %w", u.m.opts.ConnectTimeout, err)
 		}
+		if exit := u.exit.exit(); exit != nil {
+			err = fmt.Errorf("%w (%w)", err, exit)
+		}
 		u.lastErr = fmt.Errorf("connect to MCP server %q: %w", u.cfg.Name, err)
 		u.m.logf("%v", u.lastErr)
 		return nil, u.lastErr
@@ -360,7 +364,8 @@ func (u *upstream) transport() (mcp.Transport, error) {
 		cmd.Dir = c.Cwd
 		cmd.Env = append(append([]string(nil), u.m.opts.BaseEnv...), envList(c.Env)...)
 		cmd.Stderr = &prefixLogger{line: u.m.upstreamLine, prefix: c.Name}
-		return &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, nil
+		u.exit = &exitRecord{}
+		return &exitTransport{Transport: &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, rec: u.exit}, nil
 	case "sse":
 		return &mcp.SSEClientTransport{Endpoint: c.URL, HTTPClient: httpClient(c.Headers)}, nil
 	default:

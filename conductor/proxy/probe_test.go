@@ -2,6 +2,8 @@ package proxy
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -80,6 +82,42 @@ func TestProbeServer(t *testing.T) {
 				if ok, found := allowed[tt.denied]; !found || ok {
 					t.Errorf("tool %q: found %v, allowed %v; want listed but not allowed", tt.denied, found, ok)
 				}
+			}
+		})
+	}
+}
+
+// A stdio program that ends on its own before answering reports its exit
+// status through the redacted error; one that the proxy had to stop
+// (alive but speaking no MCP) reports none, since its status would be the
+// proxy's doing.
+func TestProbeReportsProgramExit(t *testing.T) {
+	node := testenv.Node(t)
+	tests := []struct {
+		name string
+		js   string
+		want int // -1: no ProgramExit
+	}{
+		{"exits with 3", "process.exit(3)", 3},
+		{"exits cleanly", "process.exit(0)", 0},
+		{"alive, printing garbage", `process.stdout.write("not json\n"); setInterval(() => {}, 1000)`, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_, err := ProbeServer(ctx, mcpconfig.Server{Name: "s", Command: node, Args: []string{"-e", tt.js}}, Options{ConnectTimeout: 20 * time.Second})
+			if err == nil {
+				t.Fatal("the probe succeeded")
+			}
+			var exit *ProgramExit
+			switch found := errors.As(err, &exit); {
+			case tt.want < 0 && found:
+				t.Errorf("err = %v: reports %v for a program the proxy stopped", err, exit)
+			case tt.want >= 0 && (!found || exit.Code != tt.want):
+				t.Errorf("err = %v: exit %v, want status %d", err, exit, tt.want)
+			case tt.want >= 0 && !strings.Contains(err.Error(), fmt.Sprintf("exited with status %d", tt.want)):
+				t.Errorf("err = %v: the message does not say the status", err)
 			}
 		})
 	}

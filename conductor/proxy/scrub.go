@@ -102,6 +102,15 @@ type redactedError struct {
 func (e *redactedError) Error() string        { return e.msg }
 func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
 
+// As finds only a *ProgramExit, which holds no text: the wrapped errors'
+// messages are what the redaction hides.
+func (e *redactedError) As(target any) bool {
+	if p, ok := target.(**ProgramExit); ok {
+		return errors.As(e.err, p)
+	}
+	return false
+}
+
 // Value returns v as a generic JSON value (maps, slices, strings,
 // json.Number, bools, nil) with every secret replaced.
 func (s *secretSet) Value(v any) (any, error) {
