@@ -237,7 +237,7 @@ func fieldOps(v *hujson.Value, ptr string, sc Server) []patchOp {
 // managedFields are Server's JSON fields, in the order a new entry
 // gets them.
 var managedFields = []string{"type", "command", "args", "env", "cwd", "url", "headers",
-	"description", "disabled", "allowTools", "denyTools"}
+	"description", "disabled", "allowTools", "denyTools", "approval"}
 
 // newFile is what a missing mcp-config.json starts as.
 const newFile = "{\n  \"mcpServers\": {\n  }\n}\n"

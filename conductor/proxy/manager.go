@@ -47,6 +47,10 @@ type Options struct {
 	// OnReload, if set, is called after a changed file was read and its
 	// servers put in place (the programs they run may have changed).
 	OnReload func()
+	// ApprovalTimeout bounds the wait for a person's answer to one
+	// approval request; no answer in time is a denial. Default 5 minutes.
+	// The execution's own timeout still applies and counts the wait.
+	ApprovalTimeout time.Duration
 }
 
 // Manager owns the connections to the upstream servers of one
@@ -61,6 +65,7 @@ type Manager struct {
 	cfgErr   error // the file's current problem; the last good config stays in use
 	servers  map[string]*upstream
 	order    []string
+	askAll   bool // the file's "askForChanges"
 	closed   bool
 	lastStat time.Time
 
@@ -167,7 +172,7 @@ func (m *Manager) reload() {
 			go old.close() // removed or changed: its process must not linger
 		}
 	}
-	m.servers, m.order = next, order
+	m.servers, m.order, m.askAll = next, order, cfg.AskForChanges
 	if m.opts.OnReload != nil {
 		go m.opts.OnReload()
 	}

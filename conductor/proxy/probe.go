@@ -108,5 +108,8 @@ func withDefaults(opts Options) Options {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.ApprovalTimeout == 0 {
+		opts.ApprovalTimeout = 5 * time.Minute
+	}
 	return opts
 }

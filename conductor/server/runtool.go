@@ -37,16 +37,27 @@ func runTool(policy config.Policy) *mcp.Tool {
 // runDenoCode handles run_deno_code. Every answer, failures included, is a
 // sandbox.Result as structuredContent and as JSON text, with isError set
 // unless the code ran to success.
+//
+// A tool call that needs approval asks the client that sent the request,
+// if it declared elicitation: during this call (elicitation/create), or,
+// from protocol 2026-07-28 on, in rounds (the answer is a question, and
+// the client's next call, with the answer, picks the execution up again).
 func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	if req.Params.RequestState != "" {
+		return s.resume(ctx, req), nil
+	}
 	in, err := decodeRun(req.Params.Arguments)
 	if err != nil {
 		return runResult(failure(kindInput, err.Error())), nil
 	}
-	res, err := s.Execute(ctx, clientName(req), in)
-	if err != nil {
-		return runResult(failure(kindInternal, "the conductor could not run the code: "+err.Error()+"; try again, and if it keeps failing, tell the administrator")), nil
+	switch askModeOf(req) {
+	case askRounds:
+		return s.startRounds(ctx, req, in), nil
+	case askDirect:
+		return s.resultOf(s.execute(ctx, clientName(req), in, directAsker(req.Session, clientName(req)))), nil
+	default:
+		return s.resultOf(s.execute(ctx, clientName(req), in, nil)), nil
 	}
-	return runResult(res), nil
 }
 
 // decodeRun checks run_deno_code's arguments (see runInputSchema).
