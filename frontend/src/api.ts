@@ -252,6 +252,21 @@ export interface Execution {
   stderr: string;
   toolCalls: number;
   calls: ToolCall[];
+  approvals: Approval[];
+}
+
+/** The decision on one tool call that needed approval, or that a rule denied (Go: backend.Approval). */
+export interface Approval {
+  time: string;
+  server: string;
+  tool: string;
+  allowed: boolean;
+  rule: string;
+  why: string;
+  decision: string;
+  via: string;
+  approver: string;
+  reason: string;
 }
 
 /** run_deno_code's structured result (Go: sandbox.Result). */
