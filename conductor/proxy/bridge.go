@@ -181,6 +181,20 @@ var methods = map[string]method{
 	"listServers": func(ctx context.Context, m *Manager, _ *execution, _ json.RawMessage) (any, error) {
 		return m.Servers(ctx, false), nil
 	},
+	"search": func(ctx context.Context, m *Manager, _ *execution, raw json.RawMessage) (any, error) {
+		var p struct {
+			Query   string `json:"query"`
+			Options struct {
+				Server string `json:"server"`
+				Detail string `json:"detail"`
+				Limit  int    `json:"limit"`
+			} `json:"options"`
+		}
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("mcpFactory.search(query, { server, detail, limit }): %v", err)
+		}
+		return m.Search(ctx, p.Query, SearchOptions{Server: p.Options.Server, Detail: Detail(p.Options.Detail), Limit: p.Options.Limit})
+	},
 	"load": onServer(func(ctx context.Context, u *upstream, _ serverParams) (any, error) {
 		tools, err := u.listTools(ctx)
 		if err != nil {

@@ -203,7 +203,7 @@ func runDescription(p config.Policy) string {
 	} else {
 		b.WriteString("- No third-party packages can be imported; Node built-ins (`node:…`) and Web APIs are available.\n")
 	}
-	b.WriteString("- MCP servers configured by the administrator are reachable from the code through the global `mcpFactory`: `const gh = await mcpFactory.load(\"name\"); await gh.callTool(\"tool\", {...})` or `await gh.tool_name({...})`. Use list_mcp_servers and get_tool_details to discover them and their TypeScript signatures. Calls can run concurrently (Promise.all).\n")
+	b.WriteString("- MCP servers configured by the administrator are reachable from the code through the global `mcpFactory`: `const gh = await mcpFactory.load(\"name\"); await gh.callTool(\"tool\", {...})` or `await gh.tool_name({...})`. Find tools with search_tools (by words, names or one-line descriptions first, full schemas only for the tools you will call; from code: `await mcpFactory.search(\"query\")`), or list_mcp_servers and get_tool_details. Calls can run concurrently (Promise.all). A call the administrator marked for approval waits for the user's answer (the wait counts toward the timeout) and rejects if denied.\n")
 	return b.String()
 }
 
