@@ -110,6 +110,9 @@ type heldRun struct {
 	asks    chan *question           // from the execution's asker to the waiting call
 	done    chan *mcp.CallToolResult // the final result (buffered)
 	cancel  context.CancelFunc       // ends the execution
+	// progress reports to the call waiting on the run, if it sent a
+	// progress token; nil if the first call sent none.
+	progress *reporter
 }
 
 // question is one approval request waiting for its round.
@@ -199,10 +202,19 @@ func (s *Server) startRounds(ctx context.Context, req *mcp.CallToolRequest, in R
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	run := &heldRun{session: req.Session, client: clientName(req), asks: make(chan *question),
 		done: make(chan *mcp.CallToolResult, 1), cancel: cancel}
+	opts := runOptions{ask: run.asker()}
+	if sink := sinkOf(ctx, req); sink != nil {
+		run.progress = newReporter(sink, realClock)
+		opts.progress = run.progress
+	}
 	go func() {
 		defer cancel()
 		defer s.held.forget(run)
-		run.done <- s.resultOf(s.execute(runCtx, run.client, in, run.asker()))
+		res, err := s.execute(runCtx, run.client, in, opts)
+		if run.progress != nil {
+			run.progress.close()
+		}
+		run.done <- s.resultOf(res, err)
 	}()
 	return s.await(ctx, run)
 }
@@ -219,6 +231,9 @@ func (s *Server) resume(ctx context.Context, req *mcp.CallToolRequest) *mcp.Call
 			res = e
 		}
 	}
+	if w.run.progress != nil {
+		w.run.progress.setSink(sinkOf(ctx, req)) // this call's token, if any
+	}
 	w.q.answer <- answerOf(w.run.client, res)
 	return s.await(ctx, w.run)
 }
@@ -230,6 +245,9 @@ func (s *Server) await(ctx context.Context, run *heldRun) *mcp.CallToolResult {
 	case r := <-run.done:
 		return r
 	case q := <-run.asks:
+		if run.progress != nil {
+			run.progress.setSink(nil) // this call ends; the retry brings its own token
+		}
 		token := s.held.put(waiting{run: run, q: q})
 		return &mcp.CallToolResult{
 			InputRequests: mcp.InputRequestMap{"approval": elicitParams(run.client, q.req)},

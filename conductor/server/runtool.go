@@ -50,14 +50,21 @@ func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mc
 	if err != nil {
 		return runResult(failure(kindInput, err.Error())), nil
 	}
-	switch askModeOf(req) {
-	case askRounds:
+	if askModeOf(req) == askRounds {
 		return s.startRounds(ctx, req, in), nil
-	case askDirect:
-		return s.resultOf(s.execute(ctx, clientName(req), in, directAsker(req.Session, clientName(req)))), nil
-	default:
-		return s.resultOf(s.execute(ctx, clientName(req), in, nil)), nil
 	}
+	var opts runOptions
+	if askModeOf(req) == askDirect {
+		opts.ask = directAsker(req.Session, clientName(req))
+	}
+	if sink := sinkOf(ctx, req); sink != nil {
+		opts.progress = newReporter(sink, realClock)
+	}
+	res, err := s.execute(ctx, clientName(req), in, opts)
+	if opts.progress != nil {
+		opts.progress.close() // the last report goes before the result
+	}
+	return s.resultOf(res, err), nil
 }
 
 // decodeRun checks run_deno_code's arguments (see runInputSchema).

@@ -65,7 +65,7 @@ func runOutputSchema() *jsonschema.Schema {
 func serversOutputSchema() *jsonschema.Schema     { return inferred[ServersOutput]() }
 func toolDetailsInputSchema() *jsonschema.Schema  { return inferred[ToolDetailsInput]() }
 func toolDetailsOutputSchema() *jsonschema.Schema { return inferred[ToolDetailsOutput]() }
-func searchOutputSchema() *jsonschema.Schema { return inferred[proxy.SearchResult]() }
+func searchOutputSchema() *jsonschema.Schema      { return inferred[proxy.SearchResult]() }
 
 // searchInputSchema is search_tools' input schema.
 func searchInputSchema() *jsonschema.Schema {

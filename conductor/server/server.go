@@ -87,12 +87,17 @@ type RunInput struct {
 // one can be asked to approve a call from it, so a tool call that needs
 // approval is denied.
 func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sandbox.Result, error) {
-	return s.execute(ctx, client, in, nil)
+	return s.execute(ctx, client, in, runOptions{})
 }
 
-// execute runs in; ask (nil: no one) is asked to approve the tool calls
-// that need it.
-func (s *Server) execute(ctx context.Context, client string, in RunInput, ask proxy.Asker) (*sandbox.Result, error) {
+// runOptions are what one execution reports to and asks of the client.
+type runOptions struct {
+	ask      proxy.Asker // asked to approve the tool calls that need it; nil: no one
+	progress *reporter   // receives output lines and calls; nil: none
+}
+
+// execute runs in with opts.
+func (s *Server) execute(ctx context.Context, client string, in RunInput, opts runOptions) (*sandbox.Result, error) {
 	if in.Timeout < 0 {
 		return nil, fmt.Errorf("the timeout must be a non-negative number of milliseconds, got %d", in.Timeout)
 	}
@@ -106,9 +111,15 @@ func (s *Server) execute(ctx context.Context, client string, in RunInput, ask pr
 	if s.opts.Proxy != nil {
 		job.Servers = s.opts.Proxy.Names()
 		job.Calls = s.opts.Proxy.Handler(proxy.ExecutionOptions{
-			Ask:        ask,
+			Ask:        opts.ask,
 			OnApproval: func(rec proxy.ApprovalRecord) { s.recordApproval(id, client, rec) },
 		})
+	}
+	if opts.progress != nil {
+		job.OnStdout = opts.progress.line
+		if job.Calls != nil {
+			job.Calls = opts.progress.calls(job.Calls)
+		}
 	}
 	s.mu.RLock()
 	runner := s.runner
