@@ -127,3 +127,18 @@ func AllowTool(path, server, tool string, opts EditOptions) error {
 		return patch(v, ops)
 	})
 }
+
+// SetAskForChanges sets the file's top-level "askForChanges" switch (see
+// Config.AskForChanges); off removes it. The rest of the file, comments
+// included, is kept, and the old content backed up.
+func SetAskForChanges(path string, on bool, opts EditOptions) error {
+	return edit(path, opts, func(v *hujson.Value, _ map[string]bool) error {
+		switch {
+		case on:
+			return patch(v, []patchOp{{Op: "add", Path: "/askForChanges", Value: true}})
+		case v.Find("/askForChanges") != nil:
+			return patch(v, []patchOp{{Op: "remove", Path: "/askForChanges"}})
+		}
+		return nil
+	})
+}

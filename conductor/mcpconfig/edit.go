@@ -24,6 +24,8 @@ type File struct {
 	Servers []Server
 	// Exists is false when the file is missing (an empty configuration).
 	Exists bool
+	// AskForChanges is the file's "askForChanges" switch.
+	AskForChanges bool
 }
 
 // Server returns the named entry.
@@ -65,7 +67,7 @@ func ReadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Path: path, Exists: true}
+	f := &File{Path: path, Exists: true, AskForChanges: strict.AskForChanges}
 	for _, s := range strict.Servers {
 		if s.Err != nil {
 			// Keep the fields that do decode, so the entry can be shown and fixed.

@@ -173,6 +173,11 @@ export interface ServerForm {
   description: string;
   allowTools: string[];
   denyTools: string[];
+  /** Rule for the tools no approval list names: '' (the "ask for changes" switch decides), 'allow', 'ask' or 'deny'. */
+  approvalDefault: string;
+  approvalAllow: string[];
+  approvalAsk: string[];
+  approvalDeny: string[];
 }
 
 /** An entry as listed (Go: backend.ServerView). */
@@ -190,6 +195,8 @@ export interface ServersView {
   path: string;
   error: string;
   servers: ServerView[];
+  /** Calls from code of tools that may change things wait for a person's approval. */
+  askForChanges: boolean;
 }
 
 /** What a test connection found (Go: proxy.Probe). */
@@ -384,6 +391,7 @@ export const api = {
   saveMCPServer: (original: string, form: ServerForm) => call<ServersView>('SaveMCPServer', original, form),
   removeMCPServer: (name: string) => call<ServersView>('RemoveMCPServer', name),
   setMCPServerDisabled: (name: string, disabled: boolean) => call<ServersView>('SetMCPServerDisabled', name, disabled),
+  setAskForChanges: (on: boolean) => call<ServersView>('SetAskForChanges', on),
   testMCPServer: (original: string, form: ServerForm) => call<ServerTest>('TestMCPServer', original, form),
   importableServers: () => call<ImportCandidate[]>('ImportableServers'),
   importServers: (picks: { client: string; name: string }[]) => call<ServersView>('ImportServers', picks),
