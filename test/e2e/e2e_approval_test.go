@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,5 +269,49 @@ frame({ t: "call", id: 1e6 + 1, method: "callTool", params: %s, approved: true, 
 	}
 	if denied != 6 { // five forged calls and the "approve" method
 		t.Errorf("%d forged calls denied, want 6: %+v", denied, r.ToolCalls)
+	}
+}
+
+// Over the streamable-HTTP endpoint too, the client that started the run
+// is asked (on the latest protocol and on 2025-11-25), and its answer
+// decides.
+func TestApprovalOverHTTP(t *testing.T) {
+	for _, proto := range []string{"", "2025-11-25"} {
+		t.Run("protocol "+firstNonEmptyString(proto, "latest"), func(t *testing.T) {
+			addr, token, chome := startHTTPHome(t)
+			root := filepath.Join(filepath.Dir(chome), "shared")
+			if err := os.MkdirAll(root, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(map[string]any{"askForChanges": true, "mcpServers": map[string]any{"filesystem": map[string]any{
+				"command": testenv.Node(t), "args": []string{testenv.NodeModule(t, "@modelcontextprotocol/server-filesystem/dist/index.js"), root}}}})
+			writeFile(t, filepath.Join(chome, "mcp-config.json"), string(b))
+			p := &person{}
+			p.say("allow once", "deny")
+			client := mcp.NewClient(&mcp.Implementation{Name: "http-e2e", Version: "1"}, &mcp.ClientOptions{ElicitationHandler: p.handler})
+			var sopts *mcp.ClientSessionOptions
+			if proto != "" {
+				sopts = &mcp.ClientSessionOptions{ProtocolVersion: proto}
+			}
+			ctx := context.Background()
+			s, err := client.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: "http://" + addr + "/mcp",
+				HTTPClient: &http.Client{Transport: bearer{token, http.DefaultTransport}}}, sopts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			res, err := s.CallTool(ctx, &mcp.CallToolParams{Name: "run_deno_code", Arguments: map[string]any{
+				"deno_code": writeCode(filepath.Join(root, "yes.txt"), filepath.Join(root, "no.txt"))}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, _ := json.Marshal(res.StructuredContent)
+			if !exists(filepath.Join(root, "yes.txt")) || exists(filepath.Join(root, "no.txt")) || len(p.asked()) != 2 {
+				t.Fatalf("asked %d times; %s", len(p.asked()), out)
+			}
+			if !strings.Contains(p.asked()[0], "http-e2e") {
+				t.Errorf("the question does not name the client: %s", p.asked()[0])
+			}
+		})
 	}
 }
