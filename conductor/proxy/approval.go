@@ -104,7 +104,7 @@ func (m *Manager) Handler(opts ExecutionOptions) func(ctx context.Context, metho
 
 // ruleFor is the approval rule for one allowed tool of u, and why.
 func (u *upstream) ruleFor(t *mcp.Tool, askForChanges bool) (mcpconfig.Rule, string) {
-	if r, src := u.cfg.Approval.RuleFor(t.Name); r != "" {
+	if r, src := u.policy().Approval.RuleFor(t.Name); r != "" {
 		return r, src + " in mcp-config.json"
 	}
 	if askForChanges && mayChange(t) {

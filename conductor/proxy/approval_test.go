@@ -175,6 +175,10 @@ func TestApprovals(t *testing.T) {
 		}
 	})
 	t.Run("always is written to the file", func(t *testing.T) {
+		m.reload()
+		m.mu.Lock()
+		before := m.servers["up"]
+		m.mu.Unlock()
 		var a asked
 		if err := call(handler(&a, ChoiceAlways), "write", `{}`); err != nil {
 			t.Fatal(err)
@@ -190,9 +194,16 @@ func TestApprovals(t *testing.T) {
 		if r, _ := cfg.Servers[0].Approval.RuleFor("plain"); r != mcpconfig.RuleDeny || !cfg.AskForChanges {
 			t.Fatalf("the rest of the file changed: %s", b)
 		}
-		// The next execution, with no one to ask, may call it.
+		// The next execution, with no one to ask, may call it, over the
+		// same connection: a rule's change restarts no server.
 		if err := call(m.Handle, "write", `{}`); err != nil {
 			t.Fatal(err)
+		}
+		m.mu.Lock()
+		after := m.servers["up"]
+		m.mu.Unlock()
+		if after != before || after.closed {
+			t.Errorf("the upstream was replaced after a rule changed")
 		}
 	})
 	t.Run("a choice not offered denies", func(t *testing.T) {

@@ -55,7 +55,7 @@ func (m *Manager) Servers(ctx context.Context, connect bool) []ServerInfo {
 }
 
 func (u *upstream) info(ctx context.Context, connect bool) ServerInfo {
-	si := ServerInfo{Name: u.cfg.Name, Transport: u.cfg.Transport(), Description: u.cfg.Description}
+	si := ServerInfo{Name: u.cfg.Name, Transport: u.cfg.Transport(), Description: u.policy().Description}
 	switch {
 	case u.cfg.Err != nil:
 		si.Status, si.Error = "error", u.cfg.Err.Error()

@@ -161,11 +161,15 @@ func (m *Manager) reload() {
 	var order []string
 	for _, sc := range cfg.Servers {
 		order = append(order, sc.Name)
-		if old, ok := m.servers[sc.Name]; ok && sameConfig(old.cfg, sc) {
+		if old, ok := m.servers[sc.Name]; ok && sameConnection(old.cfg, sc) {
+			// Only the tool policy or the approval rules changed (an
+			// "always allow", say): the connection, and the calls on it,
+			// go on under the new rules.
+			old.setRules(sc)
 			next[sc.Name] = old
 			continue
 		}
-		next[sc.Name] = &upstream{cfg: sc, m: m}
+		next[sc.Name] = newUpstream(sc, m)
 	}
 	for name, old := range m.servers {
 		if next[name] != old {
@@ -176,6 +180,16 @@ func (m *Manager) reload() {
 	if m.opts.OnReload != nil {
 		go m.opts.OnReload()
 	}
+}
+
+// sameConnection reports whether two entries connect the same way: equal
+// but for what the conductor applies itself (tool lists, approval rules,
+// description).
+func sameConnection(a, b mcpconfig.Server) bool {
+	for _, s := range []*mcpconfig.Server{&a, &b} {
+		s.AllowTools, s.DenyTools, s.Approval, s.Description = nil, nil, mcpconfig.Approval{}, ""
+	}
+	return sameConfig(a, b)
 }
 
 // sameConfig reports whether two entries describe the same server: equal
@@ -274,8 +288,11 @@ func (m *Manager) Close() {
 
 // upstream is one configured server and its (lazy) connection.
 type upstream struct {
-	cfg mcpconfig.Server
+	cfg mcpconfig.Server // how to connect; see rules for the policy
 	m   *Manager
+	// rules is the entry as last read: its tool lists, approval rules and
+	// description change without a reconnect.
+	rules atomic.Pointer[mcpconfig.Server]
 
 	mu      sync.Mutex // held while connecting
 	session *mcp.ClientSession
@@ -284,6 +301,19 @@ type upstream struct {
 	lastErr error
 	closed  bool
 }
+
+func newUpstream(sc mcpconfig.Server, m *Manager) *upstream {
+	u := &upstream{cfg: sc, m: m}
+	u.setRules(sc)
+	return u
+}
+
+// setRules puts the entry's policy in force for the next call.
+func (u *upstream) setRules(sc mcpconfig.Server) { u.rules.Store(&sc) }
+
+// policy is the entry as last read, for its tool lists, approval rules and
+// description.
+func (u *upstream) policy() *mcpconfig.Server { return u.rules.Load() }
 
 // ErrDisabled is returned for servers the administrator disabled.
 var ErrDisabled = errors.New("disabled in mcp-config.json")
