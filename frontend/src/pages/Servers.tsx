@@ -15,6 +15,8 @@ export function Servers() {
   // Disable, Remove and Import; an import's error shows in its dialog.
   const changing = useServersChange();
   const err = changing.variables?.op === 'import' ? undefined : changing.error;
+  // The switch shows what was asked for while the file is being written.
+  const asking = changing.isPending && changing.variables?.op === 'askForChanges' ? changing.variables.on : undefined;
 
   return (
     <>
@@ -118,7 +120,7 @@ export function Servers() {
                 <input
                   type="checkbox"
                   aria-label="Ask for changes"
-                  checked={v.askForChanges}
+                  checked={asking ?? v.askForChanges}
                   disabled={!!v.error || changing.isPending}
                   onChange={(e) => changing.mutate({ op: 'askForChanges', on: e.target.checked })}
                 />
