@@ -231,6 +231,10 @@ func (r *reporter) notify(msg, logText string) {
 func sendNotifications(s *progressSink, n int, msg, logText string) {
 	_ = s.session.NotifyProgress(s.ctx, &mcp.ProgressNotificationParams{ProgressToken: s.token, Progress: float64(n), Message: msg})
 	if logText != "" {
+		// Logging is deprecated from protocol 2026-07-28 (SEP-2577) but still
+		// served, and older clients show it; it is sent only at the level the
+		// client asked for.
+		//lint:ignore SA1019 log notifications of the code's output are part of progress reporting (see above)
 		_ = s.session.Log(s.ctx, &mcp.LoggingMessageParams{Level: "info", Logger: "run_deno_code stdout", Data: logText})
 	}
 }
