@@ -73,6 +73,9 @@ type ExecutionOptions struct {
 	// Ask asks a person; nil: no one can be asked, and every call that
 	// needs approval is denied.
 	Ask Asker
+	// Nobody says why no one can be asked when Ask is nil, for the
+	// denial's message ("the MCP client … does not support elicitation").
+	Nobody string
 	// OnApproval, if set, receives every approval decision as it is made.
 	OnApproval func(ApprovalRecord)
 }
@@ -155,6 +158,10 @@ func (m *Manager) approve(ctx context.Context, x *execution, u *upstream, t *mcp
 	if x.opts.Ask == nil {
 		rec.Via = "nobody"
 		rec.Reason = "it needs approval (" + why + ") and no one could be asked"
+		if x.opts.Nobody != "" {
+			rec.Reason += ": " + x.opts.Nobody
+		}
+		rec.Reason += "; the administrator can allow the tool in mcp-config.json"
 		return x.decided(rec)
 	}
 	actx, cancel := context.WithTimeout(ctx, m.opts.ApprovalTimeout)

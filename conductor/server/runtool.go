@@ -53,7 +53,7 @@ func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mc
 	if askModeOf(req) == askRounds {
 		return s.startRounds(ctx, req, in), nil
 	}
-	var opts runOptions
+	opts := runOptions{nobody: "the MCP client that ran the code does not support elicitation (questions to the user)"}
 	if askModeOf(req) == askDirect {
 		opts.ask = directAsker(req.Session, clientName(req))
 	}

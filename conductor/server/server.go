@@ -87,12 +87,13 @@ type RunInput struct {
 // one can be asked to approve a call from it, so a tool call that needs
 // approval is denied.
 func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sandbox.Result, error) {
-	return s.execute(ctx, client, in, runOptions{})
+	return s.execute(ctx, client, in, runOptions{nobody: "the desktop app does not ask yet"})
 }
 
 // runOptions are what one execution reports to and asks of the client.
 type runOptions struct {
 	ask      proxy.Asker // asked to approve the tool calls that need it; nil: no one
+	nobody   string      // why no one can be asked, when ask is nil
 	progress *reporter   // receives output lines and calls; nil: none
 }
 
@@ -112,6 +113,7 @@ func (s *Server) execute(ctx context.Context, client string, in RunInput, opts r
 		job.Servers = s.opts.Proxy.Names()
 		job.Calls = s.opts.Proxy.Handler(proxy.ExecutionOptions{
 			Ask:        opts.ask,
+			Nobody:     opts.nobody,
 			OnApproval: func(rec proxy.ApprovalRecord) { s.recordApproval(id, client, rec) },
 		})
 	}
