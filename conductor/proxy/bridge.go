@@ -120,7 +120,7 @@ func (m *Manager) Tools(ctx context.Context, server string) ([]*mcp.Tool, error)
 }
 
 // Handle answers a call from sandboxed code (mcpFactory): listServers,
-// load, listTools, callTool, listResources, readResource, listPrompts or
+// search, load, listTools, callTool, listResources, readResource, listPrompts or
 // getPrompt. Every call is checked here, against the configuration, the
 // tool policy and the approval rules, whatever the code claims; Handle
 // has no one to ask, so a call that needs approval is denied (Handler
