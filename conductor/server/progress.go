@@ -88,11 +88,12 @@ func startReporter(sink *progressSink, clock progressClock, send func(*progressS
 }
 
 // setSink moves the reports to another request (a round's retry), or
-// nowhere (nil).
+// nowhere (nil): until the next sink, reports wait (within the caps).
 func (r *reporter) setSink(s *progressSink) {
 	r.mu.Lock()
 	r.sink = s
 	r.mu.Unlock()
+	r.poke()
 }
 
 // line is a stdout line of the code (sandbox.Job.OnStdout).
@@ -171,6 +172,10 @@ func (r *reporter) hasOutput() bool {
 
 func (r *reporter) flushEvents() {
 	r.mu.Lock()
+	if r.sink == nil { // between rounds: they wait for the next call
+		r.mu.Unlock()
+		return
+	}
 	events := r.events
 	r.events = nil
 	r.mu.Unlock()
@@ -184,6 +189,10 @@ func (r *reporter) flushEvents() {
 // whether it sent anything.
 func (r *reporter) flushOutput(last bool) bool {
 	r.mu.Lock()
+	if r.sink == nil { // between rounds: the lines wait for the next call
+		r.mu.Unlock()
+		return false
+	}
 	pending, skipped, lines, lastLine := r.pending, r.skipped, r.lines, r.last
 	r.pending, r.pendBytes, r.skipped = nil, 0, 0
 	budget := r.promised < maxProgress-1 || last

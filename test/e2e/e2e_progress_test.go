@@ -161,3 +161,51 @@ func TestProgressCancellationKills(t *testing.T) {
 	waitGone(t, pid)
 	c.run("1", nil).mustSucceed(t)
 }
+
+// A run that stops for an approval in rounds (protocol 2026-07-28) keeps
+// reporting: the client's retry carries the token, and the reports after
+// the answer go to it.
+func TestProgressAcrossAnApproval(t *testing.T) {
+	chome, root, _ := approvalSetup(t)
+	n := &notes{}
+	p := &person{}
+	p.say("allow once")
+	opts := n.options()
+	opts.ElicitationHandler = p.handler
+	c := startConductorWith(t, opts, nil, "MCP_CONDUCTOR_HOME="+chome)
+	target := filepath.Join(root, "after-approval.txt")
+	params := &mcp.CallToolParams{Name: "run_deno_code", Arguments: map[string]any{"deno_code": `console.log("before");
+` + writeCode(target) + `; console.log("after"); "done"`}}
+	params.SetProgressToken("with-approval")
+	res, err := c.session.CallTool(context.Background(), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(res.StructuredContent)
+	if res.IsError || !exists(target) || len(p.asked()) != 1 {
+		t.Fatalf("asked %d; %s", len(p.asked()), b)
+	}
+	// The client may hand notifications to its handler after the result:
+	// wait for them (the bound is for a broken conductor, not a slow one).
+	for _, want := range []string{"calling filesystem.write_file", "filesystem.write_file done in", ": after"} {
+		if !n.await(want, 30*time.Second) {
+			progress, _ := n.snapshot()
+			t.Errorf("no %q in the reports: %q", want, progress)
+		}
+	}
+}
+
+// await reports whether a progress message holding want arrives within d.
+func (n *notes) await(want string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for {
+		progress, _ := n.snapshot()
+		if strings.Contains(strings.Join(progress, "\n"), want) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
