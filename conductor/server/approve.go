@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -191,6 +192,10 @@ func (r *heldRun) asker() proxy.Asker {
 	}
 }
 
+// heldGrace is how long a question stays answerable after its run ended:
+// as long as a person may take to answer one.
+const heldGrace = 5 * time.Minute
+
 // errGone answers a retry whose question is no longer waiting.
 var errGone = errors.New("this approval question is no longer waiting (it was answered, timed out, or the conductor restarted); run the code again")
 
@@ -209,7 +214,10 @@ func (s *Server) startRounds(ctx context.Context, req *mcp.CallToolRequest, in R
 	}
 	go func() {
 		defer cancel()
-		defer s.held.forget(run)
+		// A question may still be out when the run ends (it timed out, or
+		// its code stopped waiting): the client's answer, when it comes,
+		// picks up the result instead. After heldGrace it is forgotten.
+		defer time.AfterFunc(heldGrace, func() { s.held.forget(run) })
 		res, err := s.execute(runCtx, run.client, in, opts)
 		if run.progress != nil {
 			run.progress.close()

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -23,6 +24,7 @@ type person struct {
 	mu       sync.Mutex
 	answers  []string
 	messages []string
+	before   func() // if set, runs before each answer
 }
 
 func (p *person) say(answers ...string) {
@@ -38,6 +40,9 @@ func (p *person) asked() []string {
 }
 
 func (p *person) handler(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+	if p.before != nil {
+		p.before()
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.messages = append(p.messages, req.Params.Message)
@@ -313,5 +318,38 @@ func TestApprovalOverHTTP(t *testing.T) {
 				t.Errorf("the question does not name the client: %s", p.asked()[0])
 			}
 		})
+	}
+}
+
+// A question can still be out when the run ends: here the run's time
+// limit passes while the person thinks. The person answers only once the
+// run is over (its record is in the audit log); the client's answer then
+// brings back the run's result (a timeout), and the late "allow" runs
+// nothing.
+func TestApprovalAnsweredAfterTheRunEnded(t *testing.T) {
+	chome, root, _ := approvalSetup(t)
+	auditLog := filepath.Join(chome, "logs", "audit.jsonl")
+	p := &person{before: func() {
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			if b, err := os.ReadFile(auditLog); err == nil && strings.Contains(string(b), `"kind":"execution"`) {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}}
+	p.say("allow once")
+	c := startConductorWith(t, &mcp.ClientOptions{ElicitationHandler: p.handler}, nil, "MCP_CONDUCTOR_HOME="+chome)
+	late := filepath.Join(root, "late.txt")
+	r := c.run(writeCode(late), map[string]any{"timeout": 2000}).mustFail(t, "timeout")
+	if len(p.asked()) != 1 {
+		t.Fatalf("asked %d; %s", len(p.asked()), r.raw)
+	}
+	if exists(late) {
+		t.Fatal("an answer that came after the run ended ran the tool")
+	}
+	b, _ := os.ReadFile(auditLog)
+	if !strings.Contains(string(b), "the execution ended while waiting for approval") {
+		t.Errorf("the denial is not in the audit log:\n%s", b)
 	}
 }
