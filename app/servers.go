@@ -34,6 +34,16 @@ func (a *App) RemoveMCPServer(name string) (backend.ServersView, error) {
 	return b.RemoveMCPServer(a.context(), name)
 }
 
+// SetAskForChanges turns the "ask for changes" switch of mcp-config.json
+// on or off.
+func (a *App) SetAskForChanges(on bool) (backend.ServersView, error) {
+	b, err := a.servers()
+	if err != nil {
+		return backend.ServersView{}, err
+	}
+	return b.SetAskForChanges(a.context(), on)
+}
+
 // SetMCPServerDisabled turns an entry off (sandboxed code cannot reach it)
 // or on again.
 func (a *App) SetMCPServerDisabled(name string, disabled bool) (backend.ServersView, error) {

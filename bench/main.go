@@ -1,12 +1,14 @@
 // Command bench measures the conductor end to end, the way an MCP client
 // sees it, beside a bare `deno run` of the same code measured in the same run.
 //
-//	go run ./bench [-n 200] [-concurrency 8] [-deno PATH]
+//	go run ./bench [-n 200] [-concurrency 8] [-deno PATH] [-only discovery]
 //
 // It prints latency percentiles for run_deno_code of `1+1` over stdio (warm
 // pool and cold start), executions per second with concurrent callers, the
 // conductor's resident memory, the proxy's added latency, and the server's
-// peak memory under a flood of calls from sandboxed code.
+// peak memory under a flood of calls from sandboxed code, and the context a
+// model saves by finding tools with search_tools instead of loading every
+// upstream tool's schema.
 package main
 
 import (
@@ -30,11 +32,12 @@ func main() {
 	n := flag.Int("n", 200, "sequential executions per measurement")
 	conc := flag.Int("concurrency", 8, "concurrent callers for the throughput measurement")
 	deno := flag.String("deno", os.Getenv("MCP_CONDUCTOR_DENO"), "deno binary (default: $MCP_CONDUCTOR_DENO or node_modules)")
+	only := flag.String("only", "", "run only this part: discovery (the context search_tools saves)")
 	flag.Parse()
 	if *deno == "" {
 		*deno = filepath.Join("node_modules", "@deno", "linux-x64-glibc", "deno")
 	}
-	if err := run(*n, *conc, *deno); err != nil {
+	if err := run(*n, *conc, *deno, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -74,7 +77,7 @@ type row struct {
 	serverCPU, sandboxCPU float64
 }
 
-func run(n, conc int, deno string) error {
+func run(n, conc int, deno, only string) error {
 	deno, _ = filepath.Abs(deno)
 	tmp, err := os.MkdirTemp("", "conductor-bench-")
 	if err != nil {
@@ -85,6 +88,11 @@ func run(n, conc int, deno string) error {
 	fmt.Fprintln(os.Stderr, "building mcp-conductor…")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		return fmt.Errorf("build: %v\n%s", err, out)
+	}
+	if only == "discovery" {
+		return benchDiscovery(bin, deno, tmp)
+	} else if only != "" {
+		return fmt.Errorf("-only %q: the one part that runs alone is discovery", only)
 	}
 	fmt.Printf("machine: %d CPUs; deno %s; %d calls per series; paced = %v between calls\n\n", numCPU(), denoVersion(deno), n, gap)
 
@@ -161,6 +169,10 @@ func run(n, conc int, deno string) error {
 	}
 	fmt.Println()
 	if err := benchProxy(bin, deno, tmp, n); err != nil {
+		return err
+	}
+	fmt.Println()
+	if err := benchDiscovery(bin, deno, tmp); err != nil {
 		return err
 	}
 	fmt.Println()

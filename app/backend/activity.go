@@ -31,6 +31,23 @@ type Execution struct {
 	Stderr     string     `json:"stderr"`
 	ToolCalls  int        `json:"toolCalls"`
 	Calls      []ToolCall `json:"calls"`
+	// Approvals are the decisions on the calls that needed one, in order.
+	Approvals []Approval `json:"approvals"`
+}
+
+// Approval is the decision on one tool call that needed approval (or that
+// a rule denied): who decided, how, and why.
+type Approval struct {
+	Time     time.Time `json:"time"`
+	Server   string    `json:"server"`
+	Tool     string    `json:"tool"`
+	Allowed  bool      `json:"allowed"`
+	Rule     string    `json:"rule"`     // ask or deny
+	Why      string    `json:"why"`      // the rule that asked, and where it is
+	Decision string    `json:"decision"` // the person's choice; "" when no one answered
+	Via      string    `json:"via"`      // elicitation, rule, nobody
+	Approver string    `json:"approver"` // who answered: the MCP client's name
+	Reason   string    `json:"reason"`   // why it was denied
 }
 
 // ToolCall is one MCP tool call made by sandboxed code.
@@ -98,11 +115,17 @@ func (b *Backend) auditLog() (*audit.Log, error) {
 // executions groups records (newest first) into executions with their calls.
 func executions(recs []audit.Record, q ActivityQuery) []Execution {
 	calls := map[string][]ToolCall{}
+	approvals := map[string][]Approval{}
 	for i := len(recs) - 1; i >= 0; i-- {
 		r := recs[i]
-		if r.Kind == "tool_call" {
+		switch r.Kind {
+		case "tool_call":
 			calls[r.ExecutionID] = append(calls[r.ExecutionID], ToolCall{
 				Server: r.Server, Tool: r.Tool, OK: r.OK != nil && *r.OK, Error: r.Error, DurationMs: r.DurationMs})
+		case "approval":
+			approvals[r.ExecutionID] = append(approvals[r.ExecutionID], Approval{
+				Time: r.Time, Server: r.Server, Tool: r.Tool, Allowed: r.OK != nil && *r.OK, Rule: r.Rule, Why: r.Why,
+				Decision: r.Decision, Via: r.Via, Approver: r.Approver, Reason: r.Error})
 		}
 	}
 	out := []Execution{}
@@ -113,6 +136,9 @@ func executions(recs []audit.Record, q ActivityQuery) []Execution {
 		e := executionOf(r)
 		if cs := calls[r.ExecutionID]; cs != nil {
 			e.Calls = cs
+		}
+		if as := approvals[r.ExecutionID]; as != nil {
+			e.Approvals = as
 		}
 		if out = append(out, e); len(out) == q.Limit {
 			break
@@ -127,6 +153,6 @@ func executionOf(r audit.Record) Execution {
 	return Execution{
 		ID: r.ExecutionID, Time: r.Time, Client: r.Client, Status: r.Status, ErrorType: r.ErrorType,
 		Error: r.Error, DurationMs: r.DurationMs, Code: r.Code, Stdout: r.Stdout, Stderr: r.Stderr,
-		ToolCalls: r.ToolCalls, Calls: []ToolCall{},
+		ToolCalls: r.ToolCalls, Calls: []ToolCall{}, Approvals: []Approval{},
 	}
 }

@@ -78,11 +78,16 @@ func TestExecutionsGroupToolCalls(t *testing.T) {
 	recs := []audit.Record{
 		{Kind: "tool_call", ExecutionID: "b", Server: "s", Tool: "t2", OK: &failed, Error: "nope"},
 		{Kind: "tool_call", ExecutionID: "b", Server: "s", Tool: "t1", OK: &ok},
+		{Kind: "approval", ExecutionID: "b", Server: "s", Tool: "t2", OK: &failed, Rule: "ask", Via: "elicitation", Approver: "cursor", Decision: "deny", Error: "cursor denied it"},
+		{Kind: "approval", ExecutionID: "b", Server: "s", Tool: "t1", OK: &ok, Rule: "ask", Via: "elicitation", Approver: "cursor", Decision: "allow once"},
 		{Kind: "execution", ExecutionID: "b", Time: now, Client: "cursor", Status: "error", ToolCalls: 2},
 		{Kind: "execution", ExecutionID: "a", Time: now.Add(-time.Second), Client: "claude", Status: "success"},
 	}
 	got := executions(recs, ActivityQuery{Limit: 10})
 	if len(got) != 2 || got[0].ID != "b" || len(got[0].Calls) != 2 || got[0].Calls[0].Tool != "t1" || got[0].Calls[1].OK || len(got[1].Calls) != 0 {
 		t.Errorf("executions %+v", got)
+	}
+	if a := got[0].Approvals; len(a) != 2 || a[0].Tool != "t1" || !a[0].Allowed || a[0].Decision != "allow once" || a[1].Allowed || a[1].Reason != "cursor denied it" || a[1].Approver != "cursor" || len(got[1].Approvals) != 0 {
+		t.Errorf("approvals %+v", got[0].Approvals)
 	}
 }

@@ -27,6 +27,13 @@ type ServerForm struct {
 	Description string   `json:"description"`
 	AllowTools  []string `json:"allowTools"`
 	DenyTools   []string `json:"denyTools"`
+	// The entry's approval rules for tool calls made from code (names or
+	// patterns): ApprovalDefault ("", "allow", "ask" or "deny") covers the
+	// tools no list names; "" leaves them to the "ask for changes" switch.
+	ApprovalDefault string   `json:"approvalDefault"`
+	ApprovalAllow   []string `json:"approvalAllow"`
+	ApprovalAsk     []string `json:"approvalAsk"`
+	ApprovalDeny    []string `json:"approvalDeny"`
 }
 
 // Secret is one env variable or header. Values that may be secrets reach
@@ -96,6 +103,8 @@ func viewOf(sc mcpconfig.Server) ServerView {
 		Name: sc.Name, Command: sc.Command, Args: nonNil(sc.Args), Cwd: sc.Cwd, Env: secretsOut(sc.Env),
 		URL: mcpconfig.RedactURL(sc.URL), Type: sc.Type, Headers: secretsOut(sc.Headers), Disabled: sc.Disabled,
 		Description: sc.Description, AllowTools: nonNil(sc.AllowTools), DenyTools: nonNil(sc.DenyTools),
+		ApprovalDefault: string(sc.Approval.Default), ApprovalAllow: nonNil(sc.Approval.Allow),
+		ApprovalAsk: nonNil(sc.Approval.Ask), ApprovalDeny: nonNil(sc.Approval.Deny),
 	}}
 	v.Runs = summary(sc)
 	if sc.Err != nil {
@@ -118,6 +127,8 @@ func configOf(f ServerForm, stored mcpconfig.Server) (mcpconfig.Server, error) {
 		Name: strings.TrimSpace(f.Name), Command: strings.TrimSpace(f.Command), Args: f.Args,
 		Cwd: strings.TrimSpace(f.Cwd), URL: strings.TrimSpace(f.URL), Type: f.Type, Disabled: f.Disabled,
 		Description: strings.TrimSpace(f.Description), AllowTools: cleanList(f.AllowTools), DenyTools: cleanList(f.DenyTools),
+		Approval: mcpconfig.Approval{Default: mcpconfig.Rule(strings.TrimSpace(f.ApprovalDefault)), Allow: cleanList(f.ApprovalAllow),
+			Ask: cleanList(f.ApprovalAsk), Deny: cleanList(f.ApprovalDeny)},
 	}
 	if len(sc.Args) == 0 {
 		sc.Args = nil

@@ -17,6 +17,10 @@ type ServersView struct {
 	Error string `json:"error"`
 	// Servers are the entries, sorted by name.
 	Servers []ServerView `json:"servers"`
+	// AskForChanges is the file's "ask for changes" switch: code's calls of
+	// tools that may change things wait for a person's approval unless a
+	// rule of the entry says otherwise.
+	AskForChanges bool `json:"askForChanges"`
 }
 
 // ServerView is one entry. Secret values are not sent (see Secret).
@@ -54,6 +58,7 @@ func serversView(path string) ServersView {
 	for _, s := range f.Servers {
 		v.Servers = append(v.Servers, viewOf(s))
 	}
+	v.AskForChanges = f.AskForChanges
 	return v
 }
 
@@ -142,6 +147,13 @@ func (b *Backend) SaveMCPServer(ctx context.Context, original string, form Serve
 func (b *Backend) RemoveMCPServer(ctx context.Context, name string) (ServersView, error) {
 	return b.edit(ctx, func(path string, opts mcpconfig.EditOptions) error {
 		return mcpconfig.RemoveServer(path, name, opts)
+	})
+}
+
+// SetAskForChanges turns the "ask for changes" switch on or off.
+func (b *Backend) SetAskForChanges(ctx context.Context, on bool) (ServersView, error) {
+	return b.edit(ctx, func(path string, opts mcpconfig.EditOptions) error {
+		return mcpconfig.SetAskForChanges(path, on, opts)
 	})
 }
 

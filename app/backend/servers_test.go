@@ -103,6 +103,34 @@ func TestServerBindings(t *testing.T) {
 		{name: "an env row without a name", do: func() (ServersView, error) {
 			return f.b.SaveMCPServer(t.Context(), "", ServerForm{Name: "x", Command: "y", Env: []Secret{{Value: "v"}}})
 		}, wantErr: "a value has no name"},
+		{name: "approval rules", do: func() (ServersView, error) {
+			return f.b.SaveMCPServer(t.Context(), "far", ServerForm{Name: "far", URL: "https://example.com/mcp",
+				ApprovalDefault: "ask", ApprovalAsk: []string{" create_* ", ""}, ApprovalDeny: []string{"delete_repo"}, ApprovalAllow: []string{"get_*"}})
+		},
+			file: []string{`"approval": {`, `"default": "ask"`, `["create_*"]`, `["delete_repo"]`},
+			check: func(t *testing.T, v ServersView) {
+				s := v.Servers[1]
+				if s.ApprovalDefault != "ask" || !reflect.DeepEqual(s.ApprovalAsk, []string{"create_*"}) || !reflect.DeepEqual(s.ApprovalAllow, []string{"get_*"}) {
+					t.Errorf("view %+v", s)
+				}
+			}},
+		{name: "the form sent back as shown keeps the rules", do: func() (ServersView, error) {
+			v, _ := f.b.MCPServers(t.Context())
+			form := v.Servers[1].ServerForm
+			form.ApprovalAllow = append(form.ApprovalAllow, "list_*")
+			return f.b.SaveMCPServer(t.Context(), "far", form)
+		},
+			file: []string{`["delete_repo"]`, `["create_*"]`, `["get_*", "list_*"]`, `"default": "ask"`}},
+		{name: "a bad rule is refused", do: func() (ServersView, error) {
+			return f.b.SaveMCPServer(t.Context(), "far", ServerForm{Name: "far", URL: "https://example.com/mcp", ApprovalDefault: "sometimes"})
+		}, wantErr: "use allow, ask or deny"},
+		{name: "ask for changes", do: func() (ServersView, error) { return f.b.SetAskForChanges(t.Context(), true) },
+			file: []string{`"askForChanges": true`},
+			check: func(t *testing.T, v ServersView) {
+				if !v.AskForChanges {
+					t.Errorf("the switch is off in the view")
+				}
+			}},
 		{name: "disable", do: func() (ServersView, error) { return f.b.SetMCPServerDisabled(t.Context(), "far", true) },
 			file: []string{`"disabled": true`},
 			check: func(t *testing.T, v ServersView) {

@@ -20,7 +20,7 @@ import (
 // Record is one line of the log.
 type Record struct {
 	Time        time.Time `json:"ts"`
-	Kind        string    `json:"kind"` // "execution" or "tool_call"
+	Kind        string    `json:"kind"` // "execution", "tool_call" or "approval"
 	ExecutionID string    `json:"executionId"`
 	Client      string    `json:"client,omitempty"` // MCP client name, executions only
 	Status      string    `json:"status,omitempty"` // success / error
@@ -38,7 +38,16 @@ type Record struct {
 	Server           string          `json:"server,omitempty"` // tool calls
 	Tool             string          `json:"tool,omitempty"`
 	Args             json.RawMessage `json:"args,omitempty"`
-	OK               *bool           `json:"ok,omitempty"`
+	OK               *bool           `json:"ok,omitempty"` // tool calls: it succeeded; approvals: it was allowed
+	// Approvals: the rule that asked or denied ("ask", "deny") and where it
+	// comes from, the person's choice, how they were asked (elicitation,
+	// rule, nobody) and who answered (the MCP client's name). Error says
+	// why a call was denied.
+	Rule     string `json:"rule,omitempty"`
+	Why      string `json:"why,omitempty"`
+	Decision string `json:"decision,omitempty"`
+	Via      string `json:"via,omitempty"`
+	Approver string `json:"approver,omitempty"`
 }
 
 // Caps keep one line readable and the file bounded.

@@ -39,6 +39,9 @@ type Server struct {
 	Description string   `json:"description,omitempty"`
 	AllowTools  []string `json:"allowTools,omitempty"` // names or patterns (* any characters, ? one); empty = all
 	DenyTools   []string `json:"denyTools,omitempty"`  // names or patterns, applied after AllowTools
+	// Approval says which of the allowed tools need a person's approval
+	// when code calls them.
+	Approval Approval `json:"approval,omitzero"`
 
 	// Err is why this entry cannot be used (the others still can).
 	Err error `json:"-"`
@@ -77,6 +80,10 @@ func matchAny(globs []string, name string) bool {
 type Config struct {
 	Path    string
 	Servers []Server // sorted by name
+	// AskForChanges is the administrator's "ask for changes" switch (the
+	// file's top-level "askForChanges"): a tool no approval rule names
+	// needs approval when its annotations do not promise it only reads.
+	AskForChanges bool
 }
 
 // Error is a problem with the file as a whole.
@@ -114,12 +121,13 @@ func Parse(file string, data []byte, getenv func(string) string) (*Config, error
 	}
 	v.Standardize()
 	var top struct {
-		MCPServers map[string]json.RawMessage `json:"mcpServers"`
+		MCPServers    map[string]json.RawMessage `json:"mcpServers"`
+		AskForChanges bool                       `json:"askForChanges"`
 	}
 	if err := json.Unmarshal(v.Pack(), &top); err != nil {
 		return nil, &Error{file, fmt.Errorf(`expected {"mcpServers": {...}}: %v`, err)}
 	}
-	cfg := &Config{Path: file}
+	cfg := &Config{Path: file, AskForChanges: top.AskForChanges}
 	for name, raw := range top.MCPServers {
 		sc := Server{Name: name}
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
@@ -156,7 +164,7 @@ func validate(c Server) error {
 			return fmt.Errorf("server %q: tool pattern %q: %v", c.Name, g, err)
 		}
 	}
-	return nil
+	return c.Approval.validate(c.Name)
 }
 
 var placeholderRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}`) })

@@ -24,6 +24,8 @@ type File struct {
 	Servers []Server
 	// Exists is false when the file is missing (an empty configuration).
 	Exists bool
+	// AskForChanges is the file's "askForChanges" switch.
+	AskForChanges bool
 }
 
 // Server returns the named entry.
@@ -65,7 +67,7 @@ func ReadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Path: path, Exists: true}
+	f := &File{Path: path, Exists: true, AskForChanges: strict.AskForChanges}
 	for _, s := range strict.Servers {
 		if s.Err != nil {
 			// Keep the fields that do decode, so the entry can be shown and fixed.
@@ -237,7 +239,7 @@ func fieldOps(v *hujson.Value, ptr string, sc Server) []patchOp {
 // managedFields are Server's JSON fields, in the order a new entry
 // gets them.
 var managedFields = []string{"type", "command", "args", "env", "cwd", "url", "headers",
-	"description", "disabled", "allowTools", "denyTools"}
+	"description", "disabled", "allowTools", "denyTools", "approval"}
 
 // newFile is what a missing mcp-config.json starts as.
 const newFile = "{\n  \"mcpServers\": {\n  }\n}\n"

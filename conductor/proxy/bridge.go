@@ -55,7 +55,7 @@ func (m *Manager) Servers(ctx context.Context, connect bool) []ServerInfo {
 }
 
 func (u *upstream) info(ctx context.Context, connect bool) ServerInfo {
-	si := ServerInfo{Name: u.cfg.Name, Transport: u.cfg.Transport(), Description: u.cfg.Description}
+	si := ServerInfo{Name: u.cfg.Name, Transport: u.cfg.Transport(), Description: u.policy().Description}
 	switch {
 	case u.cfg.Err != nil:
 		si.Status, si.Error = "error", u.cfg.Err.Error()
@@ -120,14 +120,20 @@ func (m *Manager) Tools(ctx context.Context, server string) ([]*mcp.Tool, error)
 }
 
 // Handle answers a call from sandboxed code (mcpFactory): listServers,
-// load, listTools, callTool, listResources, readResource, listPrompts or
-// getPrompt. Every call is checked here, against the configuration and the
-// tool policy, whatever the code claims. Each request to an upstream is
-// bounded by Options.CallTimeout. The result is a generic JSON value and
-// the error's message one line for people; both are redacted (see
-// Redacted), so they can be logged as they are.
+// search, load, listTools, callTool, listResources, readResource, listPrompts or
+// getPrompt. Every call is checked here, against the configuration, the
+// tool policy and the approval rules, whatever the code claims; Handle
+// has no one to ask, so a call that needs approval is denied (Handler
+// makes a handler that can ask). Each request to an upstream is bounded by
+// Options.CallTimeout. The result is a generic JSON value and the error's
+// message one line for people; both are redacted (see Redacted), so they
+// can be logged as they are.
 func (m *Manager) Handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
-	v, err := m.handle(ctx, method, params)
+	return m.handleIn(ctx, &execution{allowed: map[[2]string]bool{}}, method, params)
+}
+
+func (m *Manager) handleIn(ctx context.Context, x *execution, method string, params json.RawMessage) (any, error) {
+	v, err := m.handle(ctx, x, method, params)
 	s := m.secrets.Load()
 	if err != nil {
 		return nil, s.Error(err)
@@ -136,18 +142,18 @@ func (m *Manager) Handle(ctx context.Context, method string, params json.RawMess
 	return v, s.Error(err)
 }
 
-func (m *Manager) handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
+func (m *Manager) handle(ctx context.Context, x *execution, method string, params json.RawMessage) (any, error) {
 	h, ok := methods[method]
 	if !ok {
 		return nil, fmt.Errorf("unknown mcpFactory method %q", method)
 	}
-	return h(ctx, m, params)
+	return h(ctx, m, x, params)
 }
 
 // A method answers one mcpFactory call: it decodes its own parameters (a
 // struct per method), finds the server, and sends its requests, each
 // bounded by Options.CallTimeout (upstream.request).
-type method func(ctx context.Context, m *Manager, params json.RawMessage) (any, error)
+type method func(ctx context.Context, m *Manager, x *execution, params json.RawMessage) (any, error)
 
 // The parameters of the calls mcpFactory makes.
 type (
@@ -172,8 +178,22 @@ type (
 
 // methods is the table of what sandboxed code can ask of the proxy.
 var methods = map[string]method{
-	"listServers": func(ctx context.Context, m *Manager, _ json.RawMessage) (any, error) {
+	"listServers": func(ctx context.Context, m *Manager, _ *execution, _ json.RawMessage) (any, error) {
 		return m.Servers(ctx, false), nil
+	},
+	"search": func(ctx context.Context, m *Manager, _ *execution, raw json.RawMessage) (any, error) {
+		var p struct {
+			Query   string `json:"query"`
+			Options struct {
+				Server string `json:"server"`
+				Detail string `json:"detail"`
+				Limit  int    `json:"limit"`
+			} `json:"options"`
+		}
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("mcpFactory.search(query, { server, detail, limit }): %v", err)
+		}
+		return m.Search(ctx, p.Query, SearchOptions{Server: p.Options.Server, Detail: Detail(p.Options.Detail), Limit: p.Options.Limit})
 	},
 	"load": onServer(func(ctx context.Context, u *upstream, _ serverParams) (any, error) {
 		tools, err := u.listTools(ctx)
@@ -197,7 +217,17 @@ var methods = map[string]method{
 		}
 		return out, nil
 	}),
-	"callTool": onServer(func(ctx context.Context, u *upstream, p toolParams) (any, error) {
+	"callTool": func(ctx context.Context, m *Manager, x *execution, raw json.RawMessage) (any, error) {
+		var p toolParams
+		if len(raw) > 0 {
+			if err := json.Unmarshal(raw, &p); err != nil {
+				return nil, fmt.Errorf("bad request: %v", err)
+			}
+		}
+		u, err := m.lookup(p.Server)
+		if err != nil {
+			return nil, err
+		}
 		var args any
 		if len(p.Args) > 0 && string(p.Args) != "null" {
 			if err := json.Unmarshal(p.Args, &args); err != nil {
@@ -207,12 +237,19 @@ var methods = map[string]method{
 				return nil, fmt.Errorf("%s.%s: arguments must be an object", p.Server, p.Tool)
 			}
 		}
+		t, err := u.tool(ctx, p.Tool)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.approve(ctx, x, u, t, args); err != nil {
+			return nil, err
+		}
 		res, err := u.callTool(ctx, p.Tool, args)
 		if err != nil {
 			return nil, err
 		}
 		return toolValue(p.Server, p.Tool, res)
-	}),
+	},
 	"listResources": onServer(func(ctx context.Context, u *upstream, _ serverParams) (any, error) {
 		return u.listResources(ctx)
 	}),
@@ -236,7 +273,7 @@ var methods = map[string]method{
 // onServer makes a method of f: the call's parameters P are decoded, and the
 // server they name looked up in the current configuration.
 func onServer[P interface{ server() string }](f func(context.Context, *upstream, P) (any, error)) method {
-	return func(ctx context.Context, m *Manager, raw json.RawMessage) (any, error) {
+	return func(ctx context.Context, m *Manager, _ *execution, raw json.RawMessage) (any, error) {
 		var p P
 		if len(raw) > 0 {
 			if err := json.Unmarshal(raw, &p); err != nil {

@@ -47,6 +47,10 @@ type Options struct {
 	// OnReload, if set, is called after a changed file was read and its
 	// servers put in place (the programs they run may have changed).
 	OnReload func()
+	// ApprovalTimeout bounds the wait for a person's answer to one
+	// approval request; no answer in time is a denial. Default 5 minutes.
+	// The execution's own timeout still applies and counts the wait.
+	ApprovalTimeout time.Duration
 }
 
 // Manager owns the connections to the upstream servers of one
@@ -61,6 +65,7 @@ type Manager struct {
 	cfgErr   error // the file's current problem; the last good config stays in use
 	servers  map[string]*upstream
 	order    []string
+	askAll   bool // the file's "askForChanges"
 	closed   bool
 	lastStat time.Time
 
@@ -156,21 +161,35 @@ func (m *Manager) reload() {
 	var order []string
 	for _, sc := range cfg.Servers {
 		order = append(order, sc.Name)
-		if old, ok := m.servers[sc.Name]; ok && sameConfig(old.cfg, sc) {
+		if old, ok := m.servers[sc.Name]; ok && sameConnection(old.cfg, sc) {
+			// Only the tool policy or the approval rules changed (an
+			// "always allow", say): the connection, and the calls on it,
+			// go on under the new rules.
+			old.setRules(sc)
 			next[sc.Name] = old
 			continue
 		}
-		next[sc.Name] = &upstream{cfg: sc, m: m}
+		next[sc.Name] = newUpstream(sc, m)
 	}
 	for name, old := range m.servers {
 		if next[name] != old {
 			go old.close() // removed or changed: its process must not linger
 		}
 	}
-	m.servers, m.order = next, order
+	m.servers, m.order, m.askAll = next, order, cfg.AskForChanges
 	if m.opts.OnReload != nil {
 		go m.opts.OnReload()
 	}
+}
+
+// sameConnection reports whether two entries connect the same way: equal
+// but for what the conductor applies itself (tool lists, approval rules,
+// description).
+func sameConnection(a, b mcpconfig.Server) bool {
+	for _, s := range []*mcpconfig.Server{&a, &b} {
+		s.AllowTools, s.DenyTools, s.Approval, s.Description = nil, nil, mcpconfig.Approval{}, ""
+	}
+	return sameConfig(a, b)
 }
 
 // sameConfig reports whether two entries describe the same server: equal
@@ -269,8 +288,11 @@ func (m *Manager) Close() {
 
 // upstream is one configured server and its (lazy) connection.
 type upstream struct {
-	cfg mcpconfig.Server
+	cfg mcpconfig.Server // how to connect; see rules for the policy
 	m   *Manager
+	// rules is the entry as last read: its tool lists, approval rules and
+	// description change without a reconnect.
+	rules atomic.Pointer[mcpconfig.Server]
 
 	mu      sync.Mutex // held while connecting
 	session *mcp.ClientSession
@@ -280,6 +302,19 @@ type upstream struct {
 	closed  bool
 	exit    *exitRecord // how the last program ended (stdio only)
 }
+
+func newUpstream(sc mcpconfig.Server, m *Manager) *upstream {
+	u := &upstream{cfg: sc, m: m}
+	u.setRules(sc)
+	return u
+}
+
+// setRules puts the entry's policy in force for the next call.
+func (u *upstream) setRules(sc mcpconfig.Server) { u.rules.Store(&sc) }
+
+// policy is the entry as last read, for its tool lists, approval rules and
+// description.
+func (u *upstream) policy() *mcpconfig.Server { return u.rules.Load() }
 
 // ErrDisabled is returned for servers the administrator disabled.
 var ErrDisabled = errors.New("disabled in mcp-config.json")

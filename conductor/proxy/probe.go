@@ -67,7 +67,7 @@ func probe(ctx context.Context, sc mcpconfig.Server, opts Options) (*Probe, *sec
 	all.AllowTools, all.DenyTools = nil, nil // list every tool; the policy is applied below
 	m := &Manager{opts: opts, servers: map[string]*upstream{}}
 	m.secrets.Store(secrets)
-	u := &upstream{cfg: all, m: m}
+	u := newUpstream(all, m)
 	defer u.close()
 	start := time.Now()
 	s, err := u.connect(ctx)
@@ -107,6 +107,9 @@ func withDefaults(opts Options) Options {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.ApprovalTimeout == 0 {
+		opts.ApprovalTimeout = 5 * time.Minute
 	}
 	return opts
 }

@@ -73,7 +73,7 @@ func (u *upstream) listTools(ctx context.Context) ([]*mcp.Tool, error) {
 	}
 	var allowed []*mcp.Tool
 	for _, t := range all {
-		if u.cfg.ToolAllowed(t.Name) {
+		if u.policy().ToolAllowed(t.Name) {
 			allowed = append(allowed, t)
 		}
 	}

@@ -187,6 +187,9 @@
   // frozen and cannot be replaced; every call is checked again by the host.
   const mcpFactory = freeze({
     listServers: () => call("listServers", { __proto__: null }),
+    // search finds tools across the servers by name and description words:
+    // search("write file", { server?, detail?: "names" | "descriptions" | "full", limit? }).
+    search: (query, options) => call("search", { __proto__: null, query: StringCtor(query), options: options ?? {} }),
     load: async (name) => {
       const info = await call("load", { __proto__: null, server: StringCtor(name) });
       return makeClient(info.name, info.tools);

@@ -35,7 +35,7 @@ const (
 
 // methods are the calls the bootstrap makes; anything else is refused
 // without reaching the handler.
-var methods = map[string]bool{"listServers": true, "load": true, "listTools": true, "callTool": true,
+var methods = map[string]bool{"listServers": true, "search": true, "load": true, "listTools": true, "callTool": true,
 	"listResources": true, "readResource": true, "listPrompts": true, "getPrompt": true}
 
 // callTracker answers the code's calls and records them.

@@ -14,11 +14,22 @@ type cappedBuffer struct {
 	max     int
 	buf     bytes.Buffer
 	dropped int64
+	lines   *lineTap // sees every byte written, dropped ones included
+}
+
+// tap sets (nil: removes) the lineTap that sees what is written.
+func (c *cappedBuffer) tap(t *lineTap) {
+	c.mu.Lock()
+	c.lines = t
+	c.mu.Unlock()
 }
 
 func (c *cappedBuffer) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.lines != nil {
+		c.lines.write(p)
+	}
 	room := c.max - c.buf.Len()
 	if room >= len(p) {
 		c.buf.Write(p)
@@ -124,8 +135,17 @@ func (f *frameSplitter) Write(p []byte) (int, error) {
 			f.inFrame = true
 			continue
 		}
-		// Keep a tail that could be the start of a key split across writes.
-		keep := min(len(f.key)-1, len(f.pending))
+		// Keep the tail that could be the start of a key split across
+		// writes (the longest end of pending that begins the key), and
+		// pass the rest on now: a line the code printed reaches the
+		// output, and Job.OnStdout, as soon as it is written.
+		keep := 0
+		for k := min(len(f.key)-1, len(f.pending)); k > 0; k-- {
+			if bytes.HasPrefix(f.key, f.pending[len(f.pending)-k:]) {
+				keep = k
+				break
+			}
+		}
 		f.out.Write(f.pending[:len(f.pending)-keep])
 		f.pending = append(f.pending[:0], f.pending[len(f.pending)-keep:]...)
 		return len(p), nil
@@ -195,4 +215,33 @@ func (e *endSplitter) flush() {
 	defer e.mu.Unlock()
 	e.out.Write(e.pending)
 	e.pending = nil
+}
+
+// MaxTapLine bounds a line given to Job.OnStdout; the rest of a longer line
+// is dropped, so a line without end costs a fixed amount of memory.
+const MaxTapLine = 1 << 10
+
+// lineTap splits what the code prints into lines for Job.OnStdout.
+type lineTap struct {
+	onLine func(string)
+	cur    []byte // the line so far, at most MaxTapLine bytes
+}
+
+func (t *lineTap) write(p []byte) {
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		chunk := p
+		if i >= 0 {
+			chunk = p[:i]
+		}
+		if room := MaxTapLine - len(t.cur); room > 0 {
+			t.cur = append(t.cur, chunk[:min(room, len(chunk))]...)
+		}
+		if i < 0 {
+			return
+		}
+		t.onLine(string(bytes.TrimSuffix(t.cur, []byte{'\r'})))
+		t.cur = t.cur[:0]
+		p = p[i+1:]
+	}
 }

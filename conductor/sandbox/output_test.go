@@ -42,6 +42,27 @@ func TestFrameSplitter(t *testing.T) {
 	}
 }
 
+// Output that cannot begin a frame is passed on as it is written, not
+// held until more comes; only an end that begins the key waits.
+func TestFrameSplitterPassesLinesAtOnce(t *testing.T) {
+	const key = "\x1ek3y0123456789abcdef:"
+	out := &cappedBuffer{max: 1 << 20}
+	f := &frameSplitter{out: out, maxFrame: 1 << 20, onFrame: func([]byte) {}}
+	f.setKey(key)
+	f.Write(readyMarker)
+	for _, tt := range []struct{ write, seen string }{
+		{"pid 42\n", "pid 42\n"},
+		{"half" + key[:4], "pid 42\nhalf"},
+		{key[4:] + "{}\nafter", "pid 42\nhalfafter"},
+		{"\x1eno key", "pid 42\nhalfafter\x1eno key"},
+	} {
+		f.Write([]byte(tt.write))
+		if got := out.String("stdout"); got != tt.seen {
+			t.Errorf("after %q: output %q, want %q", tt.write, got, tt.seen)
+		}
+	}
+}
+
 func TestCappedBuffer(t *testing.T) {
 	c := &cappedBuffer{max: 10}
 	c.Write([]byte("héllo wörld and more"))
@@ -53,5 +74,26 @@ func TestCappedBuffer(t *testing.T) {
 	c2.Write([]byte("short"))
 	if c2.String("stdout") != "short" || c2.Truncated() {
 		t.Errorf("short write changed: %q", c2.String("stdout"))
+	}
+}
+
+func TestLineTap(t *testing.T) {
+	var got []string
+	tap := &lineTap{onLine: func(l string) { got = append(got, l) }}
+	long := strings.Repeat("x", MaxTapLine+500)
+	for _, w := range []string{"a", "b\nc\r\n", "\n", long[:700], long[700:] + "\nend", "ing\n", "no newline"} {
+		tap.write([]byte(w))
+	}
+	want := []string{"ab", "c", "", long[:MaxTapLine], "ending"}
+	if len(got) != len(want) {
+		t.Fatalf("lines %d, want %d: %q", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+	if len(tap.cur) > MaxTapLine {
+		t.Errorf("the pending line grew to %d bytes", len(tap.cur))
 	}
 }

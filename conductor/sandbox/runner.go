@@ -31,6 +31,11 @@ type Job struct {
 	Calls        CallHandler    // answers mcpFactory calls; nil: none
 	// Servers are the MCP servers the code may reach through mcpFactory.
 	Servers []string
+	// OnStdout, if set, receives each line the code prints to stdout (at
+	// most MaxTapLine bytes of it, without the newline), as it is read,
+	// on the reader's goroutine: it must not block. The result's Stdout is
+	// the same whether or not it is set.
+	OnStdout func(line string)
 }
 
 // Result is the outcome of one execution. Its JSON form is the tool's
@@ -229,6 +234,10 @@ func (r *Runner) execute(ctx context.Context, p *process, prog *Program, j Job, 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	calls := newCallTracker(j.Calls)
+	if j.OnStdout != nil {
+		p.stdout.tap(&lineTap{onLine: j.OnStdout})
+		defer p.stdout.tap(nil)
+	}
 	err := p.send(job{Key: key, URL: moduleURL(prog.JS), Globals: j.Globals, MaxReturn: r.policy.MaxOutputBytes})
 	if err != nil && p.alive() {
 		p.stop()

@@ -168,3 +168,16 @@ func quoteList(names []string) string {
 	}
 	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
+
+// Int returns a whole-number argument between lo and hi; absent is 0.
+func (a args) Int(name string, lo, hi int) (int, error) {
+	v, ok := a.get(name)
+	if !ok {
+		return 0, nil
+	}
+	var n int
+	if err := json.Unmarshal(v, &n); err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("argument %q must be a whole number from %d to %d, got %s", name, lo, hi, excerpt(v))
+	}
+	return n, nil
+}

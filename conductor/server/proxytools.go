@@ -41,6 +41,7 @@ type ToolDetailsOutput struct {
 }
 
 func (s *Server) addProxyTools() {
+	s.addSearchTool()
 	s.mcp.AddTool(&mcp.Tool{
 		Name:         "list_mcp_servers",
 		Title:        "List MCP Servers",
@@ -74,6 +75,49 @@ func (s *Server) addProxyTools() {
 			return toolError(err), nil
 		}
 		out, err := s.toolDetails(ctx, in)
+		if err != nil {
+			return toolError(err), nil
+		}
+		return structured(out)
+	})
+}
+
+// maxSearchLimit is the most tools one search_tools answer lists.
+const maxSearchLimit = 50
+
+// searchArgs are search_tools' argument names, in the schema's order.
+var searchArgs = []string{"query", "server", "detail", "limit"}
+
+func (s *Server) addSearchTool() {
+	s.mcp.AddTool(&mcp.Tool{
+		Name:  "search_tools",
+		Title: "Search Tools",
+		Description: "Find tools of the upstream MCP servers that code run by run_deno_code can call, by words of their names and descriptions, best first. " +
+			"Start with detail \"names\" or \"descriptions\" (cheap), then ask \"full\" (JSON schemas and TypeScript signatures) for the few tools you will call. " +
+			"From code: await mcpFactory.search(query, { server, detail, limit }).",
+		InputSchema:  searchInputSchema(),
+		OutputSchema: searchOutputSchema(),
+		Annotations:  &mcp.ToolAnnotations{ReadOnlyHint: true},
+	}, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		a, err := parseArgs("search_tools", req.Params.Arguments, searchArgs...)
+		var query, server, detail string
+		var limit int
+		if err == nil {
+			query, err = a.String("query", true, "words to look for in tool names and descriptions, such as \"write file\"")
+		}
+		if err == nil {
+			server, err = a.String("server", false, "a server name from list_mcp_servers")
+		}
+		if err == nil {
+			detail, err = a.String("detail", false, "names, descriptions or full")
+		}
+		if err == nil {
+			limit, err = a.Int("limit", 1, maxSearchLimit)
+		}
+		if err != nil {
+			return toolError(err), nil
+		}
+		out, err := s.opts.Proxy.Search(ctx, query, proxy.SearchOptions{Server: server, Detail: proxy.Detail(detail), Limit: limit})
 		if err != nil {
 			return toolError(err), nil
 		}

@@ -37,16 +37,34 @@ func runTool(policy config.Policy) *mcp.Tool {
 // runDenoCode handles run_deno_code. Every answer, failures included, is a
 // sandbox.Result as structuredContent and as JSON text, with isError set
 // unless the code ran to success.
+//
+// A tool call that needs approval asks the client that sent the request,
+// if it declared elicitation: during this call (elicitation/create), or,
+// from protocol 2026-07-28 on, in rounds (the answer is a question, and
+// the client's next call, with the answer, picks the execution up again).
 func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	if req.Params.RequestState != "" {
+		return s.resume(ctx, req), nil
+	}
 	in, err := decodeRun(req.Params.Arguments)
 	if err != nil {
 		return runResult(failure(kindInput, err.Error())), nil
 	}
-	res, err := s.Execute(ctx, clientName(req), in)
-	if err != nil {
-		return runResult(failure(kindInternal, "the conductor could not run the code: "+err.Error()+"; try again, and if it keeps failing, tell the administrator")), nil
+	if askModeOf(req) == askRounds {
+		return s.startRounds(ctx, req, in), nil
 	}
-	return runResult(res), nil
+	opts := runOptions{nobody: "the MCP client that ran the code does not support elicitation (questions to the user)"}
+	if askModeOf(req) == askDirect {
+		opts.ask = directAsker(req.Session, clientName(req))
+	}
+	if sink := sinkOf(ctx, req); sink != nil {
+		opts.progress = newReporter(sink, realClock)
+	}
+	res, err := s.execute(ctx, clientName(req), in, opts)
+	if opts.progress != nil {
+		opts.progress.close() // the last report goes before the result
+	}
+	return s.resultOf(res, err), nil
 }
 
 // decodeRun checks run_deno_code's arguments (see runInputSchema).

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/jsonschema-go/jsonschema"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 )
 
@@ -64,6 +65,28 @@ func runOutputSchema() *jsonschema.Schema {
 func serversOutputSchema() *jsonschema.Schema     { return inferred[ServersOutput]() }
 func toolDetailsInputSchema() *jsonschema.Schema  { return inferred[ToolDetailsInput]() }
 func toolDetailsOutputSchema() *jsonschema.Schema { return inferred[ToolDetailsOutput]() }
+func searchOutputSchema() *jsonschema.Schema      { return inferred[proxy.SearchResult]() }
+
+// searchInputSchema is search_tools' input schema.
+func searchInputSchema() *jsonschema.Schema {
+	details := make([]any, 0, len(proxy.Details))
+	for _, d := range proxy.Details {
+		details = append(details, string(d))
+	}
+	return &jsonschema.Schema{
+		Type: "object",
+		Properties: map[string]*jsonschema.Schema{
+			"query":  {Type: "string", MinLength: ptr(1), Description: "words to look for in tool names and descriptions, such as \"write file\" or \"create issue\""},
+			"server": {Type: "string", Description: "only this server (a name from list_mcp_servers); absent: every configured server"},
+			"detail": {Type: "string", Enum: details, Description: "names: server and tool names; descriptions (default): and each description's first line; full: and the JSON schemas and TypeScript signature"},
+			"limit":  {Type: "integer", Minimum: ptr(1.0), Maximum: ptr(float64(maxSearchLimit)), Description: "most tools returned, best first; default 10"},
+		},
+		PropertyOrder:        []string{"query", "server", "detail", "limit"},
+		Required:             []string{"query"},
+		AdditionalProperties: falseSchema(),
+	}
+}
+
 func noArgsSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{Type: "object", Properties: map[string]*jsonschema.Schema{}, AdditionalProperties: falseSchema()}
 }

@@ -18,6 +18,7 @@ func TestSchemasArePortable(t *testing.T) {
 		"run_deno_code input": runInputSchema(), "run_deno_code output": runOutputSchema(),
 		"list_mcp_servers input": noArgsSchema(), "list_mcp_servers output": serversOutputSchema(),
 		"get_tool_details input": toolDetailsInputSchema(), "get_tool_details output": toolDetailsOutputSchema(),
+		"search_tools input": searchInputSchema(), "search_tools output": searchOutputSchema(),
 	} {
 		b, err := json.Marshal(s)
 		if err != nil {

@@ -43,6 +43,8 @@ type Server struct {
 	mu     sync.RWMutex
 	policy config.Policy
 	runner *sandbox.Runner
+
+	held heldRuns // executions waiting for a client's answer
 }
 
 // New builds the MCP server for policy, running code with opts.Runner.
@@ -81,11 +83,26 @@ type RunInput struct {
 }
 
 // Execute runs code exactly as run_deno_code does, recording it in the audit
-// log under the given client name. The tray app's Playground uses it.
+// log under the given client name. The tray app's Playground uses it. No
+// one can be asked to approve a call from it, so a tool call that needs
+// approval is denied.
 func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sandbox.Result, error) {
+	return s.execute(ctx, client, in, runOptions{nobody: "the desktop app does not ask yet"})
+}
+
+// runOptions are what one execution reports to and asks of the client.
+type runOptions struct {
+	ask      proxy.Asker // asked to approve the tool calls that need it; nil: no one
+	nobody   string      // why no one can be asked, when ask is nil
+	progress *reporter   // receives output lines and calls; nil: none
+}
+
+// execute runs in with opts.
+func (s *Server) execute(ctx context.Context, client string, in RunInput, opts runOptions) (*sandbox.Result, error) {
 	if in.Timeout < 0 {
 		return nil, fmt.Errorf("the timeout must be a non-negative number of milliseconds, got %d", in.Timeout)
 	}
+	id := newID()
 	job := sandbox.Job{
 		Code:         in.DenoCode,
 		Timeout:      time.Duration(in.Timeout) * time.Millisecond,
@@ -94,7 +111,17 @@ func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sand
 	}
 	if s.opts.Proxy != nil {
 		job.Servers = s.opts.Proxy.Names()
-		job.Calls = s.opts.Proxy.Handle
+		job.Calls = s.opts.Proxy.Handler(proxy.ExecutionOptions{
+			Ask:        opts.ask,
+			Nobody:     opts.nobody,
+			OnApproval: func(rec proxy.ApprovalRecord) { s.recordApproval(id, client, rec) },
+		})
+	}
+	if opts.progress != nil {
+		job.OnStdout = opts.progress.line
+		if job.Calls != nil {
+			job.Calls = opts.progress.calls(job.Calls)
+		}
 	}
 	s.mu.RLock()
 	runner := s.runner
@@ -104,13 +131,34 @@ func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sand
 	if err != nil {
 		return nil, err
 	}
-	s.record(client, in.DenoCode, started, res)
+	s.record(id, client, in.DenoCode, started, res)
 	return res, nil
 }
 
+// resultOf is run_deno_code's answer for what execute returned.
+func (s *Server) resultOf(res *sandbox.Result, err error) *mcp.CallToolResult {
+	if err != nil {
+		return runResult(failure(kindInternal, "the conductor could not run the code: "+err.Error()+"; try again, and if it keeps failing, tell the administrator"))
+	}
+	return runResult(res)
+}
+
+// recordApproval writes one approval decision to the audit log as it is
+// made, so that who allowed what is kept even if the execution never ends.
+func (s *Server) recordApproval(id, client string, rec proxy.ApprovalRecord) {
+	if s.opts.Audit == nil {
+		return
+	}
+	ok := rec.Allowed
+	_ = s.opts.Audit.Append(audit.Record{
+		Time: time.Now().UTC(), Kind: "approval", ExecutionID: id, Client: client,
+		Server: rec.Server, Tool: rec.Tool, Args: rec.Args, OK: &ok,
+		Rule: string(rec.Rule), Why: rec.Why, Decision: string(rec.Choice), Via: rec.Via, Approver: rec.Approver, Error: rec.Reason,
+	})
+}
+
 // record writes the execution and its tool calls to the audit log.
-func (s *Server) record(client, code string, started time.Time, res *sandbox.Result) {
-	id := newID()
+func (s *Server) record(id, client, code string, started time.Time, res *sandbox.Result) {
 	exec := audit.Record{
 		Time: started.UTC(), Kind: "execution", ExecutionID: id, Client: client,
 		Status: res.Status, DurationMs: res.ExecutionTimeMs, Code: code,
@@ -139,8 +187,8 @@ func clientName(req *mcp.CallToolRequest) string {
 	if req == nil || req.Session == nil {
 		return ""
 	}
-	if p := req.Session.InitializeParams(); p != nil && p.ClientInfo != nil {
-		return p.ClientInfo.Name
+	if info := req.ClientInfo(); info != nil {
+		return info.Name
 	}
 	return ""
 }
@@ -168,7 +216,7 @@ func runDescription(p config.Policy) string {
 	} else {
 		b.WriteString("- No third-party packages can be imported; Node built-ins (`node:…`) and Web APIs are available.\n")
 	}
-	b.WriteString("- MCP servers configured by the administrator are reachable from the code through the global `mcpFactory`: `const gh = await mcpFactory.load(\"name\"); await gh.callTool(\"tool\", {...})` or `await gh.tool_name({...})`. Use list_mcp_servers and get_tool_details to discover them and their TypeScript signatures. Calls can run concurrently (Promise.all).\n")
+	b.WriteString("- MCP servers configured by the administrator are reachable from the code through the global `mcpFactory`: `const gh = await mcpFactory.load(\"name\"); await gh.callTool(\"tool\", {...})` or `await gh.tool_name({...})`. Find tools with search_tools (by words, names or one-line descriptions first, full schemas only for the tools you will call; from code: `await mcpFactory.search(\"query\")`), or list_mcp_servers and get_tool_details. Calls can run concurrently (Promise.all). A call the administrator marked for approval waits for the user's answer (the wait counts toward the timeout) and rejects if denied.\n")
 	return b.String()
 }
 

@@ -234,6 +234,30 @@ test('(b) an upstream MCP server is tested (what failed, and what it printed), f
   assert.deepEqual(cfg.mcpServers.everything, { command: node, args: [everything, 'stdio'] });
 });
 
+test('approvals: a server\'s rules and the "ask for changes" switch are written to mcp-config.json', async () => {
+  await go('servers');
+  const file = () => JSON.parse(fs.readFileSync(path.join(conductorHome, 'mcp-config.json'), 'utf8'));
+  await page.locator('tr[data-server="everything"]').getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Tools that need approval').fill('toggle-*, get-sum');
+  await page.getByLabel('Tools code may not call').fill('trigger-*');
+  await page.getByLabel('Approval of other tools').selectOption('allow');
+  await shot('servers-approval');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByLabel('Tools that need approval').waitFor({ state: 'detached' });
+  assert.deepEqual(file().mcpServers.everything.approval, { default: 'allow', ask: ['toggle-*', 'get-sum'], deny: ['trigger-*'] });
+
+  const ask = page.getByLabel('Ask for changes');
+  assert.equal(await ask.isChecked(), false, 'the switch is off by default');
+  await ask.check();
+  await page.waitForFunction(() => document.querySelector('input[aria-label="Ask for changes"]')?.checked && !document.querySelector('input[aria-label="Ask for changes"]')?.disabled);
+  assert.equal(file().askForChanges, true);
+  await ask.uncheck();
+  await page.waitForFunction(() => !document.querySelector('input[aria-label="Ask for changes"]')?.checked && !document.querySelector('input[aria-label="Ask for changes"]')?.disabled);
+  assert.equal(file().askForChanges, undefined);
+  // The entry's rules survive the switch's edits.
+  assert.deepEqual(file().mcpServers.everything.approval.deny, ['trigger-*']);
+});
+
 test('removing a server asks in a modal dialog: Escape cancels and gives the focus back', async () => {
   await go('servers');
   await page.getByRole('button', { name: 'Add server' }).click();

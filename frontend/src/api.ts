@@ -173,6 +173,11 @@ export interface ServerForm {
   description: string;
   allowTools: string[];
   denyTools: string[];
+  /** Rule for the tools no approval list names: '' (the "ask for changes" switch decides), 'allow', 'ask' or 'deny'. */
+  approvalDefault: string;
+  approvalAllow: string[];
+  approvalAsk: string[];
+  approvalDeny: string[];
 }
 
 /** An entry as listed (Go: backend.ServerView). */
@@ -190,6 +195,8 @@ export interface ServersView {
   path: string;
   error: string;
   servers: ServerView[];
+  /** Calls from code of tools that may change things wait for a person's approval. */
+  askForChanges: boolean;
 }
 
 /** What a test connection found (Go: proxy.Probe). */
@@ -252,6 +259,21 @@ export interface Execution {
   stderr: string;
   toolCalls: number;
   calls: ToolCall[];
+  approvals: Approval[];
+}
+
+/** The decision on one tool call that needed approval, or that a rule denied (Go: backend.Approval). */
+export interface Approval {
+  time: string;
+  server: string;
+  tool: string;
+  allowed: boolean;
+  rule: string;
+  why: string;
+  decision: string;
+  via: string;
+  approver: string;
+  reason: string;
 }
 
 /** run_deno_code's structured result (Go: sandbox.Result). */
@@ -369,6 +391,7 @@ export const api = {
   saveMCPServer: (original: string, form: ServerForm) => call<ServersView>('SaveMCPServer', original, form),
   removeMCPServer: (name: string) => call<ServersView>('RemoveMCPServer', name),
   setMCPServerDisabled: (name: string, disabled: boolean) => call<ServersView>('SetMCPServerDisabled', name, disabled),
+  setAskForChanges: (on: boolean) => call<ServersView>('SetAskForChanges', on),
   testMCPServer: (original: string, form: ServerForm) => call<ServerTest>('TestMCPServer', original, form),
   importableServers: () => call<ImportCandidate[]>('ImportableServers'),
   importServers: (picks: { client: string; name: string }[]) => call<ServersView>('ImportServers', picks),

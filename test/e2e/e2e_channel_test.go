@@ -75,11 +75,10 @@ if (seen.length) { console.log("LEAKED", seen[0]); Deno.stdout.writeSync(new Tex
 // string, and node:v8 gives one without any permission), so a leaked key
 // must be harmless: every limit holds on the host's side. The code takes
 // the key from its own heap and forges frames.
-func TestChannelLeakedKeyIsHarmless(t *testing.T) {
-	chome := filepath.Join(t.TempDir(), ".mcp-conductor")
-	writeMCPConfig(t, filepath.Join(chome, "mcp-config.json"), map[string]any{"barrier": barrierServer(t)})
-	c := startConductor(t, "MCP_CONDUCTOR_HOME="+chome, "MCP_CONDUCTOR_MAX_OUTPUT_BYTES=65536")
-	steal := `
+// stealKey is code that reads the channel's key from a heap snapshot of
+// its own process and defines frame(o), which writes a frame the host
+// reads as the bootstrap's.
+const stealKey = `
 import v8 from "node:v8";
 let snap = "";
 for await (const chunk of v8.getHeapSnapshot()) snap += chunk;
@@ -88,6 +87,12 @@ if (!m) throw new Error("no key in the heap snapshot");
 const key = "\x1e" + m[1] + ":";
 const frame = (o) => Deno.stdout.writeSync(new TextEncoder().encode(key + JSON.stringify(o) + "\n"));
 `
+
+func TestChannelLeakedKeyIsHarmless(t *testing.T) {
+	chome := filepath.Join(t.TempDir(), ".mcp-conductor")
+	writeMCPConfig(t, filepath.Join(chome, "mcp-config.json"), map[string]any{"barrier": barrierServer(t)})
+	c := startConductor(t, "MCP_CONDUCTOR_HOME="+chome, "MCP_CONDUCTOR_MAX_OUTPUT_BYTES=65536")
+	steal := stealKey
 	t.Run("result over the cap", func(t *testing.T) {
 		r := c.run(steal+`frame({ t: "result", value: JSON.stringify("x".repeat(100000)) }); frame({ t: "exit" }); await new Promise(r => setTimeout(r, 5000))`, nil)
 		r.mustFail(t, "limit")

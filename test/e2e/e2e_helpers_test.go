@@ -28,6 +28,13 @@ type conductor struct {
 // the given extra environment (KEY=VALUE), the way an MCP client would.
 func startConductor(t *testing.T, env ...string) *conductor {
 	t.Helper()
+	return startConductorWith(t, nil, nil, env...)
+}
+
+// startConductorWith is startConductor with the client's options (its
+// elicitation handler, say) and session options (its protocol version).
+func startConductorWith(t *testing.T, copts *mcp.ClientOptions, sopts *mcp.ClientSessionOptions, env ...string) *conductor {
+	t.Helper()
 	bin := testenv.Binary(t)
 	deno := testenv.Deno(t)
 	home := t.TempDir()
@@ -49,8 +56,8 @@ func startConductor(t *testing.T, env ...string) *conductor {
 	cmd.Stderr = stderr
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	client := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "1"}, nil)
-	session, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, nil)
+	client := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "1"}, copts)
+	session, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, sopts)
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}

@@ -51,6 +51,9 @@ func TestResultsMatchPublishedSchemas(t *testing.T) {
 		{"list_mcp_servers", nil, false},
 		{"get_tool_details", map[string]any{"server": "everything"}, false},
 		{"get_tool_details", map[string]any{"server": "everything", "tools": []string{"echo"}}, false},
+		{"search_tools", map[string]any{"query": "echo message"}, false},
+		{"search_tools", map[string]any{"query": "add numbers", "server": "everything", "detail": "full", "limit": 2}, false},
+		{"search_tools", map[string]any{"query": "echo", "detail": "names"}, false},
 	}
 	for _, call := range calls {
 		res, err := c.session.CallTool(ctx, &mcp.CallToolParams{Name: call.tool, Arguments: call.args})

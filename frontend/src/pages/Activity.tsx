@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
-import type { Execution } from '../api';
+import type { Approval, Execution } from '../api';
 import { Card, PageHeader, Pill, QueryView, ToolCalls } from '../components/ui';
 import { duration, resultLabel, when } from '../format';
 import { useMedia, useStored } from '../hooks';
@@ -128,6 +128,13 @@ export function Activity() {
   );
 }
 
+/** Who decided an approval, and how, in words. */
+function approvalSummary(a: Approval): string {
+  if (a.via === 'rule') return 'denied by the rule in mcp-config.json';
+  if (a.via === 'nobody' || !a.decision) return 'no one could be asked, or no answer came';
+  return `${a.decision}, answered by ${a.approver || 'the person asked'} (${a.via})`;
+}
+
 function Detail(props: { e: Execution }) {
   const { e } = props;
   return (
@@ -160,6 +167,25 @@ function Detail(props: { e: Execution }) {
         <>
           <h3>Tool calls</h3>
           <ToolCalls calls={e.calls} />
+        </>
+      )}
+      {e.approvals.length > 0 && (
+        <>
+          <h3>Approvals</h3>
+          <ul className="plain-list">
+            {e.approvals.map((a, i) => (
+              <li key={i}>
+                <span className="mono break-anywhere">
+                  {a.server}.{a.tool}
+                </span>
+                <span className="row-tight">
+                  {a.allowed ? <Pill tone="ok">Allowed</Pill> : <Pill tone="bad">Denied</Pill>}
+                  <span className="muted small">{approvalSummary(a)}</span>
+                </span>
+                {!a.allowed && a.reason && <span className="inline-error">{a.reason}</span>}
+              </li>
+            ))}
+          </ul>
         </>
       )}
     </div>

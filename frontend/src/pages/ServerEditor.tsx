@@ -10,6 +10,7 @@ import { get, queries } from '../queries';
 export type ServersChange =
   | { op: 'save'; original: string; form: ServerForm }
   | { op: 'disable'; name: string; disabled: boolean }
+  | { op: 'askForChanges'; on: boolean }
   | { op: 'remove'; name: string }
   | { op: 'import'; picks: { client: string; name: string }[] };
 
@@ -19,6 +20,8 @@ function change(c: ServersChange) {
       return api.saveMCPServer(c.original, c.form);
     case 'disable':
       return api.setMCPServerDisabled(c.name, c.disabled);
+    case 'askForChanges':
+      return api.setAskForChanges(c.on);
     case 'remove':
       return api.removeMCPServer(c.name);
     case 'import':
@@ -52,6 +55,10 @@ const empty: ServerForm = {
   description: '',
   allowTools: [],
   denyTools: [],
+  approvalDefault: '',
+  approvalAllow: [],
+  approvalAsk: [],
+  approvalDeny: [],
 };
 
 /** Adds or edits one entry of mcp-config.json, with a test connection. */
@@ -131,6 +138,23 @@ export function ServerEditor(props: {
         </Field>
         <Field label="Never these tools" hint="Applied after the list above.">
           <input className="input mono" aria-label="Denied tools" value={f.denyTools.join(', ')} onChange={(e) => setF({ ...f, denyTools: splitList(e.target.value) })} />
+        </Field>
+        <Field label="Ask before these calls" hint="Tools whose calls from code wait for the user's approval. Names or globs, comma separated.">
+          <input className="input mono" aria-label="Tools that need approval" value={f.approvalAsk.join(', ')} onChange={(e) => setF({ ...f, approvalAsk: splitList(e.target.value) })} />
+        </Field>
+        <Field label="Refuse these calls" hint="Code may not call these tools, and no one is asked.">
+          <input className="input mono" aria-label="Tools code may not call" value={f.approvalDeny.join(', ')} onChange={(e) => setF({ ...f, approvalDeny: splitList(e.target.value) })} />
+        </Field>
+        <Field label="No approval needed" hint="A name written out here wins over any pattern above.">
+          <input className="input mono" aria-label="Tools that need no approval" value={f.approvalAllow.join(', ')} onChange={(e) => setF({ ...f, approvalAllow: splitList(e.target.value) })} />
+        </Field>
+        <Field label="Other tools">
+          <select className="input" aria-label="Approval of other tools" value={f.approvalDefault} onChange={(e) => setF({ ...f, approvalDefault: e.target.value })}>
+            <option value="">As “Ask for changes” says</option>
+            <option value="allow">Call without asking</option>
+            <option value="ask">Ask before each call</option>
+            <option value="deny">Refuse</option>
+          </select>
         </Field>
         <label className="check">
           <input type="checkbox" checked={f.disabled} onChange={(e) => setF({ ...f, disabled: e.target.checked })} />

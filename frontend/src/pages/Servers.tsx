@@ -15,6 +15,8 @@ export function Servers() {
   // Disable, Remove and Import; an import's error shows in its dialog.
   const changing = useServersChange();
   const err = changing.variables?.op === 'import' ? undefined : changing.error;
+  // The switch shows what was asked for while the file is being written.
+  const asking = changing.isPending && changing.variables?.op === 'askForChanges' ? changing.variables.on : undefined;
 
   return (
     <>
@@ -111,6 +113,22 @@ export function Servers() {
               )}
               <p className="muted small">
                 <PathText path={v.path} />
+              </p>
+            </Card>
+            <Card>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  aria-label="Ask for changes"
+                  checked={asking ?? v.askForChanges}
+                  disabled={!!v.error || changing.isPending}
+                  onChange={(e) => changing.mutate({ op: 'askForChanges', on: e.target.checked })}
+                />
+                Ask for changes: code's calls of tools that may change something (not marked read-only) wait for the user's approval, unless a server's rules
+                say otherwise
+              </label>
+              <p className="muted small">
+                The user is asked through the AI client that ran the code, if it supports questions (elicitation); otherwise the call is refused.
               </p>
             </Card>
           </>
