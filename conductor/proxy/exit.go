@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"runtime"
 	"sync"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -33,11 +35,17 @@ type exitTransport struct {
 	rec *exitRecord
 }
 
-// exitRecord holds the error the connection's Close returned.
+// exitRecord holds the error the connection's Close returned, and
+// whether Close may have had to stop the program: go-sdk waits stop (its
+// TerminateDuration) for the program to end after closing its input
+// before it signals or kills it. On Unix a signal shows in the status;
+// Windows' kill is an exit with status 1, told apart by that wait.
 type exitRecord struct {
-	mu     sync.Mutex
-	closed bool
-	err    error
+	stop    time.Duration
+	mu      sync.Mutex
+	closed  bool
+	stopped bool // Close took the whole wait: the program may have been killed
+	err     error
 }
 
 func (t *exitTransport) Connect(ctx context.Context) (mcp.Connection, error) {
@@ -54,9 +62,10 @@ type exitConn struct {
 }
 
 func (c *exitConn) Close() error {
+	start := time.Now()
 	err := c.Connection.Close()
 	c.rec.mu.Lock()
-	c.rec.closed, c.rec.err = true, err
+	c.rec.closed, c.rec.err, c.rec.stopped = true, err, time.Since(start) >= c.rec.stop
 	c.rec.mu.Unlock()
 	return err
 }
@@ -76,7 +85,7 @@ func (r *exitRecord) exit() *ProgramExit {
 		return nil
 	case r.err == nil:
 		return &ProgramExit{Code: 0}
-	case errors.As(r.err, &ee) && ee.Exited():
+	case errors.As(r.err, &ee) && ee.Exited() && !(runtime.GOOS == "windows" && ee.ExitCode() == 1 && r.stopped):
 		return &ProgramExit{Code: ee.ExitCode()}
 	}
 	return nil

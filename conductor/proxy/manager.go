@@ -399,8 +399,8 @@ func (u *upstream) transport() (mcp.Transport, error) {
 		cmd.Dir = c.Cwd
 		cmd.Env = append(append([]string(nil), u.m.opts.BaseEnv...), envList(c.Env)...)
 		cmd.Stderr = &prefixLogger{line: u.m.upstreamLine, prefix: c.Name}
-		u.exit = &exitRecord{}
-		return &exitTransport{Transport: &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, rec: u.exit}, nil
+		u.exit = &exitRecord{stop: time.Second}
+		return &exitTransport{Transport: &mcp.CommandTransport{Command: cmd, TerminateDuration: u.exit.stop}, rec: u.exit}, nil
 	case "sse":
 		return &mcp.SSEClientTransport{Endpoint: c.URL, HTTPClient: httpClient(c.Headers)}, nil
 	default:
