@@ -75,26 +75,8 @@ func TestFirstRunInstallsDeno(t *testing.T) {
 // the file is written) and for a separate --stdio conductor whose client
 // cannot ask (deny: the canary is not written).
 func TestBrowserApproves(t *testing.T) {
-	fsServer := filepath.Join(repoRoot, "node_modules", "@modelcontextprotocol", "server-filesystem", "dist", "index.js")
-	if _, err := os.Stat(fsServer); err != nil {
-		t.Fatalf("the upstream test server is missing (npm ci at the repository root): %v", err)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is missing: %v", err)
-	}
 	s := newSession(t)
-	shared := filepath.Join(s.home, "shared")
-	if err := os.MkdirAll(shared, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	cfg, _ := json.Marshal(map[string]any{
-		"askForChanges": true,
-		"mcpServers":    map[string]any{"filesystem": map[string]any{"command": node, "args": []string{fsServer, shared}}},
-	})
-	if err := os.WriteFile(filepath.Join(s.conductorHome(), "mcp-config.json"), cfg, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	shared := askingFilesystem(t, s)
 	runE2E(t, s, "approval", "approval.test.mjs", nil, "E2E_SHARED="+shared)
 
 	// The audit log says the app answered, for both.
@@ -113,6 +95,32 @@ func TestBrowserApproves(t *testing.T) {
 	if want := "playground/app/allow once,headless-client/app/deny"; strings.Join(got, ",") != want {
 		t.Errorf("audited approvals %q, want %q", strings.Join(got, ","), want)
 	}
+}
+
+// askingFilesystem configures the real filesystem server, over a folder of
+// s's home that it returns, with "ask for changes" on.
+func askingFilesystem(t *testing.T, s *session) string {
+	t.Helper()
+	fsServer := filepath.Join(repoRoot, "node_modules", "@modelcontextprotocol", "server-filesystem", "dist", "index.js")
+	if _, err := os.Stat(fsServer); err != nil {
+		t.Fatalf("the upstream test server is missing (npm ci at the repository root): %v", err)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is missing: %v", err)
+	}
+	shared := filepath.Join(s.home, "shared")
+	if err := os.MkdirAll(shared, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := json.Marshal(map[string]any{
+		"askForChanges": true,
+		"mcpServers":    map[string]any{"filesystem": map[string]any{"command": node, "args": []string{fsServer, shared}}},
+	})
+	if err := os.WriteFile(filepath.Join(s.conductorHome(), "mcp-config.json"), cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return shared
 }
 
 var (
