@@ -34,6 +34,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
@@ -48,6 +49,9 @@ const (
 
 // Via is how the audit log names an answer that came from the app.
 const Via = "app"
+
+// questionWithin bounds the wait for a connection's question.
+const questionWithin = 10 * time.Second
 
 // maxMessage bounds one message; a question's arguments are capped (masked
 // and shortened like the audit log's) well below it.
@@ -198,7 +202,7 @@ func Asker(opts AskOptions) proxy.Asker {
 }
 
 // errAsked wraps the errors that come after the app received the question.
-var errAsked = errors.New("the desktop app was asked")
+var errAsked = errors.New("the desktop app gave no valid answer")
 
 // ask puts q to the app and returns the person's choice.
 func ask(ctx context.Context, home string, q Question) (string, error) {
@@ -226,16 +230,16 @@ func ask(ctx context.Context, home string, q Question) (string, error) {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
-		return "", fmt.Errorf("%w, but no valid answer came back (%v)", errAsked, err)
+		return "", fmt.Errorf("%w (%v)", errAsked, err)
 	}
 	if a.Nonce != nonce {
-		return "", fmt.Errorf("%w, but the answer is for another question", errAsked)
+		return "", fmt.Errorf("%w: the answer is for another question", errAsked)
 	}
 	if a.Error != "" {
-		return "", fmt.Errorf("%w and could not ask: %s", errAsked, a.Error)
+		return "", fmt.Errorf("%w: %s", errAsked, a.Error)
 	}
 	if !slices.Contains(proxy.Choices, proxy.Choice(a.Choice)) {
-		return "", fmt.Errorf("%w, but %q is not one of the choices", errAsked, a.Choice)
+		return "", fmt.Errorf("%w: %q is not one of the choices", errAsked, a.Choice)
 	}
 	return a.Choice, nil
 }
@@ -300,9 +304,13 @@ func (s *Service) answer(c net.Conn, handle Handler) {
 	defer c.Close()
 	r := bufio.NewReader(c)
 	var q question
+	// A question is one line sent at once: a connection that sends none
+	// in time holds nothing of the app's for long.
+	_ = c.SetReadDeadline(time.Now().Add(questionWithin))
 	if err := open(r, s.key, purposeQuestion, &q); err != nil {
 		return // not from a holder of the key: say nothing
 	}
+	_ = c.SetReadDeadline(time.Time{})
 	// The asker gives up by closing: withdraw the question then.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
