@@ -78,10 +78,6 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e := &Engine{opts: opts, policy: policy}
 	e.stamp = settingsStamp(policy.Home)
-	// The proxy first: the programs of its stdio servers are protected from
-	// the sandbox. Each time the file changes, it is read only if no policy
-	// in force lets the sandbox write it, and a new set of programs gets a
-	// runner that protects them.
 	approvalTimeout, err := approvalTimeout(opts.Getenv)
 	if err != nil {
 		return nil, err
@@ -93,6 +89,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 	}
 	e.opts = opts
+	// The proxy first: the programs of its stdio servers are protected from
+	// the sandbox. Each time the file changes, it is read only if no policy
+	// in force lets the sandbox write it, and a new set of programs gets a
+	// runner that protects them.
 	e.proxy = proxy.NewManager(policy.MCPConfig, proxy.Options{Version: opts.Version, Logger: opts.Logger, Getenv: opts.Getenv,
 		Trust: e.TrustConfig, OnReload: e.programsChanged, ApprovalTimeout: approvalTimeout})
 	if err := e.proxy.ConfigError(); err != nil {
