@@ -37,6 +37,23 @@ type desktop struct {
 	refresh    chan struct{}
 	wctx       context.Context
 	stop       context.CancelFunc
+	hidden     atomic.Bool    // the window is hidden (started so, or closed to the tray)
+	notes      *approvalNotes // nil: no desktop notifications here
+}
+
+// approvalsChanged updates the approval notification (see approvalNotes),
+// on a goroutine of its own: event listeners must not block.
+func (d *desktop) approvalsChanged() {
+	if d.notes == nil {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := d.notes.update(ctx); err != nil {
+			slog.Warn("the approval notification could not be updated", "err", err)
+		}
+	}()
 }
 
 func (d *desktop) startup(ctx, wctx context.Context) {
@@ -87,6 +104,8 @@ func (d *desktop) beforeClose(wctx context.Context) (prevent bool) {
 		defer cancel()
 		if d.app.trayShown(vctx) {
 			wruntime.WindowHide(wctx)
+			d.hidden.Store(true)
+			d.approvalsChanged() // a question still waiting now notifies
 			return true
 		}
 	}
@@ -150,6 +169,8 @@ func (d *desktop) OpenWindow() {
 	if w, ok := d.window(); ok {
 		wruntime.WindowShow(w)
 		wruntime.WindowUnminimise(w)
+		d.hidden.Store(false)
+		d.approvalsChanged() // the window's dialog asks now
 	}
 }
 

@@ -27,6 +27,9 @@ const (
 	EventRun = "run"
 	// EventSettings says that the settings file was saved.
 	EventSettings = "settings"
+	// EventApprovals says that approval questions started or stopped
+	// waiting: the window reads Approvals again.
+	EventApprovals = "approvals"
 )
 
 // Events forwards events to the window once it exists; until then, and
@@ -65,9 +68,12 @@ func (e *Events) Listen(name string, fn func()) {
 }
 
 // BackendOptions returns opts with the hooks that keep the window up to
-// date with the engine: every status change becomes EventStatus.
+// date with the engine: every status change becomes EventStatus, and the
+// approval questions EventApprovals (which makes the app ask: see
+// backend.Options.OnApprovals).
 func (e *Events) BackendOptions(opts backend.Options) backend.Options {
 	opts.OnChange = func() { e.Emit(EventStatus) }
+	opts.OnApprovals = func() { e.Emit(EventApprovals) }
 	return opts
 }
 

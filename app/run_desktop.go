@@ -20,6 +20,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/app/icon"
 	"github.com/mcp-conductor/mcp-conductor/app/instance"
+	"github.com/mcp-conductor/mcp-conductor/app/notify"
 	"github.com/mcp-conductor/mcp-conductor/app/tray"
 	"github.com/mcp-conductor/mcp-conductor/frontend"
 )
@@ -95,6 +96,17 @@ func Run(ctx context.Context, cfg Config) error {
 		vctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		hidden, _ = tray.Visible(vctx)
 		cancel()
+	}
+
+	d.hidden.Store(hidden)
+	// A question that arrives while the window is hidden is announced by a
+	// desktop notification (Linux); a click on it shows the window.
+	if n, err := notify.New(notify.Options{AppName: Title}); err == nil {
+		defer n.Close()
+		d.notes = &approvalNotes{show: n.Show, withdraw: n.Withdraw, hidden: d.hidden.Load, open: d.OpenWindow, questions: d.app.Approvals}
+		cfg.Events.Listen(EventApprovals, d.approvalsChanged)
+	} else {
+		slog.Info("no desktop notifications for approval questions", "err", err)
 	}
 
 	err = wails.Run(&options.App{

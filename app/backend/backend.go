@@ -22,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/appask"
 	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 	"github.com/mcp-conductor/mcp-conductor/conductor/clients"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
@@ -46,6 +47,12 @@ type Options struct {
 	// may have changed (started, reloaded, moved, stopped), so that what
 	// the window and the tray show can be read again. It must not block.
 	OnChange func()
+	// OnApprovals is called when questions start or stop waiting for the
+	// person (see Approvals). Set, the app asks: its own engine asks the
+	// window, and headless conductors of the same home reach it over the
+	// approval channel (package appask). nil: the app has no window, and
+	// no one is asked. It must not block.
+	OnApprovals func()
 	// Executable is this program. Client entries launch its copy under
 	// <home>/bin, refreshed at Start; "" leaves the copy alone.
 	Executable string
@@ -68,6 +75,9 @@ type Backend struct {
 	getenv func(string) string
 	home   string
 	runs   runs // the Playground's runs in progress
+
+	approvals approvals       // questions waiting in the window
+	channel   *appask.Service // headless conductors' questions; nil: none
 
 	op sync.Mutex // serialises starting, reloading and installing
 
@@ -99,6 +109,7 @@ func Start(ctx context.Context, opts Options) *Backend {
 		}
 	}
 	b := &Backend{opts: opts, getenv: func(k string) string { return env[k] }}
+	b.approvals.gone = make(chan struct{})
 	if p, err := config.Load(b.getenv); err == nil {
 		b.home = p.Home
 	} else if h, herr := homeFrom(b.getenv); herr == nil {
@@ -108,6 +119,13 @@ func Start(ctx context.Context, opts Options) *Backend {
 		if _, err := clients.InstallLauncher(b.home, opts.Executable); err != nil {
 			opts.Logger.Warn("refreshing the launcher that client entries run", "err", err)
 		}
+	}
+	if opts.OnApprovals != nil && b.home != "" {
+		svc, err := appask.Listen(b.home, b.askWindow)
+		if err != nil {
+			opts.Logger.Warn("headless conductors cannot ask for approvals through the app", "err", err)
+		}
+		b.channel = svc
 	}
 	b.op.Lock()
 	b.startEngine(ctx)
@@ -137,7 +155,7 @@ func (b *Backend) startEngine(ctx context.Context) {
 		return
 	}
 	e, err := engine.New(ctx, engine.Options{
-		Version: b.opts.Version, Getenv: b.getenv, Logger: b.opts.Logger,
+		Version: b.opts.Version, Getenv: b.getenv, Logger: b.opts.Logger, AskApp: b.windowAsker,
 		OnExecution: func(r audit.Record) {
 			if b.opts.OnExecution != nil {
 				b.opts.OnExecution(r)
@@ -237,10 +255,17 @@ func (b *Backend) Close() {
 	b.op.Lock()
 	defer b.op.Unlock()
 	b.mu.Lock()
+	was := b.closed
 	b.closed = true
-	e, ep := b.eng, b.ep
-	b.eng, b.ep = nil, nil
+	e, ep, ch := b.eng, b.ep, b.channel
+	b.eng, b.ep, b.channel = nil, nil, nil
 	b.mu.Unlock()
+	if !was {
+		close(b.approvals.gone) // withdraws the questions still waiting
+	}
+	if ch != nil {
+		ch.Close()
+	}
 	if ep != nil {
 		ep.close()
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -66,6 +67,60 @@ func TestFirstRunInstallsDeno(t *testing.T) {
 	if code, err := a.wait(longWait(15 * time.Second)); err != nil || code != 0 {
 		t.Fatalf("after Quit in the window: exit code %d, %v\napp log:\n%s", code, err, a.log)
 	}
+}
+
+// TestBrowserApproves runs frontend/e2e/approval.test.mjs: the app's home
+// has the real filesystem server with "ask for changes" on, and the person
+// answers in the window's dialog, for the Playground's code (allow once:
+// the file is written) and for a separate --stdio conductor whose client
+// cannot ask (deny: the canary is not written).
+func TestBrowserApproves(t *testing.T) {
+	s := newSession(t)
+	shared := askingFilesystem(t, s)
+	runE2E(t, s, "approval", "approval.test.mjs", nil, "E2E_SHARED="+shared)
+
+	// The audit log says the app answered, for both.
+	b, err := os.ReadFile(filepath.Join(s.conductorHome(), "logs", "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var rec struct{ Kind, Client, Via, Decision string }
+		_ = json.Unmarshal([]byte(line), &rec)
+		if rec.Kind == "approval" {
+			got = append(got, rec.Client+"/"+rec.Via+"/"+rec.Decision)
+		}
+	}
+	if want := "playground/app/allow once,headless-client/app/deny"; strings.Join(got, ",") != want {
+		t.Errorf("audited approvals %q, want %q", strings.Join(got, ","), want)
+	}
+}
+
+// askingFilesystem configures the real filesystem server, over a folder of
+// s's home that it returns, with "ask for changes" on.
+func askingFilesystem(t *testing.T, s *session) string {
+	t.Helper()
+	fsServer := filepath.Join(repoRoot, "node_modules", "@modelcontextprotocol", "server-filesystem", "dist", "index.js")
+	if _, err := os.Stat(fsServer); err != nil {
+		t.Fatalf("the upstream test server is missing (npm ci at the repository root): %v", err)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is missing: %v", err)
+	}
+	shared := filepath.Join(s.home, "shared")
+	if err := os.MkdirAll(shared, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := json.Marshal(map[string]any{
+		"askForChanges": true,
+		"mcpServers":    map[string]any{"filesystem": map[string]any{"command": node, "args": []string{fsServer, shared}}},
+	})
+	if err := os.WriteFile(filepath.Join(s.conductorHome(), "mcp-config.json"), cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return shared
 }
 
 var (

@@ -3,7 +3,7 @@
 // The first launch becomes the primary: it holds an exclusive lock on a file
 // in the user's runtime folder for as long as it lives, and listens on a unix
 // socket beside it (on Windows, where AF_UNIX may be missing, on a named pipe
-// only its user can open, see listen_windows.go). A later launch fails to take the lock, connects to the
+// only its user can open, see package localsock). A later launch fails to take the lock, connects to the
 // socket, sends a one-line command such as "show", waits for "ok" and exits.
 // The lock dies with the process, so a crash never leaves a stale primary.
 package instance

@@ -33,6 +33,9 @@ const (
 	EnvPoolSize        = "MCP_CONDUCTOR_POOL_SIZE"
 	EnvPoolMaxIdleMB   = "MCP_CONDUCTOR_POOL_MAX_IDLE_MB"
 	EnvPoolIdleTimeout = "MCP_CONDUCTOR_POOL_IDLE_TIMEOUT"
+	// EnvApprovalTimeout bounds the wait for a person's answer to one
+	// approval question, in milliseconds (the engine reads it).
+	EnvApprovalTimeout = "MCP_CONDUCTOR_APPROVAL_TIMEOUT"
 	// EnvJSRURL is Deno's own variable for a JSR registry mirror; the
 	// install step and the sandbox must agree on it.
 	EnvJSRURL = "JSR_URL"

@@ -47,6 +47,8 @@ var homeEntries = []struct {
 	{"settings.json.bak", NoAccess, "the settings file's backup"},
 	{"mcp-config.json", NoAccess, "the MCP servers file"},
 	{"http-token", NoAccess, "the HTTP endpoint's token"},
+	{"approval.sock", NoAccess, "the desktop app's approval socket"},
+	{"approval-key", NoAccess, "the desktop app's approval key"},
 	{"logs", NoAccess, "the audit log folder"},
 	{"sandbox", NoAccess, "the sandbox's bootstrap folder"},
 	{"bin", NoAccess, "the launcher MCP clients start"},

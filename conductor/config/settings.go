@@ -113,4 +113,4 @@ func WriteSettings(home string, s Settings) error {
 // EnvVars lists every variable the conductor reads.
 var EnvVars = []string{EnvHome, EnvWorkspace, EnvRunArgs, EnvAllowedPackages, EnvDefaultTimeout, EnvMaxTimeout,
 	EnvMCPConfig, EnvDeno, EnvAllowAll, EnvMaxMemoryMB, EnvMaxOutputBytes, EnvMaxConcurrency, EnvConfinement,
-	EnvPoolSize, EnvPoolMaxIdleMB, EnvPoolIdleTimeout}
+	EnvPoolSize, EnvPoolMaxIdleMB, EnvPoolIdleTimeout, EnvApprovalTimeout}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/appask"
 	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
@@ -32,6 +33,11 @@ type Options struct {
 	Logger *slog.Logger
 	// OnExecution is called after every execution, for live displays.
 	OnExecution func(audit.Record)
+	// AskApp asks the person when the MCP client that started an
+	// execution cannot (see server.Options.AskApp). nil: the desktop app
+	// running for the same home, over its local channel (package appask);
+	// the app itself passes its window.
+	AskApp func(client, noClient string) proxy.Asker
 	// WatchSettings re-reads the settings file when it changes (checked every
 	// few seconds) and switches to the new policy.
 	WatchSettings bool
@@ -72,12 +78,23 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e := &Engine{opts: opts, policy: policy}
 	e.stamp = settingsStamp(policy.Home)
+	approvalTimeout, err := approvalTimeout(opts.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if opts.AskApp == nil {
+		home := policy.Home
+		opts.AskApp = func(client, noClient string) proxy.Asker {
+			return appask.Asker(appask.AskOptions{Home: home, Client: client, NoClient: noClient})
+		}
+	}
+	e.opts = opts
 	// The proxy first: the programs of its stdio servers are protected from
 	// the sandbox. Each time the file changes, it is read only if no policy
 	// in force lets the sandbox write it, and a new set of programs gets a
 	// runner that protects them.
 	e.proxy = proxy.NewManager(policy.MCPConfig, proxy.Options{Version: opts.Version, Logger: opts.Logger, Getenv: opts.Getenv,
-		Trust: e.TrustConfig, OnReload: e.programsChanged})
+		Trust: e.TrustConfig, OnReload: e.programsChanged, ApprovalTimeout: approvalTimeout})
 	if err := e.proxy.ConfigError(); err != nil {
 		opts.Logger.Warn(err.Error())
 	}
@@ -90,6 +107,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e.audit = audit.Open(policy.AuditLog())
 	e.server = server.New(policy, server.Options{
 		Version: opts.Version, Runner: runner, Proxy: e.proxy, Audit: e.audit, OnExecution: opts.OnExecution,
+		AskApp: opts.AskApp,
 	})
 	wctx, cancel := context.WithCancel(context.Background())
 	e.stop = cancel

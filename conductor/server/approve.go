@@ -45,6 +45,25 @@ func askModeOf(req *mcp.CallToolRequest) askMode {
 	return askDirect
 }
 
+// appOptions asks the desktop app, if the server has a way to
+// (Options.AskApp), for client, whose own MCP client cannot ask because of
+// noClient.
+func (s *Server) appOptions(client, noClient string) runOptions {
+	if s.opts.AskApp == nil {
+		return runOptions{nobody: firstNonEmpty(noClient, "no desktop app asks for this conductor")}
+	}
+	return runOptions{ask: s.opts.AskApp(client, noClient)}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
 // The form the person fills in: one choice.
 const decisionField = "decision"
 

@@ -42,6 +42,8 @@ func runTool(policy config.Policy) *mcp.Tool {
 // if it declared elicitation: during this call (elicitation/create), or,
 // from protocol 2026-07-28 on, in rounds (the answer is a question, and
 // the client's next call, with the answer, picks the execution up again).
+// A client without elicitation is not asked: the desktop app is
+// (Options.AskApp), and without it the call is denied.
 func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	if req.Params.RequestState != "" {
 		return s.resume(ctx, req), nil
@@ -53,9 +55,9 @@ func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mc
 	if askModeOf(req) == askRounds {
 		return s.startRounds(ctx, req, in), nil
 	}
-	opts := runOptions{nobody: "the MCP client that ran the code does not support elicitation (questions to the user)"}
+	opts := s.appOptions(clientName(req), "the MCP client that ran the code does not support elicitation (questions to the user)")
 	if askModeOf(req) == askDirect {
-		opts.ask = directAsker(req.Session, clientName(req))
+		opts = runOptions{ask: directAsker(req.Session, clientName(req))}
 	}
 	if sink := sinkOf(ctx, req); sink != nil {
 		opts.progress = newReporter(sink, realClock)

@@ -32,6 +32,11 @@ type Options struct {
 	Audit   *audit.Log     // nil: no audit log
 	// OnExecution, if set, is called after every execution (for the GUI).
 	OnExecution func(audit.Record)
+	// AskApp, if set, is who asks the person when the MCP client that
+	// started an execution cannot (it has no elicitation), and for
+	// Execute: the desktop app. noClient says why the client cannot ask
+	// ("" for Execute). nil: no one, and such calls are denied.
+	AskApp func(client, noClient string) proxy.Asker
 }
 
 // Server is the conductor's MCP server. One Server serves any number of
@@ -83,11 +88,11 @@ type RunInput struct {
 }
 
 // Execute runs code exactly as run_deno_code does, recording it in the audit
-// log under the given client name. The tray app's Playground uses it. No
-// one can be asked to approve a call from it, so a tool call that needs
-// approval is denied.
+// log under the given client name. The tray app's Playground uses it. A
+// tool call that needs approval asks Options.AskApp, and is denied without
+// it.
 func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sandbox.Result, error) {
-	return s.execute(ctx, client, in, runOptions{nobody: "the desktop app does not ask yet"})
+	return s.execute(ctx, client, in, s.appOptions(client, ""))
 }
 
 // runOptions are what one execution reports to and asks of the client.

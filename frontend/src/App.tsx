@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ComponentType } from 'react';
 import { api, bound, insideApp, onEvent } from './api';
+import { ApprovalDialog } from './components/Approval';
 import { Confirm } from './components/forms';
 import { Logo, NavIcon } from './components/icons';
 import { UserHome } from './components/ui';
@@ -106,6 +107,7 @@ export function App() {
             <Page />
           </div>
         </main>
+        <ApprovalDialog />
         {quitting && (
           <Confirm
             title="Quit MCP Conductor?"

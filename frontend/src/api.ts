@@ -287,6 +287,20 @@ export interface RunResult {
   toolCalls?: { server: string; tool: string; durationMs: number; ok: boolean; error?: string }[];
 }
 
+/** A tool call made from code that waits for the person's answer (Go: backend.ApprovalQuestion). */
+export interface ApprovalQuestion {
+  id: string;
+  /** The AI client whose code makes the call ("playground" for the Playground's). */
+  client: string;
+  server: string;
+  tool: string;
+  /** The arguments as indented JSON, secrets masked. */
+  args: string;
+  /** The rule that asks. */
+  why: string;
+  choices: string[];
+}
+
 /** The marker Go's services.ErrNotAvailable puts in error messages. */
 export const NOT_AVAILABLE = 'not available yet';
 
@@ -401,6 +415,8 @@ export const api = {
   /** Runs code without holding a call open: the outcome comes as the "run" event. */
   run: (code: string, timeoutMs: number, runId: string) => runByEvent(code, timeoutMs, runId),
   checkPackage: (spec: string) => call<void>('CheckPackage', spec),
+  approvals: () => call<ApprovalQuestion[]>('Approvals'),
+  answerApproval: (id: string, choice: string) => call<void>('AnswerApproval', id, choice),
   quit: () => call<void>('Quit'),
 };
 

@@ -80,6 +80,8 @@ export const queries = {
   settings: queryOptions({ queryKey: ['settings'], queryFn: () => get(api.settings()) }),
   mcpServers: queryOptions({ queryKey: ['mcpServers'], queryFn: () => get(api.mcpServers()) }),
   importableServers: queryOptions({ queryKey: ['importableServers'], queryFn: () => get(api.importableServers()) }),
+  /** The tool calls waiting for the person's answer (the approval dialog). */
+  approvals: queryOptions({ queryKey: ['approvals'], queryFn: () => get(api.approvals()) }),
   activity,
   /** The Overview's recent runs; its checklist's "code has run" reads the same. */
   recentRuns: activity('', 5),
@@ -110,6 +112,8 @@ export const invalidatedBy: Record<string, QueryKey[]> = {
   execution: [['activity']],
   // The tray's "Start on login" item changed it.
   autostart: [['autostart']],
+  // Approval questions started or stopped waiting.
+  approvals: [['approvals']],
 };
 
 /** Keeps client's cache in step with the backend's events; returns the unsubscribe function. */

@@ -205,7 +205,7 @@ func TestApprovalNobodyToAskDenies(t *testing.T) {
 	c := startConductor(t, "MCP_CONDUCTOR_HOME="+chome)
 	canary := filepath.Join(root, "canary.txt")
 	r := c.run(writeCode(canary), nil).mustSucceed(t)
-	if msg := fmt.Sprint(r.ReturnValue); exists(canary) || !strings.Contains(msg, "no one could be asked") || !strings.Contains(msg, "does not support elicitation") {
+	if msg := fmt.Sprint(r.ReturnValue); exists(canary) || !strings.Contains(msg, "no one could be asked") || !strings.Contains(msg, "does not support elicitation") || !strings.Contains(msg, "desktop app is not running") {
 		t.Fatalf("%s", r.raw)
 	}
 	if len(r.ToolCalls) != 2 || r.ToolCalls[1].Tool != "write_file" || r.ToolCalls[1].OK {

@@ -1,0 +1,65 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
+	"github.com/mcp-conductor/mcp-conductor/app/notify"
+)
+
+// approvalNotes shows one desktop notification while approval questions
+// wait and the window is hidden: about the newest question, replaced when
+// another arrives, withdrawn when none waits or the window shows. A click
+// on it shows the window, whose dialog holds the question.
+type approvalNotes struct {
+	show      func(context.Context, notify.Notification) (uint32, error)
+	withdraw  func(context.Context, uint32) error
+	hidden    func() bool
+	open      func()
+	questions func() []backend.ApprovalQuestion
+
+	mu    sync.Mutex // held through each update, so updates never interleave
+	about string     // the question the notification shown is about; "" none
+	id    uint32
+}
+
+// update brings the notification in line with the questions and the
+// window; it returns what it could not do.
+func (n *approvalNotes) update(ctx context.Context) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	qs := n.questions()
+	want := ""
+	if len(qs) > 0 && n.hidden() {
+		want = qs[len(qs)-1].ID
+	}
+	if want == n.about {
+		return nil
+	}
+	if n.about != "" {
+		n.about = ""
+		if err := n.withdraw(ctx, n.id); err != nil {
+			return err
+		}
+	}
+	if want == "" {
+		return nil
+	}
+	q := qs[len(qs)-1]
+	who := "Code run by " + q.Client
+	if q.Client == "" || q.Client == backend.PlaygroundClient {
+		who = "Code"
+	}
+	body := fmt.Sprintf("%s wants to call %s of the MCP server %s. Open MCP Conductor to allow or deny it.", who, q.Tool, q.Server)
+	if len(qs) > 1 {
+		body += fmt.Sprintf(" (%d questions wait.)", len(qs))
+	}
+	id, err := n.show(ctx, notify.Notification{Title: "A tool call waits for your approval", Body: body, OnClick: n.open})
+	if err != nil {
+		return err
+	}
+	n.about, n.id = want, id
+	return nil
+}

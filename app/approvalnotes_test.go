@@ -1,0 +1,65 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/app/backend"
+	"github.com/mcp-conductor/mcp-conductor/app/notify"
+)
+
+// The notification follows the questions and the window: shown for the
+// newest question while the window is hidden, replaced by a newer one,
+// withdrawn when none waits or the window shows; a click opens the window.
+func TestApprovalNotes(t *testing.T) {
+	var log []string
+	var qs []backend.ApprovalQuestion
+	hidden, opened := true, false
+	next := uint32(0)
+	n := &approvalNotes{
+		show: func(_ context.Context, m notify.Notification) (uint32, error) {
+			next++
+			log = append(log, fmt.Sprintf("show %d %s", next, m.Body))
+			m.OnClick()
+			return next, nil
+		},
+		withdraw: func(_ context.Context, id uint32) error {
+			log = append(log, fmt.Sprintf("withdraw %d", id))
+			return nil
+		},
+		hidden:    func() bool { return hidden },
+		open:      func() { opened = true },
+		questions: func() []backend.ApprovalQuestion { return qs },
+	}
+	q := func(id, client string) backend.ApprovalQuestion {
+		return backend.ApprovalQuestion{ID: id, Client: client, Server: "filesystem", Tool: "write_file"}
+	}
+	steps := []struct {
+		name string
+		do   func()
+		want string // the log's new entries, joined by "; "
+	}{
+		{"nothing waits", func() {}, ""},
+		{"a question while hidden", func() { qs = []backend.ApprovalQuestion{q("a", "cursor")} }, "show 1 Code run by cursor wants to call write_file of the MCP server filesystem. Open MCP Conductor to allow or deny it."},
+		{"the same again", func() {}, ""},
+		{"a second question", func() { qs = append(qs, q("b", "playground")) }, "withdraw 1; show 2 Code wants to call write_file of the MCP server filesystem. Open MCP Conductor to allow or deny it. (2 questions wait.)"},
+		{"the window shows", func() { hidden = false }, "withdraw 2"},
+		{"hidden again", func() { hidden = true }, "show 3 Code wants to call write_file of the MCP server filesystem. Open MCP Conductor to allow or deny it. (2 questions wait.)"},
+		{"all answered", func() { qs = nil }, "withdraw 3"},
+	}
+	for _, s := range steps {
+		before := len(log)
+		s.do()
+		if err := n.update(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(log[before:], "; "); got != s.want {
+			t.Errorf("%s:\n got %q\nwant %q", s.name, got, s.want)
+		}
+	}
+	if !opened {
+		t.Error("a click did not open the window")
+	}
+}

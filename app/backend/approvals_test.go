@@ -1,0 +1,81 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/appask"
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
+)
+
+// A headless conductor's question reaches the window (Approvals, with the
+// change announced), the person's answer goes back to it, and a question
+// the asker stops waiting for is withdrawn.
+func TestApprovalsReachTheWindow(t *testing.T) {
+	home := filepath.Join(t.TempDir(), ".mcp-conductor")
+	changed := make(chan struct{}, 16)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	b := Start(ctx, Options{Version: "test", Environ: []string{"PATH=", config.EnvHome + "=" + home},
+		Logger: testenv.CaptureLogs(t).Logger(), OnApprovals: func() { changed <- struct{}{} }})
+	defer b.Close()
+	ask := appask.Asker(appask.AskOptions{Home: home, Client: "cli"})
+	req := proxy.ApprovalRequest{Server: "fs", Tool: "write_file", Args: json.RawMessage(`{"path":"a"}`), Why: "a rule"}
+
+	for _, tc := range []struct{ answer, want string }{{"allow once", "allow once"}, {"deny", "deny"}} {
+		got := make(chan proxy.Answer, 1)
+		go func() { a, _ := ask(ctx, req); got <- a }()
+		<-changed
+		qs := b.Approvals()
+		if len(qs) != 1 || qs[0].Client != "cli" || qs[0].Tool != "write_file" || !strings.Contains(qs[0].Args, `"path": "a"`) || len(qs[0].Choices) != 4 {
+			t.Fatalf("questions %+v", qs)
+		}
+		if err := b.AnswerApproval(qs[0].ID, "maybe"); err == nil {
+			t.Errorf("an answer that is not a choice was taken")
+		}
+		if err := b.AnswerApproval(qs[0].ID, tc.answer); err != nil {
+			t.Fatal(err)
+		}
+		<-changed
+		if a := <-got; string(a.Choice) != tc.want || a.Via != appask.Via {
+			t.Errorf("answer %+v, want %s", a, tc.want)
+		}
+		if err := b.AnswerApproval(qs[0].ID, tc.answer); err == nil || !strings.Contains(err.Error(), "no longer waiting") {
+			t.Errorf("answered twice: %v", err)
+		}
+	}
+
+	// The asker gives up: the question leaves the window.
+	actx, acancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { _, err := ask(actx, req); done <- err }()
+	<-changed
+	acancel()
+	<-done
+	<-changed
+	if qs := b.Approvals(); len(qs) != 0 {
+		t.Errorf("a withdrawn question still waits: %+v", qs)
+	}
+}
+
+// Without a window the app does not take questions: askers are told no
+// app can ask.
+func TestNoWindowNoQuestions(t *testing.T) {
+	home := filepath.Join(t.TempDir(), ".mcp-conductor")
+	ctx := context.Background()
+	b := Start(ctx, Options{Version: "test", Environ: []string{"PATH=", config.EnvHome + "=" + home}, Logger: testenv.CaptureLogs(t).Logger()})
+	defer b.Close()
+	_, err := appask.Asker(appask.AskOptions{Home: home})(ctx, proxy.ApprovalRequest{Server: "fs", Tool: "t"})
+	if err == nil || !strings.Contains(err.Error(), "not running") {
+		t.Fatalf("%v", err)
+	}
+	if _, err := b.windowAsker("x", "")(ctx, proxy.ApprovalRequest{}); err == nil || !strings.Contains(err.Error(), "no window") {
+		t.Fatalf("%v", err)
+	}
+}
