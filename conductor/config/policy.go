@@ -33,6 +33,9 @@ const (
 	EnvPoolSize        = "MCP_CONDUCTOR_POOL_SIZE"
 	EnvPoolMaxIdleMB   = "MCP_CONDUCTOR_POOL_MAX_IDLE_MB"
 	EnvPoolIdleTimeout = "MCP_CONDUCTOR_POOL_IDLE_TIMEOUT"
+	EnvPython          = "MCP_CONDUCTOR_PYTHON"
+	EnvPyodide         = "MCP_CONDUCTOR_PYODIDE"
+	EnvPythonPoolSize  = "MCP_CONDUCTOR_PYTHON_POOL_SIZE"
 	// EnvJSRURL is Deno's own variable for a JSR registry mirror; the
 	// install step and the sandbox must agree on it.
 	EnvJSRURL = "JSR_URL"
@@ -70,6 +73,14 @@ type Policy struct {
 	PoolIdleTimeout time.Duration // drain the pool after this long unused
 	Confinement     Confinement
 
+	// Python turns run_python_code on (where the Pyodide runtime exists).
+	Python bool
+	// Pyodide is the Pyodide runtime's folder; "" = PyodideDir(Home).
+	Pyodide string
+	// PythonPoolSize is how many Python interpreters wait, booted, once
+	// Python has been used: each idles at about 200 MB.
+	PythonPoolSize int
+
 	JSRURL string // JSR registry (Deno's JSR_URL); "" = https://jsr.io/
 
 	HTTPPort    int  // the tray app's local endpoint
@@ -91,6 +102,7 @@ const (
 	DefaultPoolSize        = 2
 	DefaultPoolMaxIdleMB   = 100
 	DefaultPoolIdleTimeout = 10 * time.Minute
+	DefaultPythonPoolSize  = 1
 )
 
 // FromEnv builds the Policy from the process environment.
@@ -149,6 +161,9 @@ var (
 	fPoolSize        = field{EnvPoolSize, "poolSize"}
 	fMCPConfig       = field{EnvMCPConfig, "mcpConfig"}
 	fDeno            = field{EnvDeno, "deno"}
+	fPython          = field{EnvPython, "python.disabled"}
+	fPyodide         = field{EnvPyodide, "python.pyodide"}
+	fPythonPoolSize  = field{EnvPythonPoolSize, "python.poolSize"}
 )
 
 // build makes the Policy from the settings file s and the environment,
@@ -182,6 +197,27 @@ func build(home string, s Settings, getenv func(string) string) (Policy, error) 
 		return Policy{}, err
 	}
 	if p.AllowAll, err = boolVar(getenv, EnvAllowAll); err != nil {
+		return Policy{}, err
+	}
+	if p.Pyodide, err = path(fPyodide, s.Python.Pyodide, PyodideDir(home)); err != nil {
+		return Policy{}, err
+	}
+	p.Python = !s.Python.Disabled
+	if src.fromEnv(fPython) {
+		if p.Python, err = boolVar(getenv, EnvPython); err != nil {
+			return Policy{}, err
+		}
+	}
+	p.PythonPoolSize = DefaultPythonPoolSize
+	switch {
+	case src.fromEnv(fPythonPoolSize):
+		p.PythonPoolSize, err = intVar(getenv, EnvPythonPoolSize, DefaultPythonPoolSize, 0, 16)
+	case s.Python.PoolSize != nil && (*s.Python.PoolSize < 0 || *s.Python.PoolSize > 16):
+		err = src.errorf(fPythonPoolSize, "%d is not a whole number from 0 to 16", *s.Python.PoolSize)
+	case s.Python.PoolSize != nil:
+		p.PythonPoolSize = *s.Python.PoolSize
+	}
+	if err != nil {
 		return Policy{}, err
 	}
 	if src.fromEnv(fRunArgs) {
@@ -321,6 +357,10 @@ func mustGetwd() string {
 	}
 	return wd
 }
+
+// PyodideDir is where the conductor keeps the Pyodide runtime it
+// installed: in the package cache, which code may read but never change.
+func PyodideDir(home string) string { return filepath.Join(home, "cache", "python", "pyodide") }
 
 // AuditLog is the path of the append-only audit log.
 func (p Policy) AuditLog() string { return filepath.Join(p.Home, "logs", "audit.jsonl") }

@@ -29,6 +29,15 @@ type Settings struct {
 	Deno             string      `json:"deno,omitempty"`
 	// HTTP is the tray app's local MCP endpoint.
 	HTTP HTTPSettings `json:"http"`
+	// Python configures run_python_code.
+	Python PythonSettings `json:"python,omitzero"`
+}
+
+// PythonSettings configure Python (run_python_code, through Pyodide).
+type PythonSettings struct {
+	Disabled bool   `json:"disabled,omitempty"`
+	Pyodide  string `json:"pyodide,omitempty"`  // the runtime's folder; "" = the installed one
+	PoolSize *int   `json:"poolSize,omitempty"` // interpreters kept booted; default 1
 }
 
 // Permissions are the sandbox's grants, one per Deno permission.
@@ -113,4 +122,4 @@ func WriteSettings(home string, s Settings) error {
 // EnvVars lists every variable the conductor reads.
 var EnvVars = []string{EnvHome, EnvWorkspace, EnvRunArgs, EnvAllowedPackages, EnvDefaultTimeout, EnvMaxTimeout,
 	EnvMCPConfig, EnvDeno, EnvAllowAll, EnvMaxMemoryMB, EnvMaxOutputBytes, EnvMaxConcurrency, EnvConfinement,
-	EnvPoolSize, EnvPoolMaxIdleMB, EnvPoolIdleTimeout}
+	EnvPoolSize, EnvPoolMaxIdleMB, EnvPoolIdleTimeout, EnvPython, EnvPyodide, EnvPythonPoolSize}

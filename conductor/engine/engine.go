@@ -116,7 +116,7 @@ func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runne
 	for _, prog := range programs {
 		protect = append(protect, config.Protected{Path: prog, Access: config.NoWrite, What: "a program an MCP server of mcp-config.json runs", Program: true})
 	}
-	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Protect: protect, Getenv: e.opts.Getenv,
+	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Protect: protect, Getenv: e.opts.Getenv, Pyodide: p.Pyodide,
 		Warn: func(s string) { e.opts.Logger.Warn(s) }})
 	if err != nil {
 		return nil, nil, err

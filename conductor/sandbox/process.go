@@ -45,7 +45,8 @@ type frame struct {
 // job is the one message the host sends a process before its code runs.
 type job struct {
 	Key       string         `json:"key"`
-	URL       string         `json:"url"` // the code, as a data: URL
+	URL       string         `json:"url,omitempty"`    // JavaScript: the code, as a data: URL
+	Python    string         `json:"python,omitempty"` // Python: the source
 	Globals   map[string]any `json:"globals,omitempty"`
 	MaxReturn int            `json:"maxReturn"`
 }
@@ -78,7 +79,8 @@ type process struct {
 	cleanupOnce sync.Once
 	cleanup     func()
 
-	lock string // the lockfile the process started with
+	lock   string // the lockfile the process started with
+	python bool   // it booted a Python interpreter: its job is Python code
 }
 
 // release runs the process's cleanup (removing its private temporary

@@ -145,3 +145,10 @@ func Probe(t testing.TB) (dir, bin string) {
 	bin = buildOnce(t, "./internal/testenv/sandboxprobe", "sandboxprobe")
 	return filepath.Dir(bin), bin
 }
+
+// Pyodide returns the Pyodide runtime's folder (the npm package `pyodide`
+// pinned in the root package.json).
+func Pyodide(t testing.TB) string {
+	t.Helper()
+	return filepath.Dir(NodeModule(t, filepath.Join("pyodide", "pyodide.asm.wasm")))
+}
