@@ -341,13 +341,16 @@
   }
 
   // --- Python (Pyodide) ----------------------------------------------
+  // fileURL is the file: URL of a folder spelled with forward slashes
+  // (/usr/x, or C:/x on Windows).
+  const fileURL = (dir) => (dir[0] === "/" ? "file://" : "file:///") + dir;
   // With the arguments "python <pyodide folder> <snapshot or ""> <mounts
   // JSON> <working folder>" the process boots a Pyodide interpreter before
   // it says it is ready, and its one job is Python code. The interpreter is
   // never reused: the process ends with the job.
   async function bootPython() {
     const dir = args[1], snapshot = args[2], mounts = parseJSON(args[3]), cwd = args[4];
-    const { loadPyodide } = await dynamicImport("file://" + dir + "/pyodide.mjs");
+    const { loadPyodide } = await dynamicImport(fileURL(dir) + "/pyodide.mjs");
     const opts = { __proto__: null, indexURL: dir + "/", packages: [] };
     if (snapshot) opts._loadSnapshot = readFileSync(snapshot);
     const py = await loadPyodide(opts);
@@ -507,7 +510,7 @@ _run
   // memory snapshot to stdout and end (the host stores it; no job runs).
   async function makeSnapshot() {
     const dir = args[1];
-    const { loadPyodide } = await dynamicImport("file://" + dir + "/pyodide.mjs");
+    const { loadPyodide } = await dynamicImport(fileURL(dir) + "/pyodide.mjs");
     const py = await loadPyodide({ __proto__: null, indexURL: dir + "/", packages: [], _makeSnapshot: true });
     writeAll(py.makeMemorySnapshot(), stdoutWrite);
     exit(0);

@@ -21,7 +21,6 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
-	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
 
 // pyodideFiles are the files of the pyodide npm package the interpreter
@@ -144,10 +143,7 @@ func (e Env) mounts() []string {
 		if st, err := os.Stat(r); err != nil || !st.IsDir() || !filepath.IsAbs(r) {
 			continue
 		}
-		if slices.ContainsFunc([]string{"/", "/lib", "/dev", "/proc", "/tmp", "/home/pyodide"}, func(own string) bool {
-			_, in := pathid.Within(own, r) // r holds one of Pyodide's folders
-			return in || r == own || isWithin(r, own)
-		}) {
+		if !mountable(r) {
 			continue
 		}
 		roots = append(roots, r)
@@ -160,6 +156,27 @@ func (e Env) mounts() []string {
 		}
 	}
 	return out
+}
+
+// pyodideOwn are the folders of Pyodide's own file system a mount must not
+// hide (the standard library lives in /lib).
+var pyodideOwn = []string{"/", "/lib", "/dev", "/proc", "/tmp", "/home/pyodide"}
+
+// mountable reports whether a granted folder can be mapped at its own name
+// without hiding one of Pyodide's folders, or lying inside one that is not
+// a plain folder in memory (/lib, /dev, /proc).
+func mountable(dir string) bool {
+	for _, own := range pyodideOwn {
+		if dir == own || isWithin(own, dir) {
+			return false
+		}
+	}
+	for _, sys := range []string{"/lib", "/dev", "/proc"} {
+		if isWithin(dir, sys) {
+			return false
+		}
+	}
+	return true
 }
 
 // pythonArgs are the bootstrap's arguments for a Python process.

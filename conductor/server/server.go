@@ -67,6 +67,13 @@ func (s *Server) SetPolicy(policy config.Policy, runner *sandbox.Runner) {
 	s.policy, s.runner = policy, runner
 	s.mu.Unlock()
 	s.mcp.AddTool(runTool(policy), s.runDenoCode)
+	// run_python_code is listed only where it can run; a change either way
+	// tells connected clients the tool list changed.
+	if runner.Python().Enabled {
+		s.mcp.AddTool(pythonTool(policy), s.runPythonCode)
+	} else {
+		s.mcp.RemoveTools(pythonToolName)
+	}
 }
 
 // MCP returns the underlying go-sdk server, to serve over any transport.
@@ -78,6 +85,8 @@ type RunInput struct {
 	Timeout      int64 // milliseconds; 0: the policy's default
 	Globals      map[string]any
 	Dependencies []string
+	// Python runs DenoCode as Python (run_python_code).
+	Python bool
 }
 
 // Execute runs code exactly as run_deno_code does, recording it in the audit
@@ -91,6 +100,7 @@ func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sand
 		Timeout:      time.Duration(in.Timeout) * time.Millisecond,
 		Globals:      in.Globals,
 		Dependencies: in.Dependencies,
+		Python:       in.Python,
 	}
 	if s.opts.Proxy != nil {
 		job.Servers = s.opts.Proxy.Names()

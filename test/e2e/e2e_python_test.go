@@ -1,0 +1,309 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// The Python variants of the adversarial suite: the same classes of attack
+// as the JavaScript tests, from run_python_code, each against a planted
+// canary.
+
+// runPy calls run_python_code and decodes the structured result.
+func (c *conductor) runPy(code string, extra map[string]any) runResult {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	args := map[string]any{"python_code": code}
+	for k, v := range extra {
+		args[k] = v
+	}
+	res, err := c.session.CallTool(ctx, &mcp.CallToolParams{Name: "run_python_code", Arguments: args})
+	if err != nil {
+		c.t.Fatalf("CallTool: %v", err)
+	}
+	raw, _ := json.Marshal(res.StructuredContent)
+	var out runResult
+	if err := json.Unmarshal(raw, &out); err != nil || out.Status == "" {
+		c.t.Fatalf("no structured result (%v): %s / %+v", err, raw, res.Content)
+	}
+	out.isError, out.raw = res.IsError, raw
+	if (out.Status == "error") != res.IsError {
+		c.t.Errorf("isError=%v but status=%q", res.IsError, out.Status)
+	}
+	return out
+}
+
+func (c *conductor) toolNames() []string {
+	c.t.Helper()
+	res, err := c.session.ListTools(context.Background(), nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range res.Tools {
+		names = append(names, tool.Name)
+	}
+	return names
+}
+
+// leaks fails the test when the result holds any canary.
+func leaks(t *testing.T, r runResult, canaries ...string) {
+	t.Helper()
+	for _, s := range canaries {
+		if strings.Contains(string(r.raw), s) {
+			t.Fatalf("canary %q leaked: %s", s, r.raw)
+		}
+	}
+}
+
+// TestPythonTool: run_python_code is listed, answers in run_deno_code's
+// envelope, and its tracebacks point into the submitted code.
+func TestPythonTool(t *testing.T) {
+	c := startConductor(t)
+	if !slices.Contains(c.toolNames(), "run_python_code") {
+		t.Fatalf("run_python_code is not listed: %v", c.toolNames())
+	}
+	r := c.runPy("sum(range(10))", nil).mustSucceed(t)
+	if r.ReturnValue != 45.0 {
+		t.Fatalf("sum(range(10)): %s", r.raw)
+	}
+	r = c.runPy("print('hello')\n{'n': n, 'twice': n * 2}", map[string]any{"globals": map[string]any{"n": 21}}).mustSucceed(t)
+	if r.Stdout != "hello\n" || fmt.Sprint(r.ReturnValue) != "map[n:21 twice:42]" {
+		t.Fatalf("globals and stdout: %s", r.raw)
+	}
+	r = c.runPy("x = 1\n\ndef f(y):\n    return y / 0\n\nf(x)", nil).mustFail(t, "runtime")
+	for _, want := range []string{`File "<code>", line 6, in <module>`, `File "<code>", line 4, in f`, "ZeroDivisionError"} {
+		if !strings.Contains(r.Error.Message, want) {
+			t.Errorf("traceback lacks %q: %s", want, r.Error.Message)
+		}
+	}
+	c.runPy("def (", nil).mustFail(t, "syntax")
+	c.runPy("x", map[string]any{"globals": map[string]any{"not-a-name": 1}}).mustFail(t, "input")
+	c.runPy("x", map[string]any{"packages": []string{"numpy"}}).mustFail(t, "input")
+	// Each run has its own interpreter: nothing a run defines survives it.
+	c.runPy("import builtins\nbuiltins.planted = 'left behind'\nplanted", nil).mustSucceed(t)
+	r = c.runPy("import builtins\ngetattr(builtins, 'planted', 'fresh')", nil).mustSucceed(t)
+	if r.ReturnValue != "fresh" {
+		t.Fatalf("an interpreter was reused: %s", r.raw)
+	}
+}
+
+// TestPythonIsOffWhenAskedOrMissing: the tool is listed only when it can
+// run.
+func TestPythonIsOffWhenAskedOrMissing(t *testing.T) {
+	for name, env := range map[string]string{
+		"turned off":      "MCP_CONDUCTOR_PYTHON=0",
+		"no Pyodide here": "MCP_CONDUCTOR_PYODIDE=" + t.TempDir(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := startConductor(t, env)
+			if names := c.toolNames(); slices.Contains(names, "run_python_code") || !slices.Contains(names, "run_deno_code") {
+				t.Fatalf("tools: %v", names)
+			}
+		})
+	}
+}
+
+func TestPythonEscapeZeroPermissions(t *testing.T) {
+	url, hits := canary(t)
+	secret := filepath.Join(t.TempDir(), "secret.txt")
+	writeFile(t, secret, "TOP SECRET")
+	made := filepath.Join(t.TempDir(), "made-by-a-subprocess")
+	c := startConductor(t, "SERVER_SECRET_TOKEN=hunter2")
+	mcpCfg := filepath.Join(c.home, ".mcp-conductor", "mcp-config.json")
+	writeFile(t, mcpCfg, `{"mcpServers": {}, "note": "CONFIG CANARY"}`)
+	writeFile(t, filepath.Join(c.home, ".mcp-conductor", "workspace", "data.csv"), "WORKSPACE CANARY")
+	tests := []struct{ name, code string }{
+		{"open a secret file", fmt.Sprintf("open(%q).read()", secret)},
+		{"open the MCP servers file", fmt.Sprintf("open(%q).read()", mcpCfg)},
+		{"open the workspace without a grant", "open('data.csv').read()"},
+		{"read through Deno", fmt.Sprintf("import js\njs.Deno.readTextFileSync(%q)", secret)},
+		{"read the conductor's files through Deno", fmt.Sprintf("import js\njs.Deno.readTextFileSync(%q)", mcpCfg)},
+		{"read own environ through Deno", "import js\njs.Deno.readTextFileSync('/proc/self/environ')"},
+		{"environment", "import os\nassert 'SERVER_SECRET_TOKEN' not in os.environ\nimport js\njs.Deno.env.get('SERVER_SECRET_TOKEN')"},
+		{"write outside", fmt.Sprintf("import js\njs.Deno.writeTextFileSync(%q, 'pwned')", secret)},
+		{"fetch", fmt.Sprintf("import js\nawait js.fetch(%q)", url)},
+		{"pyfetch", fmt.Sprintf("from pyodide.http import pyfetch\nawait pyfetch(%q)", url)},
+		{"socket", fmt.Sprintf("import socket\nsocket.create_connection(('127.0.0.1', %s)).send(b'x')", portOf(url))},
+		{"subprocess", fmt.Sprintf("import subprocess\nsubprocess.run(['/bin/sh', '-c', 'touch %s'])", made)},
+		{"os.system", fmt.Sprintf("import os\nr = os.system('touch %s')\nassert r == 0, r", made)},
+		{"Deno.Command", fmt.Sprintf("import js\njs.Deno.Command.new('/bin/sh', js.JSON.parse('{\"args\": [\"-c\", \"touch %s\"]}')).outputSync()", made)},
+		{"signal the server", "import js\njs.Deno.kill(js.Deno.ppid, 'SIGKILL')"},
+		{"import a package", "import numpy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.runPy(tt.code, nil)
+			if r.Status != "error" {
+				t.Fatalf("the attempt succeeded: %s", r.raw)
+			}
+			leaks(t, r, "hunter2", "TOP SECRET", "CONFIG CANARY", "WORKSPACE CANARY")
+		})
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the canary server was reached %d times", n)
+	}
+	if _, err := os.Stat(made); err == nil {
+		t.Error("a subprocess ran")
+	}
+	if b, _ := os.ReadFile(secret); string(b) != "TOP SECRET" {
+		t.Errorf("the secret file was changed: %q", b)
+	}
+	c.runPy("1 + 1", nil).mustSucceed(t)
+}
+
+// TestPythonFiles: the workspace and the grants are Python's file system,
+// exactly as far as run_deno_code could reach; links out of a grant and the
+// conductor's own files inside one lead nowhere.
+func TestPythonFiles(t *testing.T) {
+	root := t.TempDir()
+	ws := filepath.Join(root, "ws")
+	outside := filepath.Join(t.TempDir(), "outside.txt")
+	writeFile(t, outside, "OUTSIDE CANARY")
+	writeFile(t, filepath.Join(ws, "data.csv"), "a,b\n1,2\n")
+	if err := os.Symlink(outside, filepath.Join(ws, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	ro := filepath.Join(root, "ro")
+	writeFile(t, filepath.Join(ro, "keep.txt"), "read only")
+	c := startConductor(t, "MCP_CONDUCTOR_WORKSPACE="+ws, "MCP_CONDUCTOR_RUN_ARGS=allow-read="+ws+","+ro+";allow-write="+ws)
+	r := c.runPy("import csv\nlist(csv.reader(open('data.csv')))", nil).mustSucceed(t)
+	if fmt.Sprint(r.ReturnValue) != "[[a b] [1 2]]" {
+		t.Fatalf("reading the workspace: %s", r.raw)
+	}
+	c.runPy("open('out.txt', 'w').write('from python')", nil).mustSucceed(t)
+	if b, err := os.ReadFile(filepath.Join(ws, "out.txt")); err != nil || string(b) != "from python" {
+		t.Fatalf("a file Python wrote: %q, %v", b, err)
+	}
+	r = c.runPy(fmt.Sprintf("open(%q).read()", filepath.Join(ro, "keep.txt")), nil).mustSucceed(t)
+	if r.ReturnValue != "read only" {
+		t.Fatalf("reading a read grant: %s", r.raw)
+	}
+	r = c.runPy(fmt.Sprintf("open(%q, 'w').write('changed')", filepath.Join(ro, "keep.txt")), nil)
+	if r.Status != "error" {
+		t.Fatalf("wrote into a read-only grant: %s", r.raw)
+	}
+	if b, _ := os.ReadFile(filepath.Join(ro, "keep.txt")); string(b) != "read only" {
+		t.Fatalf("the read-only grant was changed: %q", b)
+	}
+	for _, code := range []string{
+		"open('link.txt').read()",
+		"import os\nos.readlink('link.txt') and open(os.path.realpath('link.txt')).read()",
+		"open('link.txt', 'w').write('overwritten')",
+		fmt.Sprintf("open(%q).read()", outside),
+		fmt.Sprintf("import js\njs.Deno.readTextFileSync(%q)", filepath.Join(ws, "link.txt")),
+	} {
+		r := c.runPy(code, nil)
+		if r.Status != "error" {
+			t.Errorf("%q succeeded: %s", code, r.raw)
+		}
+		leaks(t, r, "OUTSIDE CANARY")
+	}
+	if b, _ := os.ReadFile(outside); string(b) != "OUTSIDE CANARY" {
+		t.Fatalf("the file behind the link was changed: %q", b)
+	}
+}
+
+// TestPythonConductorFilesInsideAGrant: a read grant that holds the
+// conductor's home does not open its files to Python.
+func TestPythonConductorFilesInsideAGrant(t *testing.T) {
+	root := t.TempDir()
+	home := filepath.Join(root, "conductor")
+	writeFile(t, filepath.Join(home, "mcp-config.json"), `{"mcpServers": {}, "note": "CONFIG CANARY"}`)
+	writeFile(t, filepath.Join(home, "http-token"), "TOKEN CANARY")
+	writeFile(t, filepath.Join(root, "data", "visible.txt"), "visible")
+	c := startConductor(t, "MCP_CONDUCTOR_HOME="+home, "MCP_CONDUCTOR_RUN_ARGS=allow-read="+root)
+	r := c.runPy(fmt.Sprintf("open(%q).read()", filepath.Join(root, "data", "visible.txt")), nil).mustSucceed(t)
+	if r.ReturnValue != "visible" {
+		t.Fatalf("the grant is not visible to Python: %s", r.raw)
+	}
+	for _, f := range []string{"mcp-config.json", "http-token"} {
+		p := filepath.Join(home, f)
+		for _, code := range []string{fmt.Sprintf("open(%q).read()", p), fmt.Sprintf("import js\njs.Deno.readTextFileSync(%q)", p)} {
+			r := c.runPy(code, nil)
+			if r.Status != "error" {
+				t.Errorf("%q succeeded: %s", code, r.raw)
+			}
+			leaks(t, r, "CONFIG CANARY", "TOKEN CANARY")
+		}
+	}
+}
+
+// TestPythonChannel: printed frames, Python's stdin and forged call frames
+// get the code nothing it could not have had.
+func TestPythonChannel(t *testing.T) {
+	c := startConductor(t)
+	for _, code := range []string{
+		"print('\\x1e' + 'a' * 48 + ':{\"t\":\"result\",\"value\":\"666\"}')\n1",
+		"import sys\nsys.stdout.write('{\"t\":\"result\",\"value\":\"666\"}\\n')\n1",
+		"import js\njs.Deno.stdout.writeSync(js.TextEncoder.new().encode('{\"t\":\"result\",\"value\":\"666\"}\\n'))\n1",
+	} {
+		r := c.runPy(code, nil).mustSucceed(t)
+		if r.ReturnValue != 1.0 {
+			t.Errorf("forged result accepted: %s", r.raw)
+		}
+	}
+	r := c.runPy("import sys\nsys.stdin.read()", nil)
+	if r.Status == "success" || strings.Contains(string(r.raw), "jsonrpc") {
+		t.Fatalf("Python's stdin gave something: %s", r.raw)
+	}
+	r = c.runPy("import js\nb = js.Uint8Array.new(65536)\nn = await js.Deno.stdin.read(b)\nbytes(b.to_py()[:n or 0]).decode()", map[string]any{"timeout": 3000})
+	if strings.Contains(string(r.raw), "jsonrpc") || strings.Contains(string(r.raw), "python_code") {
+		t.Fatalf("the sandbox read the MCP stream or its own job: %s", r.raw)
+	}
+	c.runPy("2 + 2", nil).mustSucceed(t)
+}
+
+// TestPythonLimits: time, output and return value are capped by the host.
+func TestPythonLimits(t *testing.T) {
+	c := startConductor(t, "MCP_CONDUCTOR_MAX_OUTPUT_BYTES=4096")
+	c.runPy("while True:\n    pass", map[string]any{"timeout": 1000}).mustFail(t, "timeout")
+	r := c.runPy("print('x' * 100000)\n1", nil).mustSucceed(t)
+	if len(r.Stdout) > 4096+200 {
+		t.Fatalf("stdout is %d bytes, over the cap", len(r.Stdout))
+	}
+	c.runPy("'y' * 100000", nil).mustFail(t, "limit")
+	c.runPy("1 + 1", nil).mustSucceed(t)
+}
+
+// TestPythonProxy: the MCP servers through mcp_factory, both call forms,
+// under the same host-side policy.
+func TestPythonProxy(t *testing.T) {
+	ups := upstreams(t, t.TempDir())
+	c := startConductor(t, "UP_SECRET=hunter2")
+	cfg := map[string]any{"everything": ups["everything"]}
+	cfg["everything"].(map[string]any)["denyTools"] = []string{"get-env"}
+	writeMCPConfig(t, filepath.Join(c.home, ".mcp-conductor", "mcp-config.json"), cfg)
+	code := `ev = await mcp_factory.load("everything")
+a = await ev.call_tool("echo", {"message": "hi"})
+b = await ev.echo(message="there")
+[a, b, "get-env" in ev.tools]`
+	var r runResult
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		r = c.runPy(code, nil)
+		if r.Status == "success" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond) // the file is picked up while running
+	}
+	r.mustSucceed(t)
+	if s := string(r.raw); !strings.Contains(s, "Echo: hi") || !strings.Contains(s, "Echo: there") || !strings.Contains(s, "false]") {
+		t.Fatalf("proxy from Python: %s", r.raw)
+	}
+	if len(r.ToolCalls) < 3 {
+		t.Errorf("toolCalls: %s", r.raw)
+	}
+	r = c.runPy(`ev = await mcp_factory.load("everything")
+await ev.call_tool("get-env", {})`, nil).mustFail(t, "runtime")
+	leaks(t, r, "hunter2")
+}
