@@ -298,6 +298,9 @@ func (r *Runner) WarmPython() {
 
 // Python reports whether Python can run under this runner, and its state.
 func (r *Runner) Python() PythonStatus {
+	if r == nil {
+		return PythonStatus{Reason: "no sandbox"}
+	}
 	if r.py == nil {
 		return PythonStatus{Reason: r.pyReason}
 	}
