@@ -306,4 +306,24 @@ b = await ev.echo(message="there")
 	r = c.runPy(`ev = await mcp_factory.load("everything")
 await ev.call_tool("get-env", {})`, nil).mustFail(t, "runtime")
 	leaks(t, r, "hunter2")
+
+	// get_tool_details gives each tool a Python signature that Python parses.
+	var details struct {
+		Tools []struct{ Name, Python string }
+	}
+	c.callJSON("get_tool_details", map[string]any{"server": "everything"}, &details)
+	var sigs []string
+	for _, tool := range details.Tools {
+		sigs = append(sigs, tool.Python)
+	}
+	if len(sigs) == 0 || !strings.Contains(strings.Join(sigs, "\n"), "async def echo(") {
+		t.Fatalf("signatures: %q", sigs)
+	}
+	r = c.runPy(`import ast
+for s in sigs:
+    ast.parse("class Server:\n" + "\n".join("    " + line for line in s.splitlines()))
+len(sigs)`, map[string]any{"globals": map[string]any{"sigs": sigs}}).mustSucceed(t)
+	if r.ReturnValue != float64(len(sigs)) {
+		t.Fatalf("parsed: %s", r.raw)
+	}
 }
