@@ -138,5 +138,120 @@ func equalJSON(a, b any) bool {
 	return a == b
 }
 
-var _ = os.Getenv
-var _ = filepath.Join
+
+// TestPythonPoolStartsOnFirstUse: no interpreter is booted before Python is
+// first asked for; then the pool keeps its one interpreter waiting, and
+// every job gets a new one (a job's globals are not seen by the next).
+func TestPythonPoolStartsOnFirstUse(t *testing.T) {
+	r := newPythonRunner(t, map[string]string{config.EnvPoolSize: "0", config.EnvPythonPoolSize: "1"})
+	if n := r.Running(); n != 0 {
+		t.Fatalf("%d processes before the first job", n)
+	}
+	runPy(t, r, "1", nil)
+	// The job's process is reaped, and the pool's one interpreter waits
+	// (and no more: the pool never grows past its size).
+	for deadline := time.Now().Add(2 * time.Minute); r.Python().Warm != 1 || r.Running() != 1; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the Python pool: %d waiting, %d processes; want 1 and 1", r.Python().Warm, r.Running())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	res := runPy(t, r, "import builtins\nbuiltins.left = 1\nleft", nil)
+	if res.Status != "success" {
+		t.Fatalf("%+v", res.Error)
+	}
+	res = runPy(t, r, "import builtins\nhasattr(builtins, 'left')", nil)
+	if res.ReturnValue != false {
+		t.Fatalf("an interpreter was used twice: %+v %+v", res.ReturnValue, res.Error)
+	}
+}
+
+// TestPythonOff: Python turned off, or no Pyodide runtime, leaves the
+// runner without Python and says why; a Python job is refused.
+func TestPythonOff(t *testing.T) {
+	deno := testenv.Deno(t)
+	for name, c := range map[string]struct {
+		vars    map[string]string
+		pyodide string
+		reason  string
+	}{
+		"turned off": {map[string]string{config.EnvPython: "0"}, testenv.Pyodide(t), "turned off"},
+		"missing":    {nil, t.TempDir(), "is not a Pyodide runtime"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			home := t.TempDir()
+			getenv := func(k string) string {
+				if k == config.EnvHome {
+					return home
+				}
+				return c.vars[k]
+			}
+			p, err := config.Load(getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := New(context.Background(), p, Options{Deno: deno, Getenv: getenv, Pyodide: c.pyodide})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Stop()
+			if st := r.Python(); st.Enabled || !strings.Contains(st.Reason, c.reason) {
+				t.Fatalf("status %+v, want a reason with %q", st, c.reason)
+			}
+			res, err := r.Run(context.Background(), Job{Code: "1", Python: true})
+			if err != nil || res.Error == nil || res.Error.Type != KindDependency {
+				t.Fatalf("%+v %v", res, err)
+			}
+		})
+	}
+}
+
+// TestPyodideFolderMustBeReadable: a Pyodide folder inside, or holding, a
+// place code may not read is refused rather than opened.
+func TestPyodideFolderMustBeReadable(t *testing.T) {
+	deno, src := testenv.Deno(t), testenv.Pyodide(t)
+	home := t.TempDir()
+	inside := filepath.Join(home, "runtime", "pyodide")
+	if err := os.MkdirAll(inside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range pyodideFiles {
+		b, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(inside, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	getenv := func(k string) string { return map[string]string{config.EnvHome: home}[k] }
+	p, err := config.Load(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{inside, filepath.Dir(home)} {
+		r, err := New(context.Background(), p, Options{Deno: deno, Getenv: getenv, Pyodide: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := r.Python()
+		r.Stop()
+		if st.Enabled {
+			t.Errorf("Pyodide at %s was accepted", dir)
+		}
+	}
+}
+
+// TestPythonMounts: the granted folders Python sees, outermost first, and
+// never one that hides Pyodide's own.
+func TestPythonMounts(t *testing.T) {
+	a := t.TempDir()
+	b := filepath.Join(a, "b")
+	os.Mkdir(b, 0o755)
+	file := filepath.Join(a, "f.txt")
+	os.WriteFile(file, nil, 0o644)
+	e := Env{reads: []string{b, a, "/", file, "/lib"}, writes: []string{b, "/tmp", "/dev/shm"}}
+	if got := e.mounts(); len(got) != 1 || got[0] != a {
+		t.Fatalf("mounts %v, want [%s]", got, a)
+	}
+}
