@@ -138,7 +138,6 @@ func equalJSON(a, b any) bool {
 	return a == b
 }
 
-
 // TestPythonPoolStartsOnFirstUse: no interpreter is booted before Python is
 // first asked for; then the pool keeps its one interpreter waiting, and
 // every job gets a new one (a job's globals are not seen by the next).

@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +14,9 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
 
 // The Python variants of the adversarial suite: the same classes of attack
@@ -325,5 +330,40 @@ for s in sigs:
 len(sigs)`, map[string]any{"globals": map[string]any{"sigs": sigs}}).mustSucceed(t)
 	if r.ReturnValue != float64(len(sigs)) {
 		t.Fatalf("parsed: %s", r.raw)
+	}
+}
+
+// TestPythonInstall: `mcp-conductor python install` gets Pyodide from an npm
+// registry (here a local one serving the real package), verified, and the
+// server then offers run_python_code from the installed copy.
+func TestPythonInstall(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "conductor")
+	reg := testenv.PyodideRegistry(t, deno.PyodideVersion, []string{"package.json", "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}, false)
+	cmd := exec.Command(testenv.Binary(t), "python", "install", "--registry", reg)
+	cmd.Env = osEnv([]string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin", "MCP_CONDUCTOR_HOME=" + home})
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "installed pyodide "+deno.PyodideVersion) {
+		t.Fatalf("python install: %v\n%s", err, out)
+	}
+	c := startConductor(t, "MCP_CONDUCTOR_HOME="+home, "MCP_CONDUCTOR_PYODIDE=")
+	if r := c.runPy("import sys\nsys.version_info[:2]", nil).mustSucceed(t); fmt.Sprint(r.ReturnValue) != "[3 14]" {
+		t.Fatalf("Python from the installed runtime: %s", r.raw)
+	}
+	// The installed runtime is the conductor's: code may read it, never change it.
+	dir := filepath.Join(home, "cache", "python", "pyodide")
+	c2 := startConductor(t, "MCP_CONDUCTOR_HOME="+home, "MCP_CONDUCTOR_PYODIDE=", "MCP_CONDUCTOR_RUN_ARGS=allow-write="+filepath.Dir(home))
+	before, _ := os.ReadFile(filepath.Join(dir, "pyodide.mjs"))
+	for _, code := range []string{
+		fmt.Sprintf("open(%q, 'w').write('pwned')", filepath.Join(dir, "pyodide.mjs")),
+		fmt.Sprintf("import js\njs.Deno.writeTextFileSync(%q, 'pwned')", filepath.Join(dir, "pyodide.mjs")),
+	} {
+		if r := c2.runPy(code, nil); r.Status == "success" {
+			t.Errorf("%q changed the runtime: %s", code, r.raw)
+		}
+	}
+	if r := c2.run(fmt.Sprintf("Deno.writeTextFileSync(%q, 'pwned')", filepath.Join(dir, "pyodide.mjs")), nil); r.Status == "success" {
+		t.Errorf("JavaScript changed the runtime: %s", r.raw)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "pyodide.mjs")); !bytes.Equal(before, after) {
+		t.Fatal("the Pyodide runtime was changed by sandboxed code")
 	}
 }
