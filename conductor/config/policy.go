@@ -36,6 +36,9 @@ const (
 	EnvPython          = "MCP_CONDUCTOR_PYTHON"
 	EnvPyodide         = "MCP_CONDUCTOR_PYODIDE"
 	EnvPythonPoolSize  = "MCP_CONDUCTOR_PYTHON_POOL_SIZE"
+	EnvPythonPackages  = "MCP_CONDUCTOR_PYTHON_PACKAGES"
+	EnvPythonIndex     = "MCP_CONDUCTOR_PYTHON_INDEX"
+	EnvPyodideIndex    = "MCP_CONDUCTOR_PYODIDE_INDEX"
 	// EnvJSRURL is Deno's own variable for a JSR registry mirror; the
 	// install step and the sandbox must agree on it.
 	EnvJSRURL = "JSR_URL"
@@ -80,6 +83,12 @@ type Policy struct {
 	// PythonPoolSize is how many Python interpreters wait, booted, once
 	// Python has been used: each idles at about 200 MB.
 	PythonPoolSize int
+	// PythonPackages is the Python allowlist: "name" or "name==version".
+	PythonPackages []PythonPackage
+	// PythonIndex is a PEP 503 simple index serving pure-Python wheels;
+	// PyodideIndex the folder serving Pyodide's own packages (the files
+	// its lockfile names). "" = none.
+	PythonIndex, PyodideIndex string
 
 	JSRURL string // JSR registry (Deno's JSR_URL); "" = https://jsr.io/
 
@@ -164,6 +173,9 @@ var (
 	fPython          = field{EnvPython, "python.disabled"}
 	fPyodide         = field{EnvPyodide, "python.pyodide"}
 	fPythonPoolSize  = field{EnvPythonPoolSize, "python.poolSize"}
+	fPythonPackages  = field{EnvPythonPackages, "python.packages"}
+	fPythonIndex     = field{EnvPythonIndex, "python.index"}
+	fPyodideIndex    = field{EnvPyodideIndex, "python.pyodideIndex"}
 )
 
 // build makes the Policy from the settings file s and the environment,
@@ -289,6 +301,30 @@ func build(home string, s Settings, getenv func(string) string) (Policy, error) 
 	}
 	if err != nil {
 		return Policy{}, err
+	}
+	pkgs := s.Python.Packages
+	if src.fromEnv(fPythonPackages) {
+		pkgs = splitList(getenv(EnvPythonPackages))
+	}
+	if p.PythonPackages, err = ParsePythonPackages(pkgs); err != nil {
+		return Policy{}, src.errorf(fPythonPackages, "%v", err)
+	}
+	for _, x := range []struct {
+		f    field
+		file string
+		dst  *string
+	}{{fPythonIndex, s.Python.Index, &p.PythonIndex}, {fPyodideIndex, s.Python.PyodideIndex, &p.PyodideIndex}} {
+		v := x.file
+		if src.fromEnv(x.f) {
+			v = getenv(x.f.env)
+		}
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return Policy{}, src.errorf(x.f, "%q is not an http(s) URL", v)
+		}
+		*x.dst = strings.TrimSuffix(v, "/") + "/"
 	}
 	if p.PoolMaxIdleMB, err = intVar(getenv, EnvPoolMaxIdleMB, DefaultPoolMaxIdleMB, 0, 1<<20); err != nil {
 		return Policy{}, err

@@ -373,8 +373,10 @@
     py.registerJsModule("_conductor", {
       call: (method, params) => call(StringCtor(method), parseJSON(StringCtor(params))).then((r) => stringify(r === undefined ? null : r)),
     });
+    pyodide = py;
     return py.runPython(PY_RUNNER);
   }
+  let pyodide;
 
   const PY_RUNNER = `
 import json as _json, linecache as _linecache, math as _math, sys as _sys, traceback as _traceback
@@ -483,9 +485,17 @@ _run
     if (job.maxReturn) maxReturn = job.maxReturn;
     let out;
     try {
+      const wheels = job.packages || [];
+      if (wheels.length > 0) {
+        // The allowlisted packages the job asked for, from the read-only
+        // cache (nothing is downloaded here).
+        const failures = [];
+        await pyodide.loadPackage(wheels, { messageCallback: () => {}, errorCallback: (m) => { failures[failures.length] = StringCtor(m); } });
+        if (failures.length > 0) throw { name: "PackageError", message: failures[0] };
+      }
       out = parseJSON(await run(StringCtor(job.python), stringify(job.globals || {})));
     } catch (e) {
-      out = { name: "InternalError", message: StringCtor(e && e.message || e), stack: "" };
+      out = { name: StringCtor(e && e.name || "InternalError"), message: StringCtor(e && e.message || e), stack: "" };
     }
     if (hasOwn(out, "value")) {
       if (out.value.length > maxReturn) {

@@ -198,6 +198,16 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	}
 	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn,
 		func(proc *process) bool { return proc.lock == r.installer.Lock() })
+	if r.py != nil && len(p.PythonPackages) > 0 {
+		// The Python allowlist too is installed ahead of the first job.
+		r.background.Add(1)
+		go func() {
+			defer r.background.Done()
+			if err := r.py.packages.ensureAll(ctx); err != nil && opts.Warn != nil && ctx.Err() == nil {
+				opts.Warn(err.Error())
+			}
+		}()
+	}
 	if entries := p.Packages.Entries(); len(entries) > 0 {
 		// The install step for the whole allowlist, so that every listed
 		// package is importable (and none other): processes started before

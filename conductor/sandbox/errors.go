@@ -109,7 +109,7 @@ func classifyPython(name, message, stack string) (ErrorKind, string) {
 		return KindSyntax, text
 	case "PermissionError":
 		return KindPermission, text
-	case "ModuleNotFoundError":
+	case "ModuleNotFoundError", "PackageError":
 		return KindDependency, text
 	case "MemoryError":
 		return KindLimit, text

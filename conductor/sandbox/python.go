@@ -41,6 +41,8 @@ type python struct {
 	snapshot string // where the memory snapshot lives (made on first use)
 	env      Env    // the JavaScript sandbox's Env, plus read access to dir and snapshot
 
+	packages *pyPackages // the allowlist, installed into the read-only cache
+
 	snapOnce sync.Once
 	snapErr  error
 
@@ -95,8 +97,12 @@ func newPython(p config.Policy, env Env, dir string) (*python, error) {
 	if err := os.MkdirAll(snapDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create %s: %w", snapDir, err)
 	}
-	py := &python{dir: dir, snapshot: filepath.Join(snapDir, "snapshot-"+sum+".bin")}
-	py.env = env.withRuntime([]string{dir}, []string{py.snapshot})
+	pp, err := newPyPackages(p, dir, filepath.Join(snapDir, "wheels"))
+	if err != nil {
+		return nil, fmt.Errorf("read the Pyodide runtime: %w", err)
+	}
+	py := &python{dir: dir, snapshot: filepath.Join(snapDir, "snapshot-"+sum+".bin"), packages: pp}
+	py.env = env.withRuntime([]string{dir, pp.dir}, []string{py.snapshot})
 	return py, nil
 }
 

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -252,5 +253,108 @@ func TestPythonMounts(t *testing.T) {
 	e := Env{reads: []string{b, a, "/", file, "/lib"}, writes: []string{b, "/tmp", "/dev/shm"}}
 	if got := e.mounts(); len(got) != 1 || got[0] != a {
 		t.Fatalf("mounts %v, want [%s]", got, a)
+	}
+}
+
+// TestPythonPackagesFromTheIndex: an allowlisted pure-Python wheel comes
+// from the administrator's index (a local one serving a wheel built here),
+// at the allowlisted version, checked against the index's sha256, and only
+// at install time; anything else is a dependency error.
+func TestPythonPackagesFromTheIndex(t *testing.T) {
+	good := testenv.BuildWheel(t, "conductor_hello", "1.0.0", map[string]string{"conductor_hello/__init__.py": "GREETING = 'hello from 1.0.0'\n"})
+	newer := testenv.BuildWheel(t, "conductor_hello", "2.0.0", map[string]string{"conductor_hello/__init__.py": "GREETING = 'hello from 2.0.0'\n"})
+	bad := testenv.BuildWheel(t, "conductor_bad", "1.0.0", map[string]string{"conductor_bad/__init__.py": "X = 1\n"})
+	index, _, downloads := testenv.PythonIndex(t, []testenv.Wheel{good, newer, bad}, map[string]bool{bad.File(): true})
+	r := newPythonRunner(t, map[string]string{config.EnvPythonIndex: index, config.EnvPythonPackages: "conductor-hello==1.0.0,conductor_bad==1.0.0"})
+	ctx := context.Background()
+	run := func(code string, pkgs ...string) *Result {
+		res, err := r.Run(ctx, Job{Code: code, Python: true, Dependencies: pkgs, Timeout: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := run("import conductor_hello\nconductor_hello.GREETING", "Conductor.Hello")
+	if res.Status != "success" || res.ReturnValue != "hello from 1.0.0" {
+		t.Fatalf("%+v %+v", res.ReturnValue, res.Error)
+	}
+	installed := downloads.Load()
+	if res := run("import conductor_hello\nconductor_hello.GREETING", "conductor_hello"); res.ReturnValue != "hello from 1.0.0" {
+		t.Fatalf("second run: %+v %+v", res.ReturnValue, res.Error)
+	}
+	if n := downloads.Load(); n != installed {
+		t.Fatalf("a run downloaded %d files", n-installed)
+	}
+	for _, c := range []struct {
+		code, pkg, want string
+	}{
+		{"import conductor_hello", "", "ModuleNotFoundError"},
+		{"1", "requests", "not allowed"},
+		{"1", "conductor_bad", "checksum mismatch"},
+	} {
+		var pkgs []string
+		if c.pkg != "" {
+			pkgs = []string{c.pkg}
+		}
+		res := run(c.code, pkgs...)
+		if res.Error == nil || res.Error.Type != KindDependency || !strings.Contains(res.Error.Message, c.want) {
+			t.Errorf("%q with %q: %+v", c.code, c.pkg, res.Error)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(r.py.packages.dir, bad.File())); err == nil {
+		t.Error("a wheel that failed its checksum is in the cache")
+	}
+}
+
+// TestPythonPackagesFromPyodide: one of Pyodide's packages comes from the
+// administrator's Pyodide package folder with its dependencies, checked
+// against the runtime's lockfile (here a copy of the real runtime whose
+// lockfile names two packages built here).
+func TestPythonPackagesFromPyodide(t *testing.T) {
+	lib := testenv.BuildWheel(t, "conductor_lib", "3.1.0", map[string]string{"conductor_lib/__init__.py": "from conductor_dep import VALUE\nGREETING = 'lib and ' + VALUE\n"})
+	dep := testenv.BuildWheel(t, "conductor_dep", "0.1.0", map[string]string{"conductor_dep/__init__.py": "VALUE = 'dep'\n"})
+	liar := testenv.BuildWheel(t, "conductor_liar", "1.0.0", map[string]string{"conductor_liar/__init__.py": "X = 1\n"})
+	_, folder, _ := testenv.PythonIndex(t, []testenv.Wheel{lib, dep, liar}, nil)
+	src, dir := testenv.Pyodide(t), t.TempDir()
+	for _, f := range pyodideFiles {
+		b, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "pyodide-lock.json" {
+			var lock map[string]any
+			json.Unmarshal(b, &lock)
+			pkgs := lock["packages"].(map[string]any)
+			entry := func(w testenv.Wheel, sum string, deps ...string) map[string]any {
+				return map[string]any{"name": strings.ReplaceAll(w.Name, "_", "-"), "version": w.Version, "file_name": w.File(), "sha256": sum,
+					"depends": deps, "imports": []string{w.Name}, "install_dir": "site", "package_type": "package"}
+			}
+			pkgs["conductor-lib"] = entry(lib, sha256Hex(lib.Data), "conductor-dep")
+			pkgs["conductor-dep"] = entry(dep, sha256Hex(dep.Data))
+			pkgs["conductor-liar"] = entry(liar, sha256Hex([]byte("something else")))
+			b, _ = json.Marshal(lock)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	home := t.TempDir()
+	getenv := func(k string) string {
+		return map[string]string{config.EnvHome: home, config.EnvPyodideIndex: folder, config.EnvPythonPackages: "conductor-lib,conductor-liar"}[k]
+	}
+	p, err := config.Load(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(context.Background(), p, Options{Deno: testenv.Deno(t), Getenv: getenv, Pyodide: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Stop()
+	res, err := r.Run(context.Background(), Job{Code: "import conductor_lib\nconductor_lib.GREETING", Python: true, Dependencies: []string{"conductor-lib"}, Timeout: time.Minute})
+	if err != nil || res.ReturnValue != "lib and dep" {
+		t.Fatalf("%+v %+v %v", res.ReturnValue, res.Error, err)
+	}
+	res, err = r.Run(context.Background(), Job{Code: "1", Python: true, Dependencies: []string{"conductor-liar"}, Timeout: time.Minute})
+	if err != nil || res.Error == nil || res.Error.Type != KindDependency || !strings.Contains(res.Error.Message, "checksum mismatch") {
+		t.Fatalf("a file that does not match the lockfile: %+v %v", res.Error, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -250,8 +251,21 @@ func (r *Runner) runPython(ctx context.Context, j Job, timeout time.Duration, fa
 	if err := validPythonGlobals(j.Globals); err != nil {
 		return fail(KindRuntime, err.Error())
 	}
-	if len(j.Dependencies) > 0 {
-		return fail(KindDependency, "packages cannot be installed for Python yet: only the standard library can be imported")
+	var wheels []string
+	for _, name := range j.Dependencies {
+		a, ok := r.py.packages.allowed(name)
+		if !ok {
+			return fail(KindDependency, r.py.packages.refuse(name).Error())
+		}
+		files, err := r.py.packages.ensure(ctx, a)
+		if err != nil {
+			return fail(KindDependency, err.Error())
+		}
+		for _, f := range files {
+			if f = filepath.ToSlash(f); !slices.Contains(wheels, f) {
+				wheels = append(wheels, f)
+			}
+		}
 	}
 	select {
 	case r.slots <- struct{}{}:
@@ -266,7 +280,7 @@ func (r *Runner) runPython(ctx context.Context, j Job, timeout time.Duration, fa
 		return nil, err
 	}
 	start := time.Now()
-	res := r.execute(ctx, p, job{Python: j.Code}, nil, j, timeout, start)
+	res := r.execute(ctx, p, job{Python: j.Code, Packages: wheels}, nil, j, timeout, start)
 	if res.Error != nil && res.Error.Type != KindTimeout && ctx.Err() == nil && !p.isReady() && p.exitCode() != 0 {
 		return nil, fmt.Errorf("the Python sandbox exited before it could run the code (%s)", crashText(p.exitCode(), p.stderr.String("stderr")))
 	}

@@ -19,7 +19,7 @@ const pythonToolName = "run_python_code"
 const pyIdentPattern = `^[A-Za-z_][A-Za-z0-9_]*$`
 
 // pythonArgs are run_python_code's argument names, in the schema's order.
-var pythonArgs = []string{"python_code", "timeout", "globals"}
+var pythonArgs = []string{"python_code", "timeout", "globals", "packages"}
 
 // pythonTool is run_python_code's definition under policy.
 func pythonTool(policy config.Policy) *mcp.Tool {
@@ -42,6 +42,7 @@ func pythonInputSchema() *jsonschema.Schema {
 			"timeout":     {Type: "number", Minimum: ptr(0.0), Description: "time limit in milliseconds, rounded to a whole number (at least 1); absent or 0: the administrator's default; larger than the administrator's maximum: the maximum"},
 			"globals": {Type: "object", AdditionalProperties: &jsonschema.Schema{}, PropertyNames: &jsonschema.Schema{Type: "string", Pattern: pyIdentPattern},
 				Description: "JSON values bound as Python global variables, by name (each a Python identifier)"},
+			"packages": {Type: "array", Items: &jsonschema.Schema{Type: "string"}, Description: "Python packages to make importable, by name; only the administrator's allowlist, at its versions"},
 		},
 		PropertyOrder:        pythonArgs,
 		Required:             []string{"python_code"},
@@ -75,7 +76,10 @@ func decodePython(raw json.RawMessage) (RunInput, error) {
 	if in.Timeout, err = a.Millis("timeout"); err != nil {
 		return in, err
 	}
-	in.Globals, err = a.PythonGlobals("globals")
+	if in.Globals, err = a.PythonGlobals("globals"); err != nil {
+		return in, err
+	}
+	in.Dependencies, err = a.Strings("packages", `package names such as "numpy"`)
 	return in, err
 }
 
@@ -87,9 +91,18 @@ func pythonDescription(p config.Policy) string {
 	fmt.Fprintf(&b, "- Time limit: %d ms by default, at most %d ms (pass `timeout`). Output: %d bytes per stream.\n",
 		p.DefaultTimeout.Milliseconds(), p.MaxTimeout.Milliseconds(), p.MaxOutputBytes)
 	if p.Grants.IsZero() {
-		b.WriteString("- Permissions: none (no file, network or environment access; no subprocesses). Only the standard library can be imported.\n")
+		b.WriteString("- Permissions: none (no file, network or environment access; no subprocesses).\n")
 	} else {
-		fmt.Fprintf(&b, "- Permissions (set by the administrator; cannot be changed from here): %s. The working folder is %s; granted folders are seen at their own paths. Only the standard library can be imported.\n", strings.Join(p.Grants.DenoFlags(), " "), p.Workspace)
+		fmt.Fprintf(&b, "- Permissions (set by the administrator; cannot be changed from here): %s. The working folder is %s; granted folders are seen at their own paths.\n", strings.Join(p.Grants.DenoFlags(), " "), p.Workspace)
+	}
+	if len(p.PythonPackages) > 0 {
+		var names []string
+		for _, x := range p.PythonPackages {
+			names = append(names, x.String())
+		}
+		fmt.Fprintf(&b, "- Packages (pass the ones you import in `packages`, e.g. [\"%s\"]; versions are fixed): %s. The standard library is always there.\n", p.PythonPackages[0].Name, strings.Join(names, ", "))
+	} else {
+		b.WriteString("- Only the standard library can be imported.\n")
 	}
 	b.WriteString("- MCP servers configured by the administrator are reachable through the global `mcp_factory`: `srv = await mcp_factory.load(\"name\")`, then `await srv.call_tool(\"tool\", {...})` or `await srv.tool_name(arg=...)`. Use list_mcp_servers and get_tool_details to discover them and their Python signatures.\n")
 	return b.String()

@@ -94,7 +94,9 @@ func TestPythonTool(t *testing.T) {
 	}
 	c.runPy("def (", nil).mustFail(t, "syntax")
 	c.runPy("x", map[string]any{"globals": map[string]any{"not-a-name": 1}}).mustFail(t, "input")
-	c.runPy("x", map[string]any{"packages": []string{"numpy"}}).mustFail(t, "input")
+	c.runPy("x", map[string]any{"packages": "numpy"}).mustFail(t, "input")
+	c.runPy("x", map[string]any{"python": "1"}).mustFail(t, "input")
+	c.runPy("import numpy", map[string]any{"packages": []string{"numpy"}}).mustFail(t, "dependency")
 	// Each run has its own interpreter: nothing a run defines survives it.
 	c.runPy("import builtins\nbuiltins.planted = 'left behind'\nplanted", nil).mustSucceed(t)
 	r = c.runPy("import builtins\ngetattr(builtins, 'planted', 'fresh')", nil).mustSucceed(t)
@@ -365,5 +367,26 @@ func TestPythonInstall(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(filepath.Join(dir, "pyodide.mjs")); !bytes.Equal(before, after) {
 		t.Fatal("the Pyodide runtime was changed by sandboxed code")
+	}
+}
+
+// TestPythonPackages: an allowlisted wheel from the administrator's index
+// (a local mirror serving a wheel built here), through the tool.
+func TestPythonPackages(t *testing.T) {
+	w := testenv.BuildWheel(t, "conductor_hello", "1.0.0", map[string]string{"conductor_hello/__init__.py": "GREETING = 'hello from the mirror'\n"})
+	index, _, downloads := testenv.PythonIndex(t, []testenv.Wheel{w}, nil)
+	c := startConductor(t, "MCP_CONDUCTOR_PYTHON_INDEX="+index, "MCP_CONDUCTOR_PYTHON_PACKAGES=conductor-hello==1.0.0")
+	if d := c.toolDescription("run_python_code"); !strings.Contains(d, "conductor-hello==1.0.0") {
+		t.Errorf("the description does not list the allowlist: %s", d)
+	}
+	r := c.runPy("import conductor_hello\nconductor_hello.GREETING", map[string]any{"packages": []string{"conductor-hello"}}).mustSucceed(t)
+	if r.ReturnValue != "hello from the mirror" {
+		t.Fatalf("%s", r.raw)
+	}
+	before := downloads.Load()
+	c.runPy("import conductor_hello\nconductor_hello.GREETING", map[string]any{"packages": []string{"conductor_hello"}}).mustSucceed(t)
+	c.runPy("1", map[string]any{"packages": []string{"six"}}).mustFail(t, "dependency")
+	if downloads.Load() != before {
+		t.Error("a run downloaded a package")
 	}
 }
