@@ -45,8 +45,8 @@ type frame struct {
 // job is the one message the host sends a process before its code runs.
 type job struct {
 	Key       string         `json:"key"`
-	URL       string         `json:"url,omitempty"`    // JavaScript: the code, as a data: URL
-	Python    string         `json:"python,omitempty"` // Python: the source
+	URL       string         `json:"url,omitempty"`      // JavaScript: the code, as a data: URL
+	Python    string         `json:"python,omitempty"`   // Python: the source
 	Packages  []string       `json:"packages,omitempty"` // Python: wheels to load first, from the cache
 	Globals   map[string]any `json:"globals,omitempty"`
 	MaxReturn int            `json:"maxReturn"`
