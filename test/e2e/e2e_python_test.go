@@ -390,3 +390,26 @@ func TestPythonPackages(t *testing.T) {
 		t.Error("a run downloaded a package")
 	}
 }
+
+// TestPythonFollowsTheSettings: turning Python off in the settings file
+// takes run_python_code off the tool list of a running server, and turning
+// it on again brings it back.
+func TestPythonFollowsTheSettings(t *testing.T) {
+	chome := filepath.Join(t.TempDir(), ".mcp-conductor")
+	c := startConductor(t, "MCP_CONDUCTOR_HOME="+chome)
+	waitTools := func(want bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); slices.Contains(c.toolNames(), "run_python_code") != want; {
+			if time.Now().After(deadline) {
+				t.Fatalf("run_python_code listed: %v, want %v", !want, want)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	waitTools(true)
+	writeFile(t, filepath.Join(chome, "settings.json"), `{"python": {"disabled": true}}`)
+	waitTools(false)
+	writeFile(t, filepath.Join(chome, "settings.json"), `{"python": {"poolSize": 0}}`)
+	waitTools(true)
+	c.runPy("6 * 7", nil).mustSucceed(t)
+}
