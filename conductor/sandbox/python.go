@@ -102,7 +102,20 @@ func newPython(p config.Policy, env Env, dir string) (*python, error) {
 		return nil, fmt.Errorf("read the Pyodide runtime: %w", err)
 	}
 	py := &python{dir: dir, snapshot: filepath.Join(snapDir, "snapshot-"+sum+".bin"), packages: pp}
-	py.env = env.withRuntime([]string{dir, pp.dir}, []string{py.snapshot})
+	// Deno may read the runtime, the installed wheels and the snapshot; the
+	// kernel layer the runtime and the conductor's Python folder (which
+	// holds nothing else).
+	py.env = env.withRuntime([]string{dir, pp.dir, py.snapshot}, []string{dir, snapDir})
+	if env.Confined {
+		// What the kernel layer sets once per policy (Windows' labels make
+		// these readable inside the conductor's folder).
+		s := py.env.Spec
+		fillRules(&s, env.protect, env.reads, env.writes, py.env.grants, env.Deno, py.env.own, env.cache)
+		s.ReadDirs = append(s.ReadDirs, py.env.runtimeDirs...)
+		if err := prepareKernel(s); err != nil {
+			return nil, err
+		}
+	}
 	return py, nil
 }
 
@@ -125,16 +138,16 @@ func runtimeHash(dir string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)[:8]), nil
 }
 
-// withRuntime is env with read access, for Deno and the kernel, to a
-// runtime's folders and files (never write access: they are protected).
-func (e Env) withRuntime(dirs, files []string) Env {
+// withRuntime is env with read access to a runtime: for Deno, to the
+// paths in readable; for the kernel layer, to the folders in kernelDirs.
+// Never write access: they are the conductor's, protected.
+func (e Env) withRuntime(readable, kernelDirs []string) Env {
 	g := e.grants
 	if !g.Allow.Read.All {
-		g.Allow.Read.List = slices.Concat(g.Allow.Read.List, dirs, files)
+		g.Allow.Read.List = slices.Concat(g.Allow.Read.List, readable)
 	}
 	e.grants = g
-	e.runtimeDirs = slices.Concat(e.runtimeDirs, dirs)
-	e.own = slices.Concat(e.own, files)
+	e.runtimeDirs = slices.Concat(e.runtimeDirs, kernelDirs)
 	return e
 }
 
