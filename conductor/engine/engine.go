@@ -262,6 +262,13 @@ func (e *Engine) Confinement() (bool, string) {
 	return env.Confined, env.Confinement
 }
 
+// Python reports Python's state under the policy in force.
+func (e *Engine) Python() sandbox.PythonStatus {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.runner.Python()
+}
+
 // Server is the MCP server; serve it over any transport.
 func (e *Engine) Server() *server.Server { return e.server }
 

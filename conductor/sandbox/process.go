@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -80,8 +81,9 @@ type process struct {
 	cleanupOnce sync.Once
 	cleanup     func()
 
-	lock   string // the lockfile the process started with
-	python bool   // it booted a Python interpreter: its job is Python code
+	lock   string      // the lockfile the process started with
+	python bool        // it booted a Python interpreter: its job is Python code
+	taken  atomic.Bool // it was given its job
 }
 
 // release runs the process's cleanup (removing its private temporary
@@ -189,6 +191,7 @@ func (p *process) abandon() { p.abandonOnce.Do(func() { close(p.abandoned) }) }
 
 // setKey arms both output streams for the job's key.
 func (p *process) setKey(key string) {
+	p.taken.Store(true)
 	p.split.setKey(key)
 	p.errSplit.setKey(key)
 }

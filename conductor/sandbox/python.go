@@ -56,6 +56,9 @@ type PythonStatus struct {
 	Reason  string // why not, when not enabled
 	Pyodide string // the Pyodide folder in use
 	Warm    int    // interpreters booted and waiting for a job
+	// IdleKB is the resident memory of the waiting interpreters (Linux;
+	// 0 where the system does not say).
+	IdleKB int
 }
 
 // checkPyodide reports why dir is not a Pyodide runtime, or nil.
@@ -327,6 +330,13 @@ func (r *Runner) Python() PythonStatus {
 	if pl := r.py.pool.Load(); pl != nil {
 		st.Warm = pl.waiting()
 	}
+	r.mu.Lock()
+	for p := range r.live {
+		if p.python && p.isReady() && !p.taken.Load() && p.alive() {
+			st.IdleKB += rssKB(p.cmd.Process.Pid)
+		}
+	}
+	r.mu.Unlock()
 	return st
 }
 

@@ -6,8 +6,9 @@ import { resultLabel, when } from '../format';
 import { get, queries } from '../queries';
 import { Checklist } from './Checklist';
 import { DenoCard } from './DenoCard';
+import { PythonCard } from './PythonCard';
 
-/** Status at a glance: getting started, Deno, the endpoint, clients, recent runs, folders. */
+/** Status at a glance: getting started, Deno, the endpoint, Python, clients, recent runs, folders. */
 export function Overview() {
   const paths = useQuery(queries.paths);
   return (
@@ -21,6 +22,7 @@ export function Overview() {
         <DenoCard />
         <EndpointCard />
       </div>
+      <PythonCard />
       <div className="grid grid-2">
         <ClientsCard />
         <TrayCard />
