@@ -366,10 +366,12 @@
         py.mountNodeFS(m, m);
       } catch (_) { /* unreadable: left out, like any file the code cannot read */ }
     }
-    try {
-      py.FS.mkdirTree(cwd);
-      py.FS.chdir(cwd);
-    } catch (_) { /* stays in Pyodide's home */ }
+    if (cwd) {
+      try {
+        py.FS.mkdirTree(cwd);
+        py.FS.chdir(cwd);
+      } catch (_) { /* stays in Pyodide's home */ }
+    }
     py.registerJsModule("_conductor", {
       call: (method, params) => call(StringCtor(method), parseJSON(StringCtor(params))).then((r) => stringify(r === undefined ? null : r)),
     });

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -157,8 +158,12 @@ func (e Env) withRuntime(readable, kernelDirs []string) Env {
 // mounts are the granted folders Python sees at their own names (Pyodide's
 // NODEFS): the outermost of the read and write roots that are folders.
 // The file system root and Pyodide's own folders cannot be mapped, and
-// single files are not visible to Python (see docs/security.md).
+// single files are not visible to Python (see docs/security.md). Pyodide's
+// file system has Unix paths only, so on Windows nothing is mapped.
 func (e Env) mounts() []string {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
 	var roots []string
 	for _, r := range slices.Concat(e.reads, e.writes) {
 		r = filepath.Clean(r)
@@ -207,7 +212,11 @@ func (py *python) args(snapshot string) []string {
 	if m == nil || string(m) == "null" {
 		m = []byte("[]")
 	}
-	return []string{"python", filepath.ToSlash(py.dir), snapshot, string(m), py.env.Dir}
+	cwd := py.env.Dir
+	if runtime.GOOS == "windows" {
+		cwd = "" // Pyodide's own home: the workspace is not mapped
+	}
+	return []string{"python", filepath.ToSlash(py.dir), snapshot, string(m), cwd}
 }
 
 // ensureSnapshot makes the interpreter's memory snapshot once: a process
