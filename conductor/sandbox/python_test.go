@@ -365,3 +365,18 @@ func TestPythonPackagesFromPyodide(t *testing.T) {
 		t.Fatalf("a file that does not match the lockfile: %+v %v", res.Error, err)
 	}
 }
+
+// TestPythonMemoryBomb: memory the interpreter cannot get is a limit error,
+// and the next run is unaffected.
+func TestPythonMemoryBomb(t *testing.T) {
+	r := newPythonRunner(t, map[string]string{config.EnvMaxMemoryMB: "256"})
+	for _, code := range []string{"x = bytearray(2**31 - 1)", "x = [0] * (10**9)", "s = []\nwhile True:\n    s.append(bytearray(50 * 1024**2))"} {
+		res := runPy(t, r, code, nil)
+		if res.Error == nil || res.Error.Type != KindLimit {
+			t.Errorf("%q: %+v %+v", code, res.Status, res.Error)
+		}
+	}
+	if res := runPy(t, r, "1 + 1", nil); res.ReturnValue != 2.0 {
+		t.Fatalf("after the bombs: %+v", res.Error)
+	}
+}
