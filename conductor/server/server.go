@@ -114,16 +114,20 @@ func (s *Server) Execute(ctx context.Context, client string, in RunInput) (*sand
 	if err != nil {
 		return nil, err
 	}
-	s.record(client, in.DenoCode, started, res)
+	lang := ""
+	if in.Python {
+		lang = "python"
+	}
+	s.record(client, in.DenoCode, lang, started, res)
 	return res, nil
 }
 
 // record writes the execution and its tool calls to the audit log.
-func (s *Server) record(client, code string, started time.Time, res *sandbox.Result) {
+func (s *Server) record(client, code, lang string, started time.Time, res *sandbox.Result) {
 	id := newID()
 	exec := audit.Record{
 		Time: started.UTC(), Kind: "execution", ExecutionID: id, Client: client,
-		Status: res.Status, DurationMs: res.ExecutionTimeMs, Code: code,
+		Status: res.Status, DurationMs: res.ExecutionTimeMs, Code: code, Language: lang,
 		Stdout: res.Stdout, Stderr: res.Stderr, ToolCalls: len(res.Calls) + res.CallsNotRecorded, CallsNotRecorded: res.CallsNotRecorded,
 	}
 	if res.Error != nil {

@@ -274,6 +274,8 @@ export interface Execution {
   error: string;
   durationMs: number;
   code: string;
+  /** 'python' for run_python_code, '' for run_deno_code. */
+  language: string;
   stdout: string;
   stderr: string;
   toolCalls: number;

@@ -82,6 +82,18 @@ func TestPythonTool(t *testing.T) {
 	if r.ReturnValue != 45.0 {
 		t.Fatalf("sum(range(10)): %s", r.raw)
 	}
+	// The audit log says which language ran.
+	logb, _ := os.ReadFile(filepath.Join(c.home, ".mcp-conductor", "logs", "audit.jsonl"))
+	recorded := false
+	for _, line := range strings.Split(strings.TrimSpace(string(logb)), "\n") {
+		var rec struct{ Kind, Code, Language string }
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Kind == "execution" && rec.Code == "sum(range(10))" {
+			recorded = rec.Language == "python"
+		}
+	}
+	if !recorded {
+		t.Errorf("the audit log does not record the Python run as Python:\n%s", logb)
+	}
 	r = c.runPy("print('hello')\n{'n': n, 'twice': n * 2}", map[string]any{"globals": map[string]any{"n": 21}}).mustSucceed(t)
 	if r.Stdout != "hello\n" || fmt.Sprint(r.ReturnValue) != "map[n:21 twice:42]" {
 		t.Fatalf("globals and stdout: %s", r.raw)
