@@ -49,7 +49,7 @@ type Server struct {
 func New(policy config.Policy, opts Options) *Server {
 	s := &Server{opts: opts}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: Name, Title: "MCP Conductor", Version: opts.Version}, &mcp.ServerOptions{
-		Instructions: `Call "run_deno_code" to execute TypeScript/JavaScript in a fresh Deno sandbox; the value of the last expression is returned.`,
+		Instructions: `Call "run_deno_code" to execute TypeScript/JavaScript in a fresh Deno sandbox, or "run_python_code" (when listed) to execute Python in a fresh interpreter in the same sandbox; the value of the last expression is returned.`,
 	})
 	s.SetPolicy(policy, opts.Runner)
 	if opts.Proxy != nil {
