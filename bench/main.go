@@ -21,7 +21,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -330,9 +329,7 @@ console.log(py.runPython("sum(range(10))"));
 			return fmt.Errorf("cold deno run of Pyodide: %v: %s", err, out)
 		}
 		bare = append(bare, time.Since(t))
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			bareKB = max(bareKB, int(ru.Maxrss))
-		}
+		bareKB = max(bareKB, maxRSSKB(cmd.ProcessState))
 	}
 
 	call := func(s *mcp.ClientSession) error {
