@@ -57,6 +57,16 @@ func TestPlaygroundPython(t *testing.T) {
 	if _, err := f.b.SaveSettings(t.Context(), s); err == nil || !strings.Contains(err.Error(), "Python packages") {
 		t.Fatalf("an invalid package: %v", err)
 	}
+	// Turned on again, Python's pool starts without waiting for a run.
+	s.Python.Disabled, s.Python.Packages = false, nil
+	if _, err := f.b.SaveSettings(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(2 * time.Minute); f.b.PythonStatus().Warm != 1; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the pool did not start when Python was turned on: %+v", f.b.PythonStatus())
+		}
+	}
 	if err := CheckPythonPackage("tabulate==0.9.0"); err != nil {
 		t.Error(err)
 	}

@@ -171,7 +171,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 		return err
 	}
 	e.mu.Lock()
-	old := e.runner
+	old, oldPolicy := e.runner, e.policy
 	e.policy, e.runner, e.deno = policy, runner, deno
 	keep := e.retired[:0]
 	for _, r := range e.retired {
@@ -183,6 +183,11 @@ func (e *Engine) Reload(ctx context.Context) error {
 	e.stamp = settingsStamp(policy.Home)
 	e.mu.Unlock()
 	e.server.SetPolicy(policy, runner)
+	// Python's pool starts on first use, or when the administrator turns
+	// Python on; once started, it stays started across reloads.
+	if old.Python().Started || !oldPolicy.Python && policy.Python {
+		runner.WarmPython()
+	}
 	old.Close()
 	if policy.MCPConfig != e.proxy.Path() {
 		e.opts.Logger.Warn("the MCP servers file moved; restart to use it", "file", policy.MCPConfig)

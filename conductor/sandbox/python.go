@@ -57,6 +57,7 @@ type PythonStatus struct {
 	Reason  string // why not, when not enabled
 	Pyodide string // the Pyodide folder in use
 	Warm    int    // interpreters booted and waiting for a job
+	Started bool   // the pool has started (Python was used, or WarmPython called)
 	// IdleKB is the resident memory of the waiting interpreters (Linux;
 	// 0 where the system does not say).
 	IdleKB int
@@ -310,7 +311,8 @@ func (r *Runner) spawnPython() (*process, error) {
 }
 
 // pythonPool starts the Python pool on first use: no interpreter waits
-// before Python is first asked for (or WarmPython is called).
+// before Python is first asked for (or WarmPython is called). Nil once the
+// runner was closed without one.
 func (r *Runner) pythonPool() *pool {
 	r.py.poolOnce.Do(func() {
 		r.py.pool.Store(newPool(r.ctx, PoolOptions{Size: r.policy.PythonPoolSize, IdleTimeout: r.policy.PoolIdleTimeout},
@@ -323,7 +325,9 @@ func (r *Runner) pythonPool() *pool {
 // the first Python job; it does nothing when Python is not enabled.
 func (r *Runner) WarmPython() {
 	if r.py != nil {
-		r.pythonPool().kick()
+		if pl := r.pythonPool(); pl != nil {
+			pl.kick()
+		}
 	}
 }
 
@@ -337,7 +341,7 @@ func (r *Runner) Python() PythonStatus {
 	}
 	st := PythonStatus{Enabled: true, Pyodide: r.py.dir}
 	if pl := r.py.pool.Load(); pl != nil {
-		st.Warm = pl.waiting()
+		st.Warm, st.Started = pl.waiting(), true
 	}
 	r.mu.Lock()
 	for p := range r.live {

@@ -119,6 +119,9 @@ func (r *Runner) track(p *process) bool {
 func (r *Runner) Close() {
 	r.pool.close()
 	if r.py != nil {
+		// No Python pool starts after this: a Python job still arriving
+		// boots its own interpreter.
+		r.py.poolOnce.Do(func() {})
 		if pl := r.py.pool.Load(); pl != nil {
 			pl.close()
 		}
@@ -273,9 +276,14 @@ func (r *Runner) runPython(ctx context.Context, j Job, timeout time.Duration, fa
 	case <-ctx.Done():
 		return fail(KindRuntime, "cancelled before it started: "+ctx.Err().Error())
 	}
-	pl := r.pythonPool()
-	p, err := pl.get()
-	defer pl.done()
+	var p *process
+	var err error
+	if pl := r.pythonPool(); pl != nil {
+		p, err = pl.get()
+		defer pl.done()
+	} else {
+		p, err = r.spawnPython()
+	}
 	if err != nil {
 		return nil, err
 	}
