@@ -413,7 +413,10 @@ test('Python: the Playground switches language, the Overview shows the interpret
 
   // Turned off on Permissions & packages, Python is off everywhere.
   await go('permissions');
-  await page.getByRole('switch', { name: 'Let agents run Python' }).uncheck();
+  const python = page.getByRole('switch', { name: 'Let agents run Python' });
+  assert.equal(await python.isChecked(), true);
+  await page.locator('.switch', { hasText: 'Let agents run Python' }).click();
+  assert.equal(await python.isChecked(), false);
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved. The next run uses these settings.').waitFor();
   await go('overview');
@@ -421,7 +424,8 @@ test('Python: the Playground switches language, the Overview shows the interpret
   const settings = JSON.parse(fs.readFileSync(path.join(conductorHome, 'settings.json'), 'utf8'));
   assert.equal(settings.python?.disabled, true);
   await go('permissions');
-  await page.getByRole('switch', { name: 'Let agents run Python' }).check();
+  await page.locator('.switch', { hasText: 'Let agents run Python' }).click();
+  assert.equal(await python.isChecked(), true);
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved. The next run uses these settings.').waitFor();
 });

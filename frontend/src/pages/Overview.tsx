@@ -15,7 +15,7 @@ export function Overview() {
     <>
       <PageHeader
         title="Overview"
-        subtitle="MCP Conductor runs the TypeScript your AI agents write in a locked-down Deno sandbox."
+        subtitle="MCP Conductor runs the TypeScript and Python your AI agents write in a locked-down Deno sandbox."
       />
       <Checklist />
       <div className="grid grid-2">
