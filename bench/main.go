@@ -395,6 +395,7 @@ console.log(py.runPython("sum(range(10))"));
 			return err
 		}
 	}
+	time.Sleep(2 * pyGap) // the pool has refilled
 	idleBefore := childrenRSSKB(cmd.Process.Pid)
 	pool, err := paced(s, n)
 	if err != nil {
