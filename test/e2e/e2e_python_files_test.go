@@ -3,10 +3,13 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
 
 // Python's file system maps the grants on Unix systems only (Pyodide's file
@@ -87,4 +90,39 @@ func TestPythonConductorFilesInsideAGrant(t *testing.T) {
 			leaks(t, r, "CONFIG CANARY", "TOKEN CANARY")
 		}
 	}
+}
+
+// TestPythonRuntimeIsReadOnly: the installed runtime is the conductor's:
+// code with a write grant that holds it may read it, never change it, from
+// Python or JavaScript. (Without a kernel layer such a grant is refused at
+// startup, as for the conductor's other files.)
+func TestPythonRuntimeIsReadOnly(t *testing.T) {
+	root := t.TempDir()
+	home := filepath.Join(root, "conductor")
+	dir := filepath.Join(home, "cache", "python", "pyodide")
+	for _, f := range []string{"package.json", "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"} {
+		b, err := os.ReadFile(filepath.Join(testenv.Pyodide(t), f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, f), string(b))
+	}
+	c := startConductor(t, "MCP_CONDUCTOR_HOME="+home, "MCP_CONDUCTOR_PYODIDE=", "MCP_CONDUCTOR_RUN_ARGS=allow-write="+root)
+	target := filepath.Join(dir, "pyodide.mjs")
+	before, _ := os.ReadFile(target)
+	for _, code := range []string{
+		fmt.Sprintf("open(%q, 'w').write('pwned')", target),
+		fmt.Sprintf("import js\njs.Deno.writeTextFileSync(%q, 'pwned')", target),
+	} {
+		if r := c.runPy(code, nil); r.Status == "success" {
+			t.Errorf("%q changed the runtime: %s", code, r.raw)
+		}
+	}
+	if r := c.run(fmt.Sprintf("Deno.writeTextFileSync(%q, 'pwned')", target), nil); r.Status == "success" {
+		t.Errorf("JavaScript changed the runtime: %s", r.raw)
+	}
+	if after, _ := os.ReadFile(target); !bytes.Equal(before, after) {
+		t.Fatal("the Pyodide runtime was changed by sandboxed code")
+	}
+	c.runPy("1 + 1", nil).mustSucceed(t)
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -284,24 +283,6 @@ func TestPythonInstall(t *testing.T) {
 	c := startConductor(t, "MCP_CONDUCTOR_HOME="+home, "MCP_CONDUCTOR_PYODIDE=")
 	if r := c.runPy("import sys\nsys.version_info[:2]", nil).mustSucceed(t); fmt.Sprint(r.ReturnValue) != "[3 14]" {
 		t.Fatalf("Python from the installed runtime: %s", r.raw)
-	}
-	// The installed runtime is the conductor's: code may read it, never change it.
-	dir := filepath.Join(home, "cache", "python", "pyodide")
-	c2 := startConductor(t, "MCP_CONDUCTOR_HOME="+home, "MCP_CONDUCTOR_PYODIDE=", "MCP_CONDUCTOR_RUN_ARGS=allow-write="+filepath.Dir(home))
-	before, _ := os.ReadFile(filepath.Join(dir, "pyodide.mjs"))
-	for _, code := range []string{
-		fmt.Sprintf("open(%q, 'w').write('pwned')", filepath.Join(dir, "pyodide.mjs")),
-		fmt.Sprintf("import js\njs.Deno.writeTextFileSync(%q, 'pwned')", filepath.Join(dir, "pyodide.mjs")),
-	} {
-		if r := c2.runPy(code, nil); r.Status == "success" {
-			t.Errorf("%q changed the runtime: %s", code, r.raw)
-		}
-	}
-	if r := c2.run(fmt.Sprintf("Deno.writeTextFileSync(%q, 'pwned')", filepath.Join(dir, "pyodide.mjs")), nil); r.Status == "success" {
-		t.Errorf("JavaScript changed the runtime: %s", r.raw)
-	}
-	if after, _ := os.ReadFile(filepath.Join(dir, "pyodide.mjs")); !bytes.Equal(before, after) {
-		t.Fatal("the Pyodide runtime was changed by sandboxed code")
 	}
 }
 
