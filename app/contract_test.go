@@ -33,6 +33,7 @@ var events = []struct {
 }{
 	{EventExecution, backend.Execution{}, "Execution"},
 	{EventDenoProgress, backend.InstallProgress{}, "InstallProgress"},
+	{EventPythonProgress, backend.InstallProgress{}, "InstallProgress"},
 	{EventRun, RunDone{}, "RunDone"},
 }
 

@@ -13,6 +13,8 @@ const (
 	EventExecution = "execution"
 	// EventDenoProgress carries an InstallProgress while Deno installs.
 	EventDenoProgress = "deno:progress"
+	// EventPythonProgress carries an InstallProgress while Pyodide installs.
+	EventPythonProgress = "python:progress"
 	// EventNavigate carries a page id the window should show.
 	EventNavigate = "navigate"
 	// EventAutostart carries the start-on-login state after the tray changed it.

@@ -37,6 +37,30 @@ func (a *App) InstallDeno(opts backend.InstallDenoOptions) (backend.RuntimeStatu
 	})
 }
 
+// Python reports Python's state: installed, enabled, the pool.
+func (a *App) Python() (backend.PythonStatus, error) {
+	b, err := a.backendOrErr("Python")
+	if err != nil {
+		return backend.PythonStatus{}, err
+	}
+	return b.PythonStatus(), nil
+}
+
+// InstallPython downloads, verifies and installs Pyodide into the
+// conductor's home, sending EventPythonProgress as it goes, then switches
+// the engine to it (backend.InstallPython).
+func (a *App) InstallPython() (backend.PythonStatus, error) {
+	b, err := a.backendOrErr("installing Python")
+	if err != nil {
+		return backend.PythonStatus{}, err
+	}
+	st, err := b.InstallPython(a.context(), func(p backend.InstallProgress) {
+		a.cfg.Events.Emit(EventPythonProgress, p)
+	})
+	a.cfg.Events.Emit(EventStatus)
+	return st, err
+}
+
 // Endpoint reports the local MCP endpoint.
 func (a *App) Endpoint() (backend.EndpointStatus, error) {
 	b, err := a.backendOrErr("local endpoint")

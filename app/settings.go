@@ -36,6 +36,10 @@ func (a *App) SaveSettings(s backend.Settings) (backend.SettingsView, error) {
 // Nil means it can.
 func (a *App) CheckPackage(spec string) error { return backend.CheckPackage(spec) }
 
+// CheckPythonPackage says whether spec can go on the Python allowlist, as
+// SaveSettings would judge it (backend.CheckPythonPackage).
+func (a *App) CheckPythonPackage(spec string) error { return backend.CheckPythonPackage(spec) }
+
 // ChooseFolder asks the user for a folder with the system's dialog,
 // starting in start; "" means the user cancelled.
 func (a *App) ChooseFolder(title, start string) (string, error) {

@@ -1,14 +1,15 @@
 // Command bench measures the conductor end to end, the way an MCP client
 // sees it, beside a bare `deno run` of the same code measured in the same run.
 //
-//	go run ./bench [-n 200] [-concurrency 8] [-deno PATH] [-only discovery]
+//	go run ./bench [-n 200] [-pyn 30] [-concurrency 8] [-deno PATH] [-pyodide DIR] [-only discovery|python]
 //
 // It prints latency percentiles for run_deno_code of `1+1` over stdio (warm
 // pool and cold start), executions per second with concurrent callers, the
 // conductor's resident memory, the proxy's added latency, and the server's
-// peak memory under a flood of calls from sandboxed code, and the context a
+// peak memory under a flood of calls from sandboxed code, the context a
 // model saves by finding tools with search_tools instead of loading every
-// upstream tool's schema.
+// upstream tool's schema, and run_python_code through its pool, from an
+// empty pool and on a new home, beside a cold `deno run` loading Pyodide.
 package main
 
 import (
@@ -30,14 +31,16 @@ import (
 
 func main() {
 	n := flag.Int("n", 200, "sequential executions per measurement")
+	pyN := flag.Int("pyn", 30, "sequential executions per Python measurement")
+	pyodide := flag.String("pyodide", "node_modules/pyodide", "the Pyodide runtime's folder (the pyodide npm package)")
 	conc := flag.Int("concurrency", 8, "concurrent callers for the throughput measurement")
 	deno := flag.String("deno", os.Getenv("MCP_CONDUCTOR_DENO"), "deno binary (default: $MCP_CONDUCTOR_DENO or node_modules)")
-	only := flag.String("only", "", "run only this part: discovery (the context search_tools saves)")
+	only := flag.String("only", "", "run only this part: discovery (the context search_tools saves) or python")
 	flag.Parse()
 	if *deno == "" {
 		*deno = filepath.Join("node_modules", "@deno", "linux-x64-glibc", "deno")
 	}
-	if err := run(*n, *conc, *deno, *only); err != nil {
+	if err := run(*n, *conc, *deno, *only, *pyN, *pyodide); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -77,7 +80,7 @@ type row struct {
 	serverCPU, sandboxCPU float64
 }
 
-func run(n, conc int, deno, only string) error {
+func run(n, conc int, deno, only string, pyN int, pyodide string) error {
 	deno, _ = filepath.Abs(deno)
 	tmp, err := os.MkdirTemp("", "conductor-bench-")
 	if err != nil {
@@ -89,10 +92,14 @@ func run(n, conc int, deno, only string) error {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		return fmt.Errorf("build: %v\n%s", err, out)
 	}
-	if only == "discovery" {
+	switch only {
+	case "":
+	case "discovery":
 		return benchDiscovery(bin, deno, tmp)
-	} else if only != "" {
-		return fmt.Errorf("-only %q: the one part that runs alone is discovery", only)
+	case "python":
+		return benchPython(bin, deno, tmp, pyodide, pyN)
+	default:
+		return fmt.Errorf("-only %q: the parts that run alone are discovery and python", only)
 	}
 	fmt.Printf("machine: %d CPUs; deno %s; %d calls per series; paced = %v between calls\n\n", numCPU(), denoVersion(deno), n, gap)
 
@@ -176,7 +183,11 @@ func run(n, conc int, deno, only string) error {
 		return err
 	}
 	fmt.Println()
-	return benchFlood(bin, deno, tmp)
+	if err := benchFlood(bin, deno, tmp); err != nil {
+		return err
+	}
+	fmt.Println()
+	return benchPython(bin, deno, tmp, pyodide, pyN)
 }
 
 // benchFlood measures the server's peak memory while sandboxed code floods
@@ -300,6 +311,129 @@ lat`, n)
 	fmt.Printf("%-34s %9s %9s\n", "from sandboxed code (mcpFactory)", ms(pct(proxied, 50)), ms(pct(proxied, 95)))
 	fmt.Printf("added by the proxy: p50 %s, p95 %s\n", ms(pct(proxied, 50)-pct(directLat, 50)), ms(pct(proxied, 95)-pct(directLat, 95)))
 	return nil
+}
+
+// pyGap separates paced Python calls: a booted interpreter takes a few
+// hundred milliseconds of CPU to replace, and an agent's calls come seconds
+// apart.
+const pyGap = time.Second
+
+// benchPython measures run_python_code of `sum(range(10))`: through the pool
+// of booted interpreters (paced), with an empty pool (every call boots an
+// interpreter from the memory snapshot), and the first call on a new home
+// (which makes the snapshot), beside a cold `deno run` that loads Pyodide
+// from the npm package and runs the same code, measured in the same run.
+func benchPython(bin, deno, tmp, pyodide string, n int) error {
+	pyodide, _ = filepath.Abs(pyodide)
+	if _, err := os.Stat(filepath.Join(pyodide, "pyodide.mjs")); err != nil {
+		return fmt.Errorf("the Python benchmark needs the pyodide npm package (make deps): %w", err)
+	}
+	script := filepath.Join(tmp, "py.mjs")
+	os.WriteFile(script, []byte(fmt.Sprintf(`const { loadPyodide } = await import(%q);
+const py = await loadPyodide({ indexURL: %q });
+console.log(py.runPython("sum(range(10))"));
+`, "file://"+pyodide+"/pyodide.mjs", pyodide+"/")), 0o644)
+	fmt.Fprintln(os.Stderr, "measuring a cold deno run of Pyodide…")
+	var bare []time.Duration
+	bareKB := 0
+	for i := 0; i < 5; i++ {
+		cmd := exec.Command(deno, "run", "--no-prompt", "--allow-read="+pyodide, script)
+		t := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "45" {
+			return fmt.Errorf("cold deno run of Pyodide: %v: %s", err, out)
+		}
+		bare = append(bare, time.Since(t))
+		bareKB = max(bareKB, maxRSSKB(cmd.ProcessState))
+	}
+
+	call := func(s *mcp.ClientSession) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+		defer cancel()
+		res, err := s.CallTool(ctx, &mcp.CallToolParams{Name: "run_python_code", Arguments: map[string]any{"python_code": "sum(range(10))"}})
+		if err != nil {
+			return err
+		}
+		b, _ := json.Marshal(res.StructuredContent)
+		if res.IsError || !strings.Contains(string(b), `"returnValue":45`) {
+			return fmt.Errorf("run_python_code failed: %s", b)
+		}
+		return nil
+	}
+	paced := func(s *mcp.ClientSession, count int) ([]time.Duration, error) {
+		var d []time.Duration
+		for i := 0; i < count; i++ {
+			time.Sleep(pyGap)
+			t := time.Now()
+			if err := call(s); err != nil {
+				return nil, err
+			}
+			d = append(d, time.Since(t))
+		}
+		return d, nil
+	}
+
+	// The first call on a new home makes the memory snapshot.
+	fmt.Fprintln(os.Stderr, "measuring run_python_code with an empty pool…")
+	home := filepath.Join(tmp, "home-python-cold")
+	s, _, err := connect(bin, deno, tmp, "0", "MCP_CONDUCTOR_HOME="+home, "MCP_CONDUCTOR_PYODIDE="+pyodide, "MCP_CONDUCTOR_PYTHON_POOL_SIZE=0")
+	if err != nil {
+		return err
+	}
+	t := time.Now()
+	if err := call(s); err != nil {
+		return err
+	}
+	first := time.Since(t)
+	snapshots, _ := filepath.Glob(filepath.Join(home, "cache", "python", "snapshot-*.bin"))
+	snapKB := 0
+	if len(snapshots) == 1 {
+		if st, err := os.Stat(snapshots[0]); err == nil {
+			snapKB = int(st.Size() / 1024)
+		}
+	}
+	cold, err := paced(s, max(n/3, 5))
+	s.Close()
+	if err != nil {
+		return err
+	}
+
+	fmt.Fprintln(os.Stderr, "measuring run_python_code through the pool…")
+	// No JavaScript pool: the memory shown is the server's and the Python pool's.
+	s, cmd, err := connect(bin, deno, tmp, "0", "MCP_CONDUCTOR_HOME="+home, "MCP_CONDUCTOR_PYODIDE="+pyodide)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for i := 0; i < 3; i++ { // the first call starts the Python pool
+		if err := call(s); err != nil {
+			return err
+		}
+	}
+	time.Sleep(2 * pyGap) // the pool has refilled
+	idleBefore := childrenRSSKB(cmd.Process.Pid)
+	pool, err := paced(s, n)
+	if err != nil {
+		return err
+	}
+	time.Sleep(2 * pyGap) // the pool has refilled
+	idle := childrenRSSKB(cmd.Process.Pid)
+
+	fmt.Printf("%-46s %21s  %s\n", "run_python_code `sum(range(10))` over stdio", "p50 / p95", "memory")
+	fmt.Printf("%-46s %10s / %8s  peak %d MB per process\n", "cold `deno run` loading Pyodide (baseline)", ms(pct(bare, 50)), ms(pct(bare, 95)), bareKB/1024)
+	fmt.Printf("%-46s %10s / %8s  idle: server %d MB + Python pool %d MB (%d MB before the paced calls)\n", fmt.Sprintf("conductor, pool of 1 (default), paced %v", pyGap), ms(pct(pool, 50)), ms(pct(pool, 95)), rssKB(cmd.Process.Pid)/1024, idle/1024, idleBefore/1024)
+	fmt.Printf("%-46s %10s / %8s  -\n", "conductor, empty pool (boots from the snapshot)", ms(pct(cold, 50)), ms(pct(cold, 95)))
+	fmt.Printf("%-46s %10s           snapshot %d MB\n", "first call on a new home (makes the snapshot)", ms(first), snapKB/1024)
+	fmt.Printf("pool: paced p50 %.0fx faster than the cold baseline; goal p50 <= 50 ms: %s\n", ratio(pct(bare, 50), pct(pool, 50)), verdict(pct(pool, 50), 50*time.Millisecond))
+	fmt.Printf("empty pool: p50 %.1fx faster than the cold baseline; goal <= 1.5 s: %s\n", ratio(pct(bare, 50), pct(cold, 50)), verdict(pct(cold, 50), 1500*time.Millisecond))
+	return nil
+}
+
+// verdict says whether d meets goal, and by how much it misses.
+func verdict(d, goal time.Duration) string {
+	if d <= goal {
+		return "met"
+	}
+	return fmt.Sprintf("missed by %s (%.1fx)", ms(d-goal), ratio(d, goal))
 }
 
 func connect(bin, deno, tmp, pool string, extraEnv ...string) (*mcp.ClientSession, *exec.Cmd, error) {

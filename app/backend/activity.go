@@ -27,6 +27,7 @@ type Execution struct {
 	Error      string     `json:"error"`
 	DurationMs float64    `json:"durationMs"`
 	Code       string     `json:"code"`
+	Language   string     `json:"language"` // "python", or "" for TypeScript/JavaScript
 	Stdout     string     `json:"stdout"`
 	Stderr     string     `json:"stderr"`
 	ToolCalls  int        `json:"toolCalls"`
@@ -152,7 +153,7 @@ func executions(recs []audit.Record, q ActivityQuery) []Execution {
 func executionOf(r audit.Record) Execution {
 	return Execution{
 		ID: r.ExecutionID, Time: r.Time, Client: r.Client, Status: r.Status, ErrorType: r.ErrorType,
-		Error: r.Error, DurationMs: r.DurationMs, Code: r.Code, Stdout: r.Stdout, Stderr: r.Stderr,
+		Error: r.Error, DurationMs: r.DurationMs, Code: r.Code, Language: r.Language, Stdout: r.Stdout, Stderr: r.Stderr,
 		ToolCalls: r.ToolCalls, Calls: []ToolCall{}, Approvals: []Approval{},
 	}
 }

@@ -89,6 +89,8 @@ type Backend struct {
 	epErr      error
 	closed     bool
 	installing bool
+	// installingPython: a Pyodide install runs (InstallPython).
+	installingPython bool
 }
 
 // Start creates the engine. It does not fail: without Deno, or with

@@ -26,6 +26,8 @@ type RunRequest struct {
 	TimeoutMs int64 `json:"timeoutMs"`
 	// RunID, if set, names the run for StopRun.
 	RunID string `json:"runId"`
+	// Language is "python" for run_python_code, else run_deno_code.
+	Language string `json:"language"`
 }
 
 // A Run is Playground code that was started; Wait returns its outcome.
@@ -51,6 +53,9 @@ func (b *Backend) StartRun(ctx context.Context, req RunRequest) (*Run, error) {
 	if req.Code == "" {
 		return nil, errors.New("there is no code to run")
 	}
+	if req.Language != "" && req.Language != "python" && req.Language != "javascript" {
+		return nil, fmt.Errorf("unknown language %q: choose javascript or python", req.Language)
+	}
 	e, err := b.engine()
 	if err != nil {
 		return nil, fmt.Errorf("cannot run code: %w", err)
@@ -64,7 +69,7 @@ func (b *Backend) StartRun(ctx context.Context, req RunRequest) (*Run, error) {
 		defer close(r.done)
 		defer cancel()
 		defer b.runs.remove(req.RunID)
-		r.res, r.err = e.Server().Execute(ctx, PlaygroundClient, server.RunInput{DenoCode: req.Code, Timeout: req.TimeoutMs})
+		r.res, r.err = e.Server().Execute(ctx, PlaygroundClient, server.RunInput{DenoCode: req.Code, Timeout: req.TimeoutMs, Python: req.Language == "python"})
 	}()
 	return r, nil
 }

@@ -47,6 +47,12 @@ type Effective struct {
 	PoolSize         int      `json:"poolSize"`
 	HTTPEnabled      bool     `json:"httpEnabled"`
 	HTTPPort         int      `json:"httpPort"`
+	// Python is on in the policy (the runtime may still be missing: see
+	// PythonStatus); PythonPackages its allowlist, PythonPoolSize the
+	// interpreters kept booted.
+	Python         bool     `json:"python"`
+	PythonPackages []string `json:"pythonPackages"`
+	PythonPoolSize int      `json:"pythonPoolSize"`
 }
 
 // overridable maps each settings field to the variable that overrides it.
@@ -56,6 +62,9 @@ var overridable = []struct{ field, env string }{
 	{"maxTimeoutMs", config.EnvMaxTimeout}, {"maxMemoryMB", config.EnvMaxMemoryMB},
 	{"maxOutputBytes", config.EnvMaxOutputBytes}, {"maxConcurrency", config.EnvMaxConcurrency},
 	{"poolSize", config.EnvPoolSize}, {"mcpConfig", config.EnvMCPConfig}, {"deno", config.EnvDeno},
+	{"python.disabled", config.EnvPython}, {"python.poolSize", config.EnvPythonPoolSize},
+	{"python.packages", config.EnvPythonPackages}, {"python.pyodide", config.EnvPyodide},
+	{"python.index", config.EnvPythonIndex}, {"python.pyodideIndex", config.EnvPyodideIndex},
 }
 
 // Settings returns the Permissions & packages page's data.
@@ -81,6 +90,10 @@ func (b *Backend) Settings() (SettingsView, error) {
 		DefaultTimeoutMs: p.DefaultTimeout.Milliseconds(), MaxTimeoutMs: p.MaxTimeout.Milliseconds(),
 		MaxMemoryMB: p.MaxMemoryMB, MaxOutputBytes: p.MaxOutputBytes, MaxConcurrency: p.MaxConcurrency,
 		PoolSize: p.PoolSize, HTTPEnabled: p.HTTPEnabled, HTTPPort: p.HTTPPort,
+		Python: p.Python, PythonPackages: []string{}, PythonPoolSize: p.PythonPoolSize,
+	}
+	for _, x := range p.PythonPackages {
+		v.Effective.PythonPackages = append(v.Effective.PythonPackages, x.String())
 	}
 	v.Effective.Flags = append(v.Effective.Flags, p.Grants.DenoFlags()...)
 	for _, e := range p.Packages.Entries() {
@@ -127,6 +140,17 @@ func (b *Backend) saveSettings(ctx context.Context, s config.Settings) error {
 		return fmt.Errorf("settings saved, but the engine keeps the previous ones: %w", err)
 	}
 	return nil
+}
+
+// CheckPythonPackage says whether spec can go on the Python allowlist, as
+// SaveSettings would judge it. Nil means it can.
+func CheckPythonPackage(spec string) error {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return fmt.Errorf("type a package, for example numpy or tabulate==0.9.0")
+	}
+	_, err := config.ParsePythonPackages([]string{spec})
+	return err
 }
 
 // CheckPackage says whether spec can go on the allowed packages list, as
@@ -180,6 +204,20 @@ func mergeSettings(cur, s config.Settings, getenv func(string) string) (config.S
 		set(n.env, func() { *n.dst = n.src })
 	}
 	set(config.EnvPoolSize, func() { next.PoolSize = s.PoolSize })
+	set(config.EnvPython, func() { next.Python.Disabled = s.Python.Disabled })
+	set(config.EnvPythonPoolSize, func() { next.Python.PoolSize = s.Python.PoolSize })
+	set(config.EnvPythonPackages, func() {
+		next.Python.Packages = cleanList(s.Python.Packages)
+		if _, err := config.ParsePythonPackages(next.Python.Packages); err != nil {
+			perr = fmt.Errorf("Python packages: %w", err)
+		}
+	})
+	if perr != nil {
+		return cur, perr
+	}
+	if p := s.Python.PoolSize; p != nil && (*p < 0 || *p > 16) {
+		return cur, fmt.Errorf("Python interpreters kept ready: %d is not a whole number from 0 to 16", *p)
+	}
 	next.HTTP = s.HTTP
 	if p := next.HTTP.Port; p != 0 && (p < 1024 || p > 65535) {
 		return cur, fmt.Errorf("endpoint port %d: choose a port from 1024 to 65535", p)

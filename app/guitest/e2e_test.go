@@ -21,8 +21,9 @@ import (
 // TestBrowserDrivesBackendInDevMode builds the app in Wails' dev mode, which
 // serves the frontend and the Go bindings over HTTP beside the window, and
 // runs the frontend's end-to-end tests (frontend/e2e/app.test.mjs) in
-// headless Chromium against it: the real engine with the real Deno, a real
-// upstream MCP server, and the AI clients' files in the session's home.
+// headless Chromium against it: the real engine with the real Deno and
+// Pyodide, a real upstream MCP server, and the AI clients' files in the
+// session's home.
 func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	everything := filepath.Join(repoRoot, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js")
 	if _, err := os.Stat(everything); err != nil {
@@ -42,7 +43,9 @@ func TestBrowserDrivesBackendInDevMode(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(noFM, "xdg-open"), []byte("#!/bin/sh\necho 'xdg-open: no method available for opening' \"$1\" >&2\nexit 3\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	a := runE2E(t, s, "dev-mode", "app.test.mjs", []string{"PATH=" + noFM + ":" + os.Getenv("PATH")},
+	// Python runs on the pyodide npm package of the repository.
+	pyodide := filepath.Join(repoRoot, "node_modules", "pyodide")
+	a := runE2E(t, s, "dev-mode", "app.test.mjs", []string{"PATH=" + noFM + ":" + os.Getenv("PATH"), "MCP_CONDUCTOR_PYODIDE=" + pyodide},
 		"E2E_EVERYTHING="+everything)
 
 	// What the browser did is on disk: Cursor's file runs the launcher in

@@ -28,9 +28,11 @@ type Record struct {
 	Error       string    `json:"error,omitempty"`
 	DurationMs  float64   `json:"durationMs"`
 	Code        string    `json:"code,omitempty"` // executions: the code (capped)
-	Stdout      string    `json:"stdout,omitempty"`
-	Stderr      string    `json:"stderr,omitempty"`
-	ToolCalls   int       `json:"toolCalls,omitempty"`
+	// Language is "python" for run_python_code; empty for run_deno_code.
+	Language  string `json:"language,omitempty"`
+	Stdout    string `json:"stdout,omitempty"`
+	Stderr    string `json:"stderr,omitempty"`
+	ToolCalls int    `json:"toolCalls,omitempty"`
 	// CallsNotRecorded counts the calls of an execution beyond those logged
 	// one by one (see sandbox.MaxAuditCalls).
 	CallsNotRecorded int             `json:"callsNotRecorded,omitempty"`

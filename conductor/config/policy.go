@@ -36,6 +36,12 @@ const (
 	// EnvApprovalTimeout bounds the wait for a person's answer to one
 	// approval question, in milliseconds (the engine reads it).
 	EnvApprovalTimeout = "MCP_CONDUCTOR_APPROVAL_TIMEOUT"
+	EnvPython          = "MCP_CONDUCTOR_PYTHON"
+	EnvPyodide         = "MCP_CONDUCTOR_PYODIDE"
+	EnvPythonPoolSize  = "MCP_CONDUCTOR_PYTHON_POOL_SIZE"
+	EnvPythonPackages  = "MCP_CONDUCTOR_PYTHON_PACKAGES"
+	EnvPythonIndex     = "MCP_CONDUCTOR_PYTHON_INDEX"
+	EnvPyodideIndex    = "MCP_CONDUCTOR_PYODIDE_INDEX"
 	// EnvJSRURL is Deno's own variable for a JSR registry mirror; the
 	// install step and the sandbox must agree on it.
 	EnvJSRURL = "JSR_URL"
@@ -73,6 +79,20 @@ type Policy struct {
 	PoolIdleTimeout time.Duration // drain the pool after this long unused
 	Confinement     Confinement
 
+	// Python turns run_python_code on (where the Pyodide runtime exists).
+	Python bool
+	// Pyodide is the Pyodide runtime's folder; "" = PyodideDir(Home).
+	Pyodide string
+	// PythonPoolSize is how many Python interpreters wait, booted, once
+	// Python has been used: each idles at about 200 MB.
+	PythonPoolSize int
+	// PythonPackages is the Python allowlist: "name" or "name==version".
+	PythonPackages []PythonPackage
+	// PythonIndex is a PEP 503 simple index serving pure-Python wheels;
+	// PyodideIndex the folder serving Pyodide's own packages (the files
+	// its lockfile names). "" = none.
+	PythonIndex, PyodideIndex string
+
 	JSRURL string // JSR registry (Deno's JSR_URL); "" = https://jsr.io/
 
 	HTTPPort    int  // the tray app's local endpoint
@@ -94,6 +114,7 @@ const (
 	DefaultPoolSize        = 2
 	DefaultPoolMaxIdleMB   = 100
 	DefaultPoolIdleTimeout = 10 * time.Minute
+	DefaultPythonPoolSize  = 1
 )
 
 // FromEnv builds the Policy from the process environment.
@@ -152,6 +173,12 @@ var (
 	fPoolSize        = field{EnvPoolSize, "poolSize"}
 	fMCPConfig       = field{EnvMCPConfig, "mcpConfig"}
 	fDeno            = field{EnvDeno, "deno"}
+	fPython          = field{EnvPython, "python.disabled"}
+	fPyodide         = field{EnvPyodide, "python.pyodide"}
+	fPythonPoolSize  = field{EnvPythonPoolSize, "python.poolSize"}
+	fPythonPackages  = field{EnvPythonPackages, "python.packages"}
+	fPythonIndex     = field{EnvPythonIndex, "python.index"}
+	fPyodideIndex    = field{EnvPyodideIndex, "python.pyodideIndex"}
 )
 
 // build makes the Policy from the settings file s and the environment,
@@ -185,6 +212,27 @@ func build(home string, s Settings, getenv func(string) string) (Policy, error) 
 		return Policy{}, err
 	}
 	if p.AllowAll, err = boolVar(getenv, EnvAllowAll); err != nil {
+		return Policy{}, err
+	}
+	if p.Pyodide, err = path(fPyodide, s.Python.Pyodide, PyodideDir(home)); err != nil {
+		return Policy{}, err
+	}
+	p.Python = !s.Python.Disabled
+	if src.fromEnv(fPython) {
+		if p.Python, err = boolVar(getenv, EnvPython); err != nil {
+			return Policy{}, err
+		}
+	}
+	p.PythonPoolSize = DefaultPythonPoolSize
+	switch {
+	case src.fromEnv(fPythonPoolSize):
+		p.PythonPoolSize, err = intVar(getenv, EnvPythonPoolSize, DefaultPythonPoolSize, 0, 16)
+	case s.Python.PoolSize != nil && (*s.Python.PoolSize < 0 || *s.Python.PoolSize > 16):
+		err = src.errorf(fPythonPoolSize, "%d is not a whole number from 0 to 16", *s.Python.PoolSize)
+	case s.Python.PoolSize != nil:
+		p.PythonPoolSize = *s.Python.PoolSize
+	}
+	if err != nil {
 		return Policy{}, err
 	}
 	if src.fromEnv(fRunArgs) {
@@ -257,6 +305,30 @@ func build(home string, s Settings, getenv func(string) string) (Policy, error) 
 	if err != nil {
 		return Policy{}, err
 	}
+	pkgs := s.Python.Packages
+	if src.fromEnv(fPythonPackages) {
+		pkgs = splitList(getenv(EnvPythonPackages))
+	}
+	if p.PythonPackages, err = ParsePythonPackages(pkgs); err != nil {
+		return Policy{}, src.errorf(fPythonPackages, "%v", err)
+	}
+	for _, x := range []struct {
+		f    field
+		file string
+		dst  *string
+	}{{fPythonIndex, s.Python.Index, &p.PythonIndex}, {fPyodideIndex, s.Python.PyodideIndex, &p.PyodideIndex}} {
+		v := x.file
+		if src.fromEnv(x.f) {
+			v = getenv(x.f.env)
+		}
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return Policy{}, src.errorf(x.f, "%q is not an http(s) URL", v)
+		}
+		*x.dst = strings.TrimSuffix(v, "/") + "/"
+	}
 	if p.PoolMaxIdleMB, err = intVar(getenv, EnvPoolMaxIdleMB, DefaultPoolMaxIdleMB, 0, 1<<20); err != nil {
 		return Policy{}, err
 	}
@@ -324,6 +396,10 @@ func mustGetwd() string {
 	}
 	return wd
 }
+
+// PyodideDir is where the conductor keeps the Pyodide runtime it
+// installed: in the package cache, which code may read but never change.
+func PyodideDir(home string) string { return filepath.Join(home, "cache", "python", "pyodide") }
 
 // AuditLog is the path of the append-only audit log.
 func (p Policy) AuditLog() string { return filepath.Join(p.Home, "logs", "audit.jsonl") }

@@ -211,3 +211,44 @@ func TestCorruptSettingsFile(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestPythonSettings(t *testing.T) {
+	for _, c := range []struct {
+		env     map[string]string
+		want    string // PythonPackages, joined
+		wantErr string
+	}{
+		{env: map[string]string{EnvPythonPackages: "Six==1.17.0, numpy,My_Pkg.x==2.0rc1"}, want: "six==1.17.0 numpy my-pkg-x==2.0rc1"},
+		{env: map[string]string{EnvPythonPackages: "six>=1"}, wantErr: "not a Python package name"},
+		{env: map[string]string{EnvPythonPackages: "six==>1"}, wantErr: "not an exact version"},
+		{env: map[string]string{EnvPythonPackages: "https://evil/x.whl"}, wantErr: "not a Python package name"},
+		{env: map[string]string{EnvPythonPackages: "six,Six"}, wantErr: "listed twice"},
+		{env: map[string]string{EnvPythonIndex: "file:///etc"}, wantErr: "not an http(s) URL"},
+		{env: map[string]string{EnvPython: "maybe"}, wantErr: EnvPython},
+		{env: map[string]string{EnvPythonPoolSize: "99"}, wantErr: EnvPythonPoolSize},
+	} {
+		home := t.TempDir()
+		p, err := Load(func(k string) string {
+			if k == EnvHome {
+				return home
+			}
+			return c.env[k]
+		})
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("%v: error %v, want %q", c.env, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%v: %v", c.env, err)
+		}
+		var got []string
+		for _, x := range p.PythonPackages {
+			got = append(got, x.String())
+		}
+		if strings.Join(got, " ") != c.want || !p.Python || p.PythonPoolSize != DefaultPythonPoolSize || p.Pyodide != PyodideDir(home) {
+			t.Errorf("%v: %+v", c.env, got)
+		}
+	}
+}

@@ -29,6 +29,21 @@ type Settings struct {
 	Deno             string      `json:"deno,omitempty"`
 	// HTTP is the tray app's local MCP endpoint.
 	HTTP HTTPSettings `json:"http"`
+	// Python configures run_python_code.
+	Python PythonSettings `json:"python,omitzero"`
+}
+
+// PythonSettings configure Python (run_python_code, through Pyodide).
+type PythonSettings struct {
+	Disabled bool   `json:"disabled,omitempty"`
+	Pyodide  string `json:"pyodide,omitempty"`  // the runtime's folder; "" = the installed one
+	PoolSize *int   `json:"poolSize,omitempty"` // interpreters kept booted; default 1
+	// Packages is the allowlist: "name" or "name==version".
+	Packages []string `json:"packages,omitempty"`
+	// Index is a PEP 503 simple index of pure-Python wheels (a mirror).
+	Index string `json:"index,omitempty"`
+	// PyodideIndex is where Pyodide's own packages are downloaded from.
+	PyodideIndex string `json:"pyodideIndex,omitempty"`
 }
 
 // Permissions are the sandbox's grants, one per Deno permission.
@@ -113,4 +128,5 @@ func WriteSettings(home string, s Settings) error {
 // EnvVars lists every variable the conductor reads.
 var EnvVars = []string{EnvHome, EnvWorkspace, EnvRunArgs, EnvAllowedPackages, EnvDefaultTimeout, EnvMaxTimeout,
 	EnvMCPConfig, EnvDeno, EnvAllowAll, EnvMaxMemoryMB, EnvMaxOutputBytes, EnvMaxConcurrency, EnvConfinement,
-	EnvPoolSize, EnvPoolMaxIdleMB, EnvPoolIdleTimeout, EnvApprovalTimeout}
+	EnvPoolSize, EnvPoolMaxIdleMB, EnvPoolIdleTimeout, EnvApprovalTimeout,
+	EnvPython, EnvPyodide, EnvPythonPoolSize, EnvPythonPackages, EnvPythonIndex, EnvPyodideIndex}

@@ -134,7 +134,7 @@ func (e *Engine) newRunner(ctx context.Context, p config.Policy) (*sandbox.Runne
 	for _, prog := range programs {
 		protect = append(protect, config.Protected{Path: prog, Access: config.NoWrite, What: "a program an MCP server of mcp-config.json runs", Program: true})
 	}
-	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Protect: protect, Getenv: e.opts.Getenv,
+	r, err := sandbox.New(context.Background(), p, sandbox.Options{Deno: rt.Path, Protect: protect, Getenv: e.opts.Getenv, Pyodide: p.Pyodide,
 		Warn: func(s string) { e.opts.Logger.Warn(s) }})
 	if err != nil {
 		return nil, nil, err
@@ -189,7 +189,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 		return err
 	}
 	e.mu.Lock()
-	old := e.runner
+	old, oldPolicy := e.runner, e.policy
 	e.policy, e.runner, e.deno = policy, runner, deno
 	keep := e.retired[:0]
 	for _, r := range e.retired {
@@ -201,6 +201,11 @@ func (e *Engine) Reload(ctx context.Context) error {
 	e.stamp = settingsStamp(policy.Home)
 	e.mu.Unlock()
 	e.server.SetPolicy(policy, runner)
+	// Python's pool starts on first use, or when the administrator turns
+	// Python on; once started, it stays started across reloads.
+	if old.Python().Started || !oldPolicy.Python && policy.Python {
+		runner.WarmPython()
+	}
 	old.Close()
 	if policy.MCPConfig != e.proxy.Path() {
 		e.opts.Logger.Warn("the MCP servers file moved; restart to use it", "file", policy.MCPConfig)
@@ -278,6 +283,13 @@ func (e *Engine) Confinement() (bool, string) {
 	defer e.mu.Unlock()
 	env := e.runner.Env()
 	return env.Confined, env.Confinement
+}
+
+// Python reports Python's state under the policy in force.
+func (e *Engine) Python() sandbox.PythonStatus {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.runner.Python()
 }
 
 // Server is the MCP server; serve it over any transport.

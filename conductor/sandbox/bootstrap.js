@@ -59,6 +59,8 @@
   const addEventListener = globalThis.addEventListener.bind(globalThis);
   const getExitCode = getter(Deno, "exitCode");
   const dynamicImport = (u) => import(u);
+  const readFileSync = Deno.readFileSync;
+  const args = arrayFrom(Deno.args);
 
   // Written once, before any job, so the host knows this process has booted.
   const READY = "\x1econductor-ready\n";
@@ -341,5 +343,195 @@
     return v;
   }
 
-  main();
+  // --- Python (Pyodide) ----------------------------------------------
+  // fileURL is the file: URL of a folder spelled with forward slashes
+  // (/usr/x, or C:/x on Windows).
+  const fileURL = (dir) => (dir[0] === "/" ? "file://" : "file:///") + dir;
+  // With the arguments "python <pyodide folder> <snapshot or ""> <mounts
+  // JSON> <working folder>" the process boots a Pyodide interpreter before
+  // it says it is ready, and its one job is Python code. The interpreter is
+  // never reused: the process ends with the job.
+  async function bootPython() {
+    const dir = args[1], snapshot = args[2], mounts = parseJSON(args[3]), cwd = args[4];
+    const { loadPyodide } = await dynamicImport(fileURL(dir) + "/pyodide.mjs");
+    const opts = { __proto__: null, indexURL: dir + "/", packages: [] };
+    if (snapshot) opts._loadSnapshot = readFileSync(snapshot);
+    const py = await loadPyodide(opts);
+    // stdin is the host's channel: Python's own stdin is always at its end.
+    py.setStdin({ error: true });
+    py.setStdout({ write: (b) => { writeAll(b, stdoutWrite); return u8Length(b); } });
+    py.setStderr({ write: (b) => { writeAll(b, stderrWrite); return u8Length(b); } });
+    // The grants, mapped at their own names: the same Deno permissions (and
+    // kernel rules) judge every access, as for JavaScript.
+    for (const m of mounts) {
+      try {
+        py.FS.mkdirTree(m);
+        py.mountNodeFS(m, m);
+      } catch (_) { /* unreadable: left out, like any file the code cannot read */ }
+    }
+    if (cwd) {
+      try {
+        py.FS.mkdirTree(cwd);
+        py.FS.chdir(cwd);
+      } catch (_) { /* stays in Pyodide's home */ }
+    }
+    py.registerJsModule("_conductor", {
+      call: (method, params) => call(StringCtor(method), parseJSON(StringCtor(params))).then((r) => stringify(r === undefined ? null : r)),
+    });
+    pyodide = py;
+    return py.runPython(PY_RUNNER);
+  }
+  let pyodide;
+
+  const PY_RUNNER = `
+import json as _json, linecache as _linecache, math as _math, sys as _sys, traceback as _traceback
+from pyodide.code import eval_code_async as _eval
+import _conductor
+
+class _Server:
+    """One MCP server: await srv.call_tool("t", {...}) or await srv.t(...)."""
+    def __init__(self, name, tools):
+        self.name, self.tools = name, tuple(tools)
+    async def _call(self, method, params):
+        return _json.loads(await _conductor.call(method, _json.dumps(params)))
+    async def call_tool(self, tool, args=None, **kwargs):
+        return await self._call("callTool", {"server": self.name, "tool": str(tool), "args": {**(args or {}), **kwargs}})
+    async def list_tools(self):
+        return await self._call("listTools", {"server": self.name})
+    async def list_resources(self):
+        return await self._call("listResources", {"server": self.name})
+    async def read_resource(self, uri):
+        return await self._call("readResource", {"server": self.name, "uri": str(uri)})
+    async def list_prompts(self):
+        return await self._call("listPrompts", {"server": self.name})
+    async def get_prompt(self, name, args=None):
+        return await self._call("getPrompt", {"server": self.name, "name": str(name), "args": args or {}})
+    def __getattr__(self, tool):
+        if tool in self.tools:
+            return lambda args=None, **kwargs: self.call_tool(tool, args, **kwargs)
+        raise AttributeError(f"MCP server {self.name!r} has no tool {tool!r}")
+    def __repr__(self):
+        return f"<MCP server {self.name!r}: {len(self.tools)} tools>"
+
+class _Factory:
+    """The MCP servers the administrator configured."""
+    async def list_servers(self):
+        return _json.loads(await _conductor.call("listServers", "{}"))
+    async def load(self, name):
+        info = _json.loads(await _conductor.call("load", _json.dumps({"server": str(name)})))
+        return _Server(info["name"], info["tools"])
+
+def _jsonable(v, depth, seen):
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return v if _math.isfinite(v) else repr(v)
+    if depth > 64:
+        return "[Too deep]"
+    if isinstance(v, (list, tuple, dict)):
+        if id(v) in seen:
+            return "[Circular]"
+        seen.add(id(v))
+        try:
+            if isinstance(v, dict):
+                if not all(isinstance(k, (str, int, float, bool)) or k is None for k in v):
+                    return repr(v)
+                return {(k if isinstance(k, str) else _json.dumps(k)): _jsonable(x, depth + 1, seen) for k, x in v.items()}
+            return [_jsonable(x, depth + 1, seen) for x in v]
+        finally:
+            seen.discard(id(v))
+    return repr(v)
+
+def _report(e):
+    frames = [f for f in _traceback.extract_tb(e.__traceback__) if f.filename == "<code>"]
+    text = ""
+    if frames:
+        text = "Traceback (most recent call last):\\n" + "".join(_traceback.format_list(frames))
+    text += "".join(_traceback.format_exception_only(e))
+    return _json.dumps({"name": type(e).__name__, "message": str(e), "stack": text.rstrip()})
+
+async def _run(code, globals_json):
+    _linecache.cache["<code>"] = (len(code), None, code.splitlines(True), "<code>")
+    g = {"__name__": "__main__", "__builtins__": __builtins__, "mcp_factory": _Factory()}
+    g.update(_json.loads(globals_json))
+    try:
+        v = await _eval(code, g, filename="<code>")
+    except SystemExit as e:
+        if e.code in (None, 0):
+            v = None
+        else:
+            return _report(e)
+    except BaseException as e:
+        return _report(e)
+    finally:
+        _sys.stdout.flush()
+        _sys.stderr.flush()
+    try:
+        return _json.dumps({"value": _json.dumps(_jsonable(v, 0, set()), ensure_ascii=False)})
+    except BaseException as e:
+        return _json.dumps({"value": _json.dumps("[Unserializable: " + repr(e) + "]")})
+_run
+`;
+
+  async function mainPython() {
+    let run;
+    try {
+      run = await bootPython();
+    } catch (e) {
+      writeAll(encode("the Python interpreter (Pyodide) did not start: " + StringCtor(e && e.message || e) + "\n"), stderrWrite);
+      exit(70);
+    }
+    writeAll(encode(READY), stdoutWrite);
+    const job = await readMessage();
+    if (job === null) exit(0);
+    key = job.key;
+    if (job.maxReturn) maxReturn = job.maxReturn;
+    let out;
+    try {
+      const wheels = job.packages || [];
+      if (wheels.length > 0) {
+        // The allowlisted packages the job asked for, from the read-only
+        // cache (nothing is downloaded here).
+        const failures = [];
+        await pyodide.loadPackage(wheels, { messageCallback: () => {}, errorCallback: (m) => { failures[failures.length] = StringCtor(m); } });
+        if (failures.length > 0) throw { name: "PackageError", message: failures[0] };
+      }
+      out = parseJSON(await run(StringCtor(job.python), stringify(job.globals || {})));
+    } catch (e) {
+      out = { name: StringCtor(e && e.name || "InternalError"), message: StringCtor(e && e.message || e), stack: "" };
+    }
+    if (hasOwn(out, "value")) {
+      if (out.value.length > maxReturn) {
+        send({ __proto__: null, t: "error", name: "LimitError", kind: "limit",
+          message: "the return value is " + out.value.length + " bytes of JSON, over the " + maxReturn +
+            "-byte limit; return a smaller value or write it to a file" });
+        exit(1);
+      }
+      send({ __proto__: null, t: "result", value: out.value });
+    } else {
+      send({ __proto__: null, t: "error", name: StringCtor(out.name), message: StringCtor(out.message), stack: StringCtor(out.stack) });
+      exit(1);
+    }
+    // The run ends with the code's top level: tasks it left behind are not
+    // waited for (the interpreter goes with the process).
+    writeAll(encode(key + "end\n"), stderrWrite);
+    send({ __proto__: null, t: "exit" });
+    exit(0);
+  }
+
+  // "python-snapshot <pyodide folder>": boot an interpreter, write its
+  // memory snapshot to stdout and end (the host stores it; no job runs).
+  async function makeSnapshot() {
+    const dir = args[1];
+    const { loadPyodide } = await dynamicImport(fileURL(dir) + "/pyodide.mjs");
+    const py = await loadPyodide({ __proto__: null, indexURL: dir + "/", packages: [], _makeSnapshot: true });
+    writeAll(py.makeMemorySnapshot(), stdoutWrite);
+    exit(0);
+  }
+
+  if (args[0] === "python") mainPython();
+  else if (args[0] === "python-snapshot") makeSnapshot();
+  else main();
 })();

@@ -31,6 +31,9 @@ type Options struct {
 	// Getenv reads the conductor's environment, for the variables the
 	// administrator passes to the sandbox by name; nil means os.Getenv.
 	Getenv func(string) string
+	// Pyodide is the folder of the Pyodide runtime (the pyodide npm
+	// package) Python runs on; "" or a folder without it: no Python.
+	Pyodide string
 }
 
 // Env is the fixed part of every execution: command line, environment and
@@ -55,6 +58,8 @@ type Env struct {
 	reads   []string // folders code may read, as granted ("/" for all)
 	writes  []string // folders code may write, as granted
 	own     []string // the conductor's files Deno itself reads (bootstrap, import map)
+	// runtimeDirs are folders Deno reads a runtime from (Pyodide's), read-only.
+	runtimeDirs []string
 }
 
 func (e Env) flags(run *runDir, lock string) []string {
@@ -84,6 +89,7 @@ func (e Env) argv(run *runDir, lock string) ([]string, LaunchSpec, []string) {
 		// a protected place (granted entry by entry around it) covers the
 		// entries made in it since the last process started.
 		fillRules(&spec, e.protect, e.reads, e.writes, e.grants, e.Deno, append(slices.Clone(e.own), lock), e.cache)
+		spec.ReadDirs = append(spec.ReadDirs, e.runtimeDirs...)
 	}
 	denoDir := e.cache
 	if run.denoDir != "" {
@@ -182,10 +188,26 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		installer: installer,
 		slots:     make(chan struct{}, p.MaxConcurrency),
 		live:      map[*process]bool{},
+		ctx:       ctx,
 		cancel:    cancel,
+	}
+	if py, err := newPython(p, env, opts.Pyodide); err != nil {
+		r.pyReason = err.Error()
+	} else {
+		r.py = py
 	}
 	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn,
 		func(proc *process) bool { return proc.lock == r.installer.Lock() })
+	if r.py != nil && len(p.PythonPackages) > 0 {
+		// The Python allowlist too is installed ahead of the first job.
+		r.background.Add(1)
+		go func() {
+			defer r.background.Done()
+			if err := r.py.packages.ensureAll(ctx); err != nil && opts.Warn != nil && ctx.Err() == nil {
+				opts.Warn(err.Error())
+			}
+		}()
+	}
 	if entries := p.Packages.Entries(); len(entries) > 0 {
 		// The install step for the whole allowlist, so that every listed
 		// package is importable (and none other): processes started before
@@ -247,6 +269,10 @@ func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (E
 	// what the caller adds.
 	items := append(p.Protected(), config.Protected{Path: opts.Deno, Access: config.NoAccess, What: "the Deno binary", Program: true})
 	items = append(items, opts.Protect...)
+	if p.Python && opts.Pyodide != "" {
+		// Python processes read it; no code may change it.
+		items = append(items, config.Protected{Path: opts.Pyodide, Access: config.NoWrite, What: "the Pyodide runtime", Program: true})
+	}
 	pr := newProtection(items)
 
 	g := p.Grants

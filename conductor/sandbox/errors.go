@@ -94,3 +94,28 @@ func cleanText(s, bootstrapURL string, pos *positions) string {
 	}
 	return pos.rewrite(s)
 }
+
+// classifyPython judges a Python exception the code reported (its type's
+// name, message and traceback, as untrusted text), like classify.
+func classifyPython(name, message, stack string) (ErrorKind, string) {
+	text := stack
+	if text == "" {
+		text = name + ": " + message
+	}
+	switch name {
+	case "LimitError":
+		return KindLimit, message
+	case "SyntaxError", "IndentationError", "TabError":
+		return KindSyntax, text
+	case "PermissionError":
+		return KindPermission, text
+	case "ModuleNotFoundError", "PackageError":
+		return KindDependency, text
+	case "MemoryError":
+		return KindLimit, text
+	}
+	if strings.HasPrefix(message, "NotCapable") || strings.HasPrefix(message, "PermissionDenied") || permissionRe().MatchString(message) {
+		return KindPermission, text // a JavaScript API refused by Deno
+	}
+	return KindRuntime, text
+}

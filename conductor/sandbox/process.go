@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,7 +46,9 @@ type frame struct {
 // job is the one message the host sends a process before its code runs.
 type job struct {
 	Key       string         `json:"key"`
-	URL       string         `json:"url"` // the code, as a data: URL
+	URL       string         `json:"url,omitempty"`      // JavaScript: the code, as a data: URL
+	Python    string         `json:"python,omitempty"`   // Python: the source
+	Packages  []string       `json:"packages,omitempty"` // Python: wheels to load first, from the cache
 	Globals   map[string]any `json:"globals,omitempty"`
 	MaxReturn int            `json:"maxReturn"`
 }
@@ -78,7 +81,9 @@ type process struct {
 	cleanupOnce sync.Once
 	cleanup     func()
 
-	lock string // the lockfile the process started with
+	lock   string      // the lockfile the process started with
+	python bool        // it booted a Python interpreter: its job is Python code
+	taken  atomic.Bool // it was given its job
 }
 
 // release runs the process's cleanup (removing its private temporary
@@ -186,6 +191,7 @@ func (p *process) abandon() { p.abandonOnce.Do(func() { close(p.abandoned) }) }
 
 // setKey arms both output streams for the job's key.
 func (p *process) setKey(key string) {
+	p.taken.Store(true)
 	p.split.setKey(key)
 	p.errSplit.setKey(key)
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -28,7 +29,9 @@ type Job struct {
 	Timeout      time.Duration  // 0: the policy's default; capped at its maximum
 	Globals      map[string]any // injected as read-only globals
 	Dependencies []string       // npm:/jsr: specifiers to make importable
-	Calls        CallHandler    // answers mcpFactory calls; nil: none
+	// Python runs Code as Python, in a fresh Pyodide interpreter.
+	Python bool
+	Calls  CallHandler // answers mcpFactory calls; nil: none
 	// Servers are the MCP servers the code may reach through mcpFactory.
 	Servers []string
 	// OnStdout, if set, receives each line the code prints to stdout (at
@@ -84,10 +87,14 @@ type Runner struct {
 	slots     chan struct{}
 	pool      *pool
 
+	py       *python // nil: no Python (pyReason says why)
+	pyReason string
+
 	mu     sync.Mutex
 	live   map[*process]bool // every process started and not yet exited
 	closed bool              // Stop was called: no new processes
 
+	ctx        context.Context    // the runner's life
 	cancel     context.CancelFunc // ends background work (the install step)
 	background sync.WaitGroup
 }
@@ -114,7 +121,17 @@ func (r *Runner) track(p *process) bool {
 
 // Close stops the pre-started processes; executions already running finish
 // under this runner. Used when a new policy replaces this one.
-func (r *Runner) Close() { r.pool.close() }
+func (r *Runner) Close() {
+	r.pool.close()
+	if r.py != nil {
+		// No Python pool starts after this: a Python job still arriving
+		// boots its own interpreter.
+		r.py.poolOnce.Do(func() {})
+		if pl := r.py.pool.Load(); pl != nil {
+			pl.close()
+		}
+	}
+}
 
 // Stop ends every process of this runner, waiting or running, and its
 // install step, and returns once each has exited and its private folder is
@@ -131,7 +148,7 @@ func (r *Runner) Stop() {
 	r.cancel()
 	r.installer.Close()
 	r.background.Wait()
-	r.pool.close()
+	r.Close()
 	var wg sync.WaitGroup
 	for _, p := range procs {
 		wg.Add(1)
@@ -160,6 +177,9 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 		timeout = r.policy.DefaultTimeout
 	}
 	timeout = min(timeout, r.policy.MaxTimeout)
+	if job.Python {
+		return r.runPython(ctx, job, timeout, fail)
+	}
 	if err := validateGlobals(job.Globals); err != nil {
 		return fail(KindRuntime, err.Error())
 	}
@@ -208,7 +228,7 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 		return nil, err
 	}
 	start = time.Now()
-	res := r.execute(ctx, p, prog, job, timeout, start)
+	res := r.execute(ctx, p, jsMessage(prog), prog.pos, job, timeout, start)
 	if res.Error != nil && res.Error.Type != KindTimeout && ctx.Err() == nil && !p.isReady() && p.exitCode() != 0 {
 		// Deno ended before its bootstrap was ready: no code of the job
 		// ran, so whatever it printed (V8 may say "out of memory" when it
@@ -228,7 +248,61 @@ type outcome struct {
 	finished  bool  // the bootstrap reported a clean end of the event loop
 }
 
-func (r *Runner) execute(ctx context.Context, p *process, prog *Program, j Job, timeout time.Duration, start time.Time) *Result {
+// jsMessage is the job message of a JavaScript process.
+func jsMessage(prog *Program) job { return job{URL: moduleURL(prog.JS)} }
+
+// runPython runs a Python job in a process that booted a fresh interpreter.
+func (r *Runner) runPython(ctx context.Context, j Job, timeout time.Duration, fail func(ErrorKind, string) (*Result, error)) (*Result, error) {
+	if r.py == nil {
+		return fail(KindDependency, "Python is not available: "+r.pyReason)
+	}
+	if err := validPythonGlobals(j.Globals); err != nil {
+		return fail(KindRuntime, err.Error())
+	}
+	var wheels []string
+	for _, name := range j.Dependencies {
+		a, ok := r.py.packages.allowed(name)
+		if !ok {
+			return fail(KindDependency, r.py.packages.refuse(name).Error())
+		}
+		files, err := r.py.packages.ensure(ctx, a)
+		if err != nil {
+			return fail(KindDependency, err.Error())
+		}
+		for _, f := range files {
+			if f = filepath.ToSlash(f); !slices.Contains(wheels, f) {
+				wheels = append(wheels, f)
+			}
+		}
+	}
+	select {
+	case r.slots <- struct{}{}:
+		defer func() { <-r.slots }()
+	case <-ctx.Done():
+		return fail(KindRuntime, "cancelled before it started: "+ctx.Err().Error())
+	}
+	var p *process
+	var err error
+	if pl := r.pythonPool(); pl != nil {
+		p, err = pl.get()
+		defer pl.done()
+	} else {
+		p, err = r.spawnPython()
+	}
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	res := r.execute(ctx, p, job{Python: j.Code, Packages: wheels}, nil, j, timeout, start)
+	if res.Error != nil && res.Error.Type != KindTimeout && ctx.Err() == nil && !p.isReady() && p.exitCode() != 0 {
+		return nil, fmt.Errorf("the Python sandbox exited before it could run the code (%s)", crashText(p.exitCode(), p.stderr.String("stderr")))
+	}
+	return res, nil
+}
+
+// execute sends msg (the code, as the process's kind expects it) with the
+// job's key, globals and caps, and judges what comes back.
+func (r *Runner) execute(ctx context.Context, p *process, msg job, pos *positions, j Job, timeout time.Duration, start time.Time) *Result {
 	key := newKey()
 	p.setKey(key)
 	runCtx, cancel := context.WithCancel(ctx)
@@ -238,7 +312,8 @@ func (r *Runner) execute(ctx context.Context, p *process, prog *Program, j Job, 
 		p.stdout.tap(&lineTap{onLine: j.OnStdout})
 		defer p.stdout.tap(nil)
 	}
-	err := p.send(job{Key: key, URL: moduleURL(prog.JS), Globals: j.Globals, MaxReturn: r.policy.MaxOutputBytes})
+	msg.Key, msg.Globals, msg.MaxReturn = key, j.Globals, r.policy.MaxOutputBytes
+	err := p.send(msg)
 	if err != nil && p.alive() {
 		p.stop()
 	}
@@ -256,7 +331,7 @@ func (r *Runner) execute(ctx context.Context, p *process, prog *Program, j Job, 
 	all, omitted := calls.finish()
 	out.Calls, out.CallsNotRecorded = all, omitted
 	out.ToolCalls, out.ToolCallsOmitted = all[:min(len(all), MaxCallLogs)], omitted+max(0, len(all)-MaxCallLogs)
-	r.judge(out, o, p, timeout, prog.pos)
+	r.judge(out, o, p, timeout, pos)
 	return out
 }
 
@@ -354,7 +429,11 @@ func (r *Runner) judge(out *Result, o outcome, p *process, timeout time.Duration
 	case o.canceled:
 		setErr(KindRuntime, "execution cancelled by the client")
 	case o.errFrame != nil:
-		kind, msg := classify(o.errFrame.Name, capText(o.errFrame.Msg, maxErrorText), capText(o.errFrame.Stack, maxErrorText))
+		judge := classify
+		if p.python {
+			judge = classifyPython
+		}
+		kind, msg := judge(o.errFrame.Name, capText(o.errFrame.Msg, maxErrorText), capText(o.errFrame.Stack, maxErrorText))
 		setErr(kind, cleanText(msg, r.bootstrapURL(), pos))
 	case isOutOfMemory(rawStderr):
 		setErr(KindLimit, fmt.Sprintf("the code ran out of memory: the sandbox's heap is capped at %d MB, all its memory at %d MB", r.policy.MaxMemoryMB, r.policy.MaxMemoryMB+1024))

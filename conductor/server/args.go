@@ -126,6 +126,15 @@ func (a args) Millis(name string) (int64, error) {
 
 // Globals returns an object argument whose keys are JavaScript identifiers.
 func (a args) Globals(name string) (map[string]any, error) {
+	return a.globalsNamed(name, identRe(), "JavaScript identifier", "use letters, digits, _ and $, not starting with a digit")
+}
+
+// PythonGlobals returns an object argument whose keys are Python names.
+func (a args) PythonGlobals(name string) (map[string]any, error) {
+	return a.globalsNamed(name, pyIdentRe(), "Python identifier", "use ASCII letters, digits and _, not starting with a digit")
+}
+
+func (a args) globalsNamed(name string, re *regexp.Regexp, what, hint string) (map[string]any, error) {
 	v, ok := a.get(name)
 	if !ok {
 		return nil, nil
@@ -135,14 +144,17 @@ func (a args) Globals(name string) (map[string]any, error) {
 		return nil, fmt.Errorf("argument %q must be an object of global variables by name, got %s", name, excerpt(v))
 	}
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if !identRe().MatchString(k) {
-			return nil, fmt.Errorf("argument %q: %q is not a JavaScript identifier, so it cannot name a global variable; use letters, digits, _ and $, not starting with a digit", name, k)
+		if !re.MatchString(k) {
+			return nil, fmt.Errorf("argument %q: %q is not a %s, so it cannot name a global variable; %s", name, k, what, hint)
 		}
 	}
 	return m, nil
 }
 
-var identRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(identPattern) })
+var (
+	identRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(identPattern) })
+	pyIdentRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pyIdentPattern) })
+)
 
 // excerpt shows a JSON value in an error message: short, on one line.
 func excerpt(v json.RawMessage) string {

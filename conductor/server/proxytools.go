@@ -31,6 +31,7 @@ type ToolDetail struct {
 	InputSchema  map[string]any `json:"inputSchema" jsonschema:"the tool's JSON Schema for its arguments"`
 	OutputSchema map[string]any `json:"outputSchema,omitempty" jsonschema:"the tool's JSON Schema for its structured result, if it declares one"`
 	TypeScript   string         `json:"typescript" jsonschema:"the tool as a TypeScript method signature, after the named types it uses"`
+	Python       string         `json:"python" jsonschema:"the tool as a method of the object mcp_factory.load(server) returns in run_python_code"`
 }
 
 // ToolDetailsOutput is get_tool_details' result.
@@ -58,7 +59,7 @@ func (s *Server) addProxyTools() {
 	s.mcp.AddTool(&mcp.Tool{
 		Name:         "get_tool_details",
 		Title:        "Get Tool Details",
-		Description:  "Describe tools of an upstream MCP server: full JSON schemas and a TypeScript declaration of each, to write typed calls from run_deno_code (const srv = await mcpFactory.load(server)).",
+		Description:  "Describe tools of an upstream MCP server: full JSON schemas, a TypeScript declaration of each, to write typed calls from run_deno_code (const srv = await mcpFactory.load(server)), and a Python signature, for run_python_code (srv = await mcp_factory.load(server)).",
 		InputSchema:  toolDetailsInputSchema(),
 		OutputSchema: toolDetailsOutputSchema(),
 		Annotations:  &mcp.ToolAnnotations{ReadOnlyHint: true},
@@ -169,7 +170,7 @@ func (s *Server) toolDetails(ctx context.Context, in ToolDetailsInput) (*ToolDet
 		if inSchema == nil {
 			inSchema = map[string]any{"type": "object"}
 		}
-		out.Tools = append(out.Tools, ToolDetail{Name: t.Name, Description: t.Description, InputSchema: inSchema, OutputSchema: proxy.SchemaMap(t.OutputSchema), TypeScript: proxy.ToolDeclaration(t)})
+		out.Tools = append(out.Tools, ToolDetail{Name: t.Name, Description: t.Description, InputSchema: inSchema, OutputSchema: proxy.SchemaMap(t.OutputSchema), TypeScript: proxy.ToolDeclaration(t), Python: proxy.PythonSignature(t)})
 	}
 	return out, nil
 }

@@ -52,8 +52,15 @@ func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mc
 	if err != nil {
 		return runResult(failure(kindInput, err.Error())), nil
 	}
+	return s.run(ctx, req, in), nil
+}
+
+// run runs decoded arguments for the client that sent req, asking it,
+// the desktop app or no one to approve calls, and reporting progress if
+// the client asked for it: run_deno_code and run_python_code alike.
+func (s *Server) run(ctx context.Context, req *mcp.CallToolRequest, in RunInput) *mcp.CallToolResult {
 	if askModeOf(req) == askRounds {
-		return s.startRounds(ctx, req, in), nil
+		return s.startRounds(ctx, req, in)
 	}
 	opts := s.appOptions(clientName(req), "the MCP client that ran the code does not support elicitation (questions to the user)")
 	if askModeOf(req) == askDirect {
@@ -66,7 +73,7 @@ func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mc
 	if opts.progress != nil {
 		opts.progress.close() // the last report goes before the result
 	}
-	return s.resultOf(res, err), nil
+	return s.resultOf(res, err)
 }
 
 // decodeRun checks run_deno_code's arguments (see runInputSchema).

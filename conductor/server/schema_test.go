@@ -15,7 +15,7 @@ import (
 // nothing. test/protocol checks the same with the real Inspector.
 func TestSchemasArePortable(t *testing.T) {
 	for name, s := range map[string]*jsonschema.Schema{
-		"run_deno_code input": runInputSchema(), "run_deno_code output": runOutputSchema(),
+		"run_deno_code input": runInputSchema(), "run_deno_code output": runOutputSchema(), "run_python_code input": pythonInputSchema(),
 		"list_mcp_servers input": noArgsSchema(), "list_mcp_servers output": serversOutputSchema(),
 		"get_tool_details input": toolDetailsInputSchema(), "get_tool_details output": toolDetailsOutputSchema(),
 		"search_tools input": searchInputSchema(), "search_tools output": searchOutputSchema(),

@@ -56,7 +56,7 @@ type Server struct {
 func New(policy config.Policy, opts Options) *Server {
 	s := &Server{opts: opts}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: Name, Title: "MCP Conductor", Version: opts.Version}, &mcp.ServerOptions{
-		Instructions: `Call "run_deno_code" to execute TypeScript/JavaScript in a fresh Deno sandbox; the value of the last expression is returned.`,
+		Instructions: `Call "run_deno_code" to execute TypeScript/JavaScript in a fresh Deno sandbox, or "run_python_code" (when listed) to execute Python in a fresh interpreter in the same sandbox; the value of the last expression is returned.`,
 	})
 	s.SetPolicy(policy, opts.Runner)
 	if opts.Proxy != nil {
@@ -74,6 +74,13 @@ func (s *Server) SetPolicy(policy config.Policy, runner *sandbox.Runner) {
 	s.policy, s.runner = policy, runner
 	s.mu.Unlock()
 	s.mcp.AddTool(runTool(policy), s.runDenoCode)
+	// run_python_code is listed only where it can run; a change either way
+	// tells connected clients the tool list changed.
+	if runner.Python().Enabled {
+		s.mcp.AddTool(pythonTool(policy), s.runPythonCode)
+	} else {
+		s.mcp.RemoveTools(pythonToolName)
+	}
 }
 
 // MCP returns the underlying go-sdk server, to serve over any transport.
@@ -85,6 +92,8 @@ type RunInput struct {
 	Timeout      int64 // milliseconds; 0: the policy's default
 	Globals      map[string]any
 	Dependencies []string
+	// Python runs DenoCode as Python (run_python_code).
+	Python bool
 }
 
 // Execute runs code exactly as run_deno_code does, recording it in the audit
@@ -113,6 +122,7 @@ func (s *Server) execute(ctx context.Context, client string, in RunInput, opts r
 		Timeout:      time.Duration(in.Timeout) * time.Millisecond,
 		Globals:      in.Globals,
 		Dependencies: in.Dependencies,
+		Python:       in.Python,
 	}
 	if s.opts.Proxy != nil {
 		job.Servers = s.opts.Proxy.Names()
@@ -136,7 +146,11 @@ func (s *Server) execute(ctx context.Context, client string, in RunInput, opts r
 	if err != nil {
 		return nil, err
 	}
-	s.record(id, client, in.DenoCode, started, res)
+	lang := ""
+	if in.Python {
+		lang = "python"
+	}
+	s.record(id, client, in.DenoCode, lang, started, res)
 	return res, nil
 }
 
@@ -163,10 +177,10 @@ func (s *Server) recordApproval(id, client string, rec proxy.ApprovalRecord) {
 }
 
 // record writes the execution and its tool calls to the audit log.
-func (s *Server) record(id, client, code string, started time.Time, res *sandbox.Result) {
+func (s *Server) record(id, client, code, lang string, started time.Time, res *sandbox.Result) {
 	exec := audit.Record{
 		Time: started.UTC(), Kind: "execution", ExecutionID: id, Client: client,
-		Status: res.Status, DurationMs: res.ExecutionTimeMs, Code: code,
+		Status: res.Status, DurationMs: res.ExecutionTimeMs, Code: code, Language: lang,
 		Stdout: res.Stdout, Stderr: res.Stderr, ToolCalls: len(res.Calls) + res.CallsNotRecorded, CallsNotRecorded: res.CallsNotRecorded,
 	}
 	if res.Error != nil {

@@ -411,6 +411,49 @@ test('the checklist ticked itself as the user went, and left', async () => {
   await page.locator('[data-testid="recent"]').getByText('e2e-stdio-client').waitFor();
 });
 
+test('Python: the Playground switches language, the Overview shows the interpreters, Permissions turns it off', async () => {
+  await go('playground');
+  await page.getByRole('radio', { name: 'Python' }).click();
+  const thrown = await runInPlayground('x = 1\n\ndef f():\n    return x / 0\n\nf()');
+  assert.equal(thrown.status, 'error');
+  assert.match(thrown.text, /Error · runtime[\s\S]*File "<code>", line 4, in f[\s\S]*ZeroDivisionError/);
+  await page.getByRole('button', { name: 'Show line 4, column 1' }).waitFor();
+  const ok = await runInPlayground('print("from python")\nsum(range(10))');
+  assert.equal(ok.status, 'success');
+  assert.match(ok.text, /45[\s\S]*from python/);
+  await shot('playground-python');
+  // Each language keeps its own code.
+  await page.getByRole('radio', { name: 'TypeScript' }).click();
+  assert.doesNotMatch(await editor().innerText(), /sum\(range/);
+  await page.getByRole('radio', { name: 'Python' }).click();
+  assert.match(await editor().innerText(), /sum\(range\(10\)\)/);
+  await page.getByRole('radio', { name: 'TypeScript' }).click();
+
+  // After the first Python run, an interpreter waits, and the card says what it holds.
+  await go('overview');
+  const card = page.locator('[data-testid="python"]');
+  await card.getByText(/Pyodide \d+\.\d+\.\d+/).waitFor();
+  await card.getByText(/1 of 1 interpreter ready, holding \d+ MB/).waitFor({ timeout: 60_000 });
+
+  // Turned off on Permissions & packages, Python is off everywhere.
+  await go('permissions');
+  const python = page.getByRole('switch', { name: 'Let agents run Python' });
+  assert.equal(await python.isChecked(), true);
+  await page.locator('.switch', { hasText: 'Let agents run Python' }).click();
+  assert.equal(await python.isChecked(), false);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved. The next run uses these settings.').waitFor();
+  await go('overview');
+  await card.getByText('Python is turned off in Permissions & packages.').waitFor();
+  const settings = JSON.parse(fs.readFileSync(path.join(conductorHome, 'settings.json'), 'utf8'));
+  assert.equal(settings.python?.disabled, true);
+  await go('permissions');
+  await page.locator('.switch', { hasText: 'Let agents run Python' }).click();
+  assert.equal(await python.isChecked(), true);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved. The next run uses these settings.').waitFor();
+});
+
 const sizes = [
   [820, 560], // the window's minimum size
   [1120, 760], // its default size

@@ -78,7 +78,7 @@ describe('api', () => {
     await api.installDeno();
     await api.setEndpoint(true, 47813);
     expect(seen).toEqual([
-      [{ code: '1 + 1', timeoutMs: 500, runId: '' }],
+      [{ code: '1 + 1', timeoutMs: 500, runId: '', language: 'javascript' }],
       [{ status: 'error', limit: 5 }],
       ['cursor', { apply: false, force: true }],
       [{ source: '', baseUrl: '' }],
@@ -111,6 +111,17 @@ describe('api', () => {
     };
     expect(await api.run('1 + 1', 0, 'r1')).toEqual({ kind: 'ok', value: result });
     expect(listeners).toHaveLength(0);
+  });
+  it('asks for Python by name', async () => {
+    const seen: unknown[][] = [];
+    bind({
+      RunCode: (...a: unknown[]) => {
+        seen.push(a);
+        return Promise.resolve(null);
+      },
+    });
+    await api.runCode('sum(range(10))', 0, 'p1', 'python');
+    expect(seen).toEqual([[{ code: 'sum(range(10))', timeoutMs: 0, runId: 'p1', language: 'python' }]]);
   });
   it('knows which methods are bound', () => {
     expect(bound('Version')).toBe(false);

@@ -61,7 +61,19 @@ export interface EngineStatus {
   confinement: string;
 }
 
-/** One step of a Deno install (Go: backend.InstallProgress), event "deno:progress". */
+/** Python's state (Go: backend.PythonStatus). */
+export interface PythonStatus {
+  enabled: boolean;
+  installed: boolean;
+  version: string;
+  path: string;
+  detail: string;
+  warm: number;
+  poolSize: number;
+  idleMB: number;
+}
+
+/** One step of a Deno or Pyodide install (Go: backend.InstallProgress), events "deno:progress" and "python:progress". */
 export interface InstallProgress {
   phase: string;
   done: number;
@@ -125,6 +137,17 @@ export interface Settings {
   mcpConfig?: string;
   deno?: string;
   http: { disabled?: boolean; port?: number };
+  python?: PythonSettings;
+}
+
+/** Python's settings (Go: config.PythonSettings). */
+export interface PythonSettings {
+  disabled?: boolean;
+  pyodide?: string;
+  poolSize?: number | null;
+  packages?: string[] | null;
+  index?: string;
+  pyodideIndex?: string;
 }
 
 /** The policy in force (Go: backend.Effective). */
@@ -140,6 +163,9 @@ export interface Effective {
   poolSize: number;
   httpEnabled: boolean;
   httpPort: number;
+  python: boolean;
+  pythonPackages: string[];
+  pythonPoolSize: number;
 }
 
 /** The Permissions & packages page (Go: backend.SettingsView). */
@@ -255,6 +281,8 @@ export interface Execution {
   error: string;
   durationMs: number;
   code: string;
+  /** 'python' for run_python_code, '' for run_deno_code. */
+  language: string;
   stdout: string;
   stderr: string;
   toolCalls: number;
@@ -410,13 +438,18 @@ export const api = {
   importableServers: () => call<ImportCandidate[]>('ImportableServers'),
   importServers: (picks: { client: string; name: string }[]) => call<ServersView>('ImportServers', picks),
   activity: (status = '', limit = 200) => call<Execution[]>('Activity', { status, limit }),
-  runCode: (code: string, timeoutMs = 0, runId = '') => call<RunResult>('RunCode', { code, timeoutMs, runId }),
+  runCode: (code: string, timeoutMs = 0, runId = '', language: Language = 'javascript') =>
+    call<RunResult>('RunCode', { code, timeoutMs, runId, language }),
   stopRun: (runId: string) => call<boolean>('StopRun', runId),
   /** Runs code without holding a call open: the outcome comes as the "run" event. */
-  run: (code: string, timeoutMs: number, runId: string) => runByEvent(code, timeoutMs, runId),
+  run: (code: string, timeoutMs: number, runId: string, language: Language = 'javascript') =>
+    runByEvent(code, timeoutMs, runId, language),
   checkPackage: (spec: string) => call<void>('CheckPackage', spec),
   approvals: () => call<ApprovalQuestion[]>('Approvals'),
   answerApproval: (id: string, choice: string) => call<void>('AnswerApproval', id, choice),
+  checkPythonPackage: (spec: string) => call<void>('CheckPythonPackage', spec),
+  python: () => call<PythonStatus>('Python'),
+  installPython: () => call<PythonStatus>('InstallPython'),
   quit: () => call<void>('Quit'),
 };
 
@@ -427,7 +460,10 @@ export interface RunDone {
   error: string;
 }
 
-async function runByEvent(code: string, timeoutMs: number, runId: string): Promise<Result<RunResult>> {
+/** The Playground's languages: run_deno_code or run_python_code. */
+export type Language = 'javascript' | 'python';
+
+async function runByEvent(code: string, timeoutMs: number, runId: string, language: Language): Promise<Result<RunResult>> {
   let off: () => void = () => undefined;
   const done = new Promise<RunDone>((resolve) => {
     off = onEvent('run', (d) => {
@@ -435,7 +471,7 @@ async function runByEvent(code: string, timeoutMs: number, runId: string): Promi
     });
   });
   try {
-    const started = await call<void>('StartRun', { code, timeoutMs, runId });
+    const started = await call<void>('StartRun', { code, timeoutMs, runId, language });
     if (started.kind !== 'ok') return started;
     const d = await done;
     if (d.error || !d.result) return { kind: 'error', message: d.error || 'the run ended without a result' };

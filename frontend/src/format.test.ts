@@ -58,5 +58,11 @@ describe('error positions', () => {
     expect(errorPosition('TypeError: bad 1\n    at f (code.ts:1:23)\n    at code.ts:2:1')).toEqual({ line: 1, column: 23 });
     expect(errorPosition('SyntaxError: Expected ";" at code.ts:3:9')).toEqual({ line: 3, column: 9 });
     expect(errorPosition('NotCapable: Requires read access')).toBeUndefined();
+    expect(
+      errorPosition(
+        'Traceback (most recent call last):\n  File "<code>", line 4, in <module>\n  File "<code>", line 2, in f\nZeroDivisionError: division by zero',
+      ),
+    ).toEqual({ line: 2, column: 1 });
+    expect(errorPosition('  File "<code>", line 3\n    x = (\nSyntaxError: \'(\' was never closed')).toEqual({ line: 3, column: 1 });
   });
 });

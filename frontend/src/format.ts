@@ -91,11 +91,13 @@ export interface CodePosition {
   column: number;
 }
 
-/** The first code.ts:LINE:COLUMN an error message names, if any. */
+/** The first code.ts:LINE:COLUMN an error message names, else the last line of `<code>` a Python traceback names, if any. */
 export function errorPosition(message: string): CodePosition | undefined {
   const m = /\bcode\.ts:(\d+):(\d+)/.exec(message);
-  if (!m) return undefined;
-  return { line: Number(m[1]), column: Number(m[2]) };
+  if (m) return { line: Number(m[1]), column: Number(m[2]) };
+  // A Python traceback: the innermost frame of the submitted code.
+  const py = [...message.matchAll(/File "<code>", line (\d+)/g)].at(-1);
+  return py ? { line: Number(py[1]), column: 1 } : undefined;
 }
 
 /** Seconds typed in a field to milliseconds; '' is 0 (the default). */

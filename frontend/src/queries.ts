@@ -75,6 +75,7 @@ export const queries = {
   endpoint: queryOptions({ queryKey: ['endpoint'], queryFn: () => get(api.endpoint()) }),
   runtime: queryOptions({ queryKey: ['runtime'], queryFn: () => get(api.runtime()) }),
   engine: queryOptions({ queryKey: ['engine'], queryFn: () => get(api.engine()) }),
+  python: queryOptions({ queryKey: ['python'], queryFn: () => get(api.python()) }),
   clients: queryOptions({ queryKey: ['clients'], queryFn: () => get(api.clients()) }),
   clientLinks: queryOptions({ queryKey: ['clientLinks'], queryFn: () => get(api.clientLinks()) }),
   settings: queryOptions({ queryKey: ['settings'], queryFn: () => get(api.settings()) }),
@@ -87,11 +88,14 @@ export const queries = {
   recentRuns: activity('', 5),
   /** The running install's last step: never loaded, only set from "deno:progress" events. */
   denoProgress: queryOptions<InstallProgress>({ queryKey: ['denoProgress'], queryFn: skipToken, staleTime: Infinity }),
+  /** The same for a Pyodide install, from "python:progress" events. */
+  pythonProgress: queryOptions<InstallProgress>({ queryKey: ['pythonProgress'], queryFn: skipToken, staleTime: Infinity }),
 };
 
 /** Mutations that pages other than their own follow (useMutationState). */
 export const mutationKeys = {
   installDeno: ['installDeno'],
+  installPython: ['installPython'],
   run: ['run'],
 } as const;
 
@@ -103,9 +107,9 @@ export const mutationKeys = {
 export const invalidatedBy: Record<string, QueryKey[]> = {
   // The engine, its policy, the endpoint or Deno may have changed; so may
   // the servers' connection states, and the entry clients get.
-  status: [['engine'], ['runtime'], ['endpoint'], ['settings'], ['clients'], ['clientLinks'], ['mcpServers']],
+  status: [['engine'], ['runtime'], ['python'], ['endpoint'], ['settings'], ['clients'], ['clientLinks'], ['mcpServers']],
   // The settings file was saved (by this window or the tray); the engine reloads.
-  settings: [['settings'], ['engine'], ['runtime'], ['endpoint'], ['paths'], ['clientLinks'], ['mcpServers']],
+  settings: [['settings'], ['engine'], ['runtime'], ['python'], ['endpoint'], ['paths'], ['clientLinks'], ['mcpServers']],
   // A client's configuration was written, from the window or the tray.
   clients: [['clients']],
   // Some process's code ran (from the audit log).
@@ -126,6 +130,9 @@ export function followBackendEvents(client: QueryClient): () => void {
   offs.push(
     onEvent('deno:progress', (p) => {
       client.setQueryData(queries.denoProgress.queryKey, p as InstallProgress);
+    }),
+    onEvent('python:progress', (p) => {
+      client.setQueryData(queries.pythonProgress.queryKey, p as InstallProgress);
     }),
   );
   return () => {

@@ -145,3 +145,14 @@ func Probe(t testing.TB) (dir, bin string) {
 	bin = buildOnce(t, "./internal/testenv/sandboxprobe", "sandboxprobe")
 	return filepath.Dir(bin), bin
 }
+
+// Pyodide returns the Pyodide runtime's folder: $MCP_CONDUCTOR_PYODIDE,
+// else the npm package `pyodide` pinned in the root package.json (run
+// `make deps`).
+func Pyodide(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("MCP_CONDUCTOR_PYODIDE"); p != "" {
+		return p
+	}
+	return filepath.Dir(NodeModule(t, filepath.Join("pyodide", "pyodide.asm.wasm")))
+}

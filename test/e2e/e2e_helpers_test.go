@@ -44,6 +44,7 @@ func startConductorWith(t *testing.T, copts *mcp.ClientOptions, sopts *mcp.Clien
 		"PATH=/usr/local/bin:/usr/bin:/bin",
 		"MCP_CONDUCTOR_HOME=" + filepath.Join(home, ".mcp-conductor"),
 		"MCP_CONDUCTOR_DENO=" + deno,
+		"MCP_CONDUCTOR_PYODIDE=" + testenv.Pyodide(t),
 	}, env...))
 	// A machine's network setup (proxy, private CA, npm mirror) is what the
 	// install step needs to reach the registry, as it would for a user.

@@ -72,6 +72,7 @@ func home(t *testing.T) (env []string, chome string) {
 		"PATH=/usr/local/bin:/usr/bin:/bin",
 		"MCP_CONDUCTOR_HOME=" + chome,
 		"MCP_CONDUCTOR_DENO=" + testenv.Deno(t),
+		"MCP_CONDUCTOR_PYODIDE=" + testenv.Pyodide(t),
 	}, chome
 }
 

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -42,8 +43,26 @@ func TestInspectorStrictToolsList(t *testing.T) {
 	for _, tl := range tools {
 		names = append(names, tl.(map[string]any)["name"].(string))
 	}
-	if strings.Join(names, ",") != "get_tool_details,list_mcp_servers,run_deno_code,search_tools" {
+	if strings.Join(names, ",") != "get_tool_details,list_mcp_servers,run_deno_code,run_python_code,search_tools" {
 		t.Errorf("tools: %v", names)
+	}
+}
+
+// run_python_code answers the Inspector in the same envelope, a failure
+// with its traceback.
+func TestInspectorCallsRunPythonCode(t *testing.T) {
+	out, stderr, code := inspector(t, "--method", "tools/call", "--tool-name", "run_python_code", "--tool-arg", "python_code=sum(range(10))")
+	res, _ := out["result"].(map[string]any)
+	sc, _ := res["structuredContent"].(map[string]any)
+	if code != 0 || sc["status"] != "success" || sc["returnValue"] != 45.0 {
+		t.Fatalf("sum(range(10)): exit %d, %v\n%s", code, out, stderr)
+	}
+	out, stderr, code = inspector(t, "--method", "tools/call", "--tool-name", "run_python_code", "--tool-arg", "python_code=1/0")
+	res, _ = out["result"].(map[string]any)
+	sc, _ = res["structuredContent"].(map[string]any)
+	e, _ := sc["error"].(map[string]any)
+	if code != 5 || res["isError"] != true || e["type"] != "runtime" || !strings.Contains(fmt.Sprint(e["message"]), "ZeroDivisionError") {
+		t.Fatalf("1/0: exit %d, %v\n%s", code, out, stderr)
 	}
 }
 

@@ -61,12 +61,15 @@ export function CodeEditor(props: {
   marker?: Marker;
   /** Moves the cursor to the marker when this changes. */
   jump?: number;
+  /** TypeScript (highlighted, the default) or Python (plain text); read once. */
+  language?: 'javascript' | 'python';
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(null);
   // The editor owns its text after the first render, and its label never changes.
   const [doc] = useState(props.value);
   const [label] = useState(props.label);
+  const [python] = useState(props.language === 'python');
   // The editor's key and update handlers call the latest props.
   const onRun = useEffectEvent(() => props.onRun());
   const onChange = useEffectEvent((code: string) => props.onChange(code));
@@ -86,10 +89,10 @@ export function CodeEditor(props: {
           closeBrackets(),
           autocompletion({ activateOnTyping: false }),
           lintGutter(),
-          javascript({ typescript: true }),
+          python ? [] : javascript({ typescript: true }),
           syntaxHighlighting(highlight),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-          placeholder('Type TypeScript here; the last expression is the result.'),
+          placeholder(`Type ${python ? 'Python' : 'TypeScript'} here; the last expression is the result.`),
           keymap.of([
             {
               key: 'Mod-Enter',
@@ -113,7 +116,7 @@ export function CodeEditor(props: {
     });
     view.current = v;
     return () => v.destroy();
-  }, [doc, label]);
+  }, [doc, label, python]);
 
   // The error's position, marked in the gutter and under the code.
   useEffect(() => {

@@ -142,7 +142,7 @@ function Detail(props: { e: Execution }) {
       <p className="muted small">
         {new Date(e.time).toLocaleString()} · {e.client || 'unknown client'} · {duration(e.durationMs)}
       </p>
-      <h3>Code</h3>
+      <h3>{e.language === 'python' ? 'Python code' : 'Code'}</h3>
       <pre className="output">{e.code}</pre>
       {e.error && (
         <>

@@ -96,7 +96,7 @@ export function DenoCard() {
                 </label>
               </div>
             )}
-            {busy && progress && <ProgressBar p={progress} />}
+            {busy && progress && <ProgressBar p={progress} label="Installing Deno" />}
             {failed && (
               <div className="banner banner-bad" role="alert" data-testid="install-error">
                 <p>{failed.message}</p>
@@ -118,7 +118,7 @@ export function DenoCard() {
 }
 
 /** The install's progress: the bar and its text come from the same numbers. */
-export function ProgressBar(props: { p: InstallProgress }) {
+export function ProgressBar(props: { p: InstallProgress; label: string }) {
   const v = progressView(props.p);
   const known = v.percent !== undefined;
   return (
@@ -126,7 +126,7 @@ export function ProgressBar(props: { p: InstallProgress }) {
       <div
         className={`progress ${known ? '' : 'progress-unknown'}`}
         role="progressbar"
-        aria-label="Installing Deno"
+        aria-label={props.label}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={v.percent}

@@ -6,21 +6,23 @@ import { resultLabel, when } from '../format';
 import { get, queries } from '../queries';
 import { Checklist } from './Checklist';
 import { DenoCard } from './DenoCard';
+import { PythonCard } from './PythonCard';
 
-/** Status at a glance: getting started, Deno, the endpoint, clients, recent runs, folders. */
+/** Status at a glance: getting started, Deno, the endpoint, Python, clients, recent runs, folders. */
 export function Overview() {
   const paths = useQuery(queries.paths);
   return (
     <>
       <PageHeader
         title="Overview"
-        subtitle="MCP Conductor runs the TypeScript your AI agents write in a locked-down Deno sandbox."
+        subtitle="MCP Conductor runs the TypeScript and Python your AI agents write in a locked-down Deno sandbox."
       />
       <Checklist />
       <div className="grid grid-2">
         <DenoCard />
         <EndpointCard />
       </div>
+      <PythonCard />
       <div className="grid grid-2">
         <ClientsCard />
         <TrayCard />

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, permissionNames, type Grant, type PermissionName, type Settings, type SettingsView } from '../api';
 import { Banner, Field, ListEditor } from '../components/forms';
-import { Card, PageHeader, PathText, QueryView } from '../components/ui';
+import { Card, PageHeader, PathText, QueryView, Switch } from '../components/ui';
 import { get, queries } from '../queries';
 
 const permissionInfo: Record<PermissionName, { title: string; what: string; placeholder: string; paths?: boolean }> = {
@@ -82,7 +82,7 @@ function SettingsForm(props: { view: SettingsView }) {
   });
   const save = () => {
     const bad = limits.find((l) => Number.isNaN(s[l.key]));
-    if (bad || Number.isNaN(s.poolSize) || Number.isNaN(s.http?.port)) {
+    if (bad || Number.isNaN(s.poolSize) || Number.isNaN(s.http?.port) || Number.isNaN(s.python?.poolSize)) {
       setMsg({ tone: 'bad', text: `${bad?.label ?? 'A limit'}: type a number, or leave the field empty for the default.` });
       return;
     }
@@ -178,6 +178,74 @@ function SettingsForm(props: { view: SettingsView }) {
             }}
           />
         </Field>
+      </Card>
+
+      <Card title="Python">
+        <Field
+          label="Python (run_python_code)"
+          hint="Python runs through Pyodide in the same sandbox, with the same permissions; each run gets a fresh interpreter."
+          locked={locked('python.disabled')}
+        >
+          <Switch
+            label="Let agents run Python"
+            checked={locked('python.disabled') ? view.effective.python : !s.python?.disabled}
+            disabled={!!locked('python.disabled')}
+            onChange={(on) => edit({ ...s, python: { ...s.python, disabled: !on } })}
+          />
+        </Field>
+        <Field
+          label="Python packages code may import"
+          hint="Pyodide's own packages by name (numpy), other pure-Python packages with a version (tabulate==0.9.0). They are installed ahead of the first run, with a checksum; nothing is downloaded while code runs."
+          locked={locked('python.packages')}
+        >
+          <ListEditor
+            label="Add a Python package"
+            items={(locked('python.packages') ? view.effective.pythonPackages : s.python?.packages) ?? []}
+            placeholder="numpy"
+            disabled={!!locked('python.packages')}
+            onChange={(items) => edit({ ...s, python: { ...s.python, packages: items } })}
+            check={async (v) => {
+              const r = await api.checkPythonPackage(v);
+              return r.kind === 'error' ? capitalise(r.message) : undefined;
+            }}
+          />
+        </Field>
+        <div className="limits">
+          <Field label="Package index (pure-Python wheels)" locked={locked('python.index')}>
+            <input
+              className="input mono grow"
+              aria-label="Package index"
+              placeholder="https://pypi.example.com/simple/"
+              value={s.python?.index ?? ''}
+              disabled={!!locked('python.index')}
+              onChange={(e) => edit({ ...s, python: { ...s.python, index: e.target.value.trim() } })}
+            />
+          </Field>
+          <Field label="Pyodide's packages (folder URL)" locked={locked('python.pyodideIndex')}>
+            <input
+              className="input mono grow"
+              aria-label="Pyodide's packages"
+              placeholder="https://mirror.example.com/pyodide/"
+              value={s.python?.pyodideIndex ?? ''}
+              disabled={!!locked('python.pyodideIndex')}
+              onChange={(e) => edit({ ...s, python: { ...s.python, pyodideIndex: e.target.value.trim() } })}
+            />
+          </Field>
+          <Field label="Python interpreters kept ready" locked={locked('python.poolSize')}>
+            <UnitInput
+              label="Python interpreters kept ready"
+              unit="(about 200 MB each)"
+              placeholder={`${view.effective.pythonPoolSize} (default)`}
+              value={
+                locked('python.poolSize')
+                  ? String(view.effective.pythonPoolSize)
+                  : (s.python?.poolSize ?? '') + ''
+              }
+              disabled={!!locked('python.poolSize')}
+              onChange={(t) => edit({ ...s, python: { ...s.python, poolSize: t.trim() === '' ? null : Number(t) } })}
+            />
+          </Field>
+        </div>
       </Card>
 
       <Card title="Limits">

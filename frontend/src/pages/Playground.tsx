@@ -1,6 +1,6 @@
 import { useMutation, useMutationState, useQuery, useQueryClient, type MutationState } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { api, bound, newRunId, type RunResult } from '../api';
+import { api, bound, newRunId, type Language, type RunResult } from '../api';
 import type { Marker } from '../components/CodeEditor';
 import { Banner } from '../components/forms';
 import { Card, ErrorView, PageHeader, Pill, ToolCalls, Unavailable } from '../components/ui';
@@ -13,6 +13,13 @@ const words = ["sandboxed", "typescript", "for", "agents"];
 words.map((w) => w.toUpperCase()).join(" ");
 `;
 
+const pythonSample = `# Runs in a fresh Python interpreter, in the same sandbox as TypeScript.
+words = ["sandboxed", "python", "for", "agents"]
+" ".join(w.upper() for w in words)
+`;
+
+const languages = ['javascript', 'python'] as const;
+
 // CodeMirror is loaded with this page only, not with the window.
 const CodeEditor = lazy(() => import('../components/CodeEditor').then((m) => ({ default: m.CodeEditor })));
 
@@ -20,12 +27,17 @@ interface Run {
   code: string;
   timeoutMs: number;
   runId: string;
+  language: Language;
 }
 
 /** Try code in the sandbox, as an agent would send it. */
 export function Playground() {
-  // The code survives leaving the page and coming back (and a reload).
-  const [code, setCode] = useStored<string>('playground.code', sample);
+  // The code of each language survives leaving the page and coming back (and a reload).
+  const [language, setLanguage] = useStored<Language>('playground.language', 'javascript', languages);
+  const [jsCode, setJSCode] = useStored<string>('playground.code', sample);
+  const [pyCode, setPyCode] = useStored<string>('playground.python', pythonSample);
+  const python = useQuery(queries.python).data;
+  const [code, setCode] = language === 'python' ? [pyCode, setPyCode] : [jsCode, setJSCode];
   const [timeout, setTimeoutText] = useState('');
   const [jump, setJump] = useState(0);
   const settings = useQuery(queries.settings);
@@ -38,7 +50,7 @@ export function Playground() {
 
   const { mutate } = useMutation({
     mutationKey: mutationKeys.run,
-    mutationFn: (r: Run) => get(api.run(r.code, r.timeoutMs, r.runId)),
+    mutationFn: (r: Run) => get(api.run(r.code, r.timeoutMs, r.runId, r.language)),
     // The last run's outcome stays while the window lives (gcTime), so it
     // is there when the user comes back; the runs before it go.
     gcTime: Infinity,
@@ -66,7 +78,7 @@ export function Playground() {
     // twice in a row starts one.
     if (!canRun || Number.isNaN(timeoutMs) || queryClient.isMutating({ mutationKey: mutationKeys.run }) > 0) return;
     // A new run replaces the last one's outcome at once: it must not pass for this run's.
-    mutate({ code, timeoutMs, runId: newRunId() });
+    mutate({ code, timeoutMs, runId: newRunId(), language });
   };
   const stop = () => {
     if (runId) stopper.mutate(runId);
@@ -84,13 +96,27 @@ export function Playground() {
     <>
       <PageHeader
         title="Playground"
-        subtitle="Run TypeScript in the sandbox with the same permissions and packages as your agents."
+        subtitle="Run TypeScript or Python in the sandbox with the same permissions and packages as your agents."
       />
       {!canRun && <Unavailable what="Running code from here" />}
       <Card
         title="Code"
         aside={
           <div className="row-tight run-bar">
+            <div className="segmented" role="radiogroup" aria-label="Language">
+              {languages.map((l) => (
+                <button
+                  key={l}
+                  role="radio"
+                  aria-checked={language === l}
+                  className={`btn btn-small ${language === l ? 'btn-primary' : ''}`}
+                  onClick={() => setLanguage(l)}
+                  disabled={running}
+                >
+                  {l === 'python' ? 'Python' : 'TypeScript'}
+                </button>
+              ))}
+            </div>
             <label className="inline-field">
               <span>Time limit</span>
               <input
@@ -119,9 +145,23 @@ export function Playground() {
         }
       >
         <Suspense fallback={<div className="code-editor state state-loading">Loading the editor…</div>}>
-          <CodeEditor label="Code to run" value={code} onChange={setCode} onRun={run} marker={marker} jump={jump} />
+          <CodeEditor
+            key={language}
+            label="Code to run"
+            language={language}
+            value={code}
+            onChange={setCode}
+            onRun={run}
+            marker={marker}
+            jump={jump}
+          />
         </Suspense>
         {Number.isNaN(timeoutMs) && <Banner tone="bad">The time limit is a number of seconds, such as 30.</Banner>}
+        {language === 'python' && python && !python.enabled && (
+          <Banner tone="info">
+            Python cannot run here: {python.detail}
+          </Banner>
+        )}
         <p className="muted small">
           Ctrl+Enter runs. Tab indents. The value of the last expression is the result.
         </p>
