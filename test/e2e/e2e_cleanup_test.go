@@ -25,8 +25,20 @@ func TestNoTempFoldersLeftBehind(t *testing.T) {
 	// A killed server cannot clean up; the next one removes its folders.
 	c := startConductor(t, "TMPDIR="+tmp, "MCP_CONDUCTOR_WORKSPACE="+ws, "MCP_CONDUCTOR_RUN_ARGS=allow-write="+ws, "MCP_CONDUCTOR_POOL_SIZE=2")
 	c.run("1", nil).mustSucceed(t)
+	// Its sandbox processes end when their input closes (or, on Windows,
+	// with the Job Object the dead server held); the next server sweeps
+	// once they have, as a folder in use cannot be removed on Windows.
+	var children []int
+	for _, p := range childProcesses(t, c.cmd.Process.Pid) {
+		children = append(children, p.pid)
+	}
 	c.cmd.Process.Kill()
 	c.cmd.Wait()
+	for _, pid := range children {
+		for wait := time.Now().Add(time.Minute); !processGone(pid) && time.Now().Before(wait); {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for len(runDirs(t, tmp)) == 0 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond) // its waiting processes made theirs

@@ -55,6 +55,10 @@ func startConductorWith(t *testing.T, copts *mcp.ClientOptions, sopts *mcp.Clien
 	}
 	stderr := &testLogWriter{t: t}
 	cmd.Stderr = stderr
+	// A process the server started may hold its stderr open after the
+	// server is killed (Wine ends no Job Object's processes): Wait stops
+	// copying then, instead of waiting for it.
+	cmd.WaitDelay = 10 * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	client := mcp.NewClient(&mcp.Implementation{Name: "e2e", Version: "1"}, copts)
