@@ -37,12 +37,15 @@ type Protected struct {
 // Aliases are the spellings Path is known under: as named, and resolved.
 func (p Protected) Aliases() []string { return pathid.Aliases(p.Path) }
 
-// homeEntries are the conductor's own files in its home folder.
-var homeEntries = []struct {
+// homeEntry is one of the conductor's own files in its home folder.
+type homeEntry struct {
 	name   string
 	access Access
 	what   string
-}{
+}
+
+// homeEntries are the conductor's own files in its home folder.
+var homeEntries = []homeEntry{
 	{"settings.json", NoAccess, "the settings file"},
 	{"settings.json.bak", NoAccess, "the settings file's backup"},
 	{"mcp-config.json", NoAccess, "the MCP servers file"},
@@ -53,6 +56,9 @@ var homeEntries = []struct {
 	{"runtime", NoAccess, "the installed Deno runtime"},
 	{"backups", NoAccess, "the backups of edited files"},
 	{"cache", NoWrite, "the package cache"},
+	// Code imports skills: the sandbox is given read access to exactly the
+	// skill files, never write access to the folder.
+	{"skills", NoWrite, "the skills folder"},
 }
 
 // Protected lists the conductor's files and folders under this policy: every
@@ -101,7 +107,11 @@ func (p Policy) protectedAll() []Protected {
 	if entries, err := os.ReadDir(p.Home); err == nil {
 		for _, e := range entries {
 			// Anything else in the home is protected too, but for the
-			// workspace and what holds it.
+			// workspace and what holds it. The entries listed above keep
+			// their own protection.
+			if slices.ContainsFunc(homeEntries, func(h homeEntry) bool { return h.name == e.Name() }) {
+				continue
+			}
 			entry := filepath.Join(p.Home, e.Name())
 			if _, holds := pathid.Within(p.Workspace, entry); !holds {
 				add(entry, NoAccess, "a file of the conductor's folder")

@@ -29,6 +29,15 @@ type Settings struct {
 	Deno             string      `json:"deno,omitempty"`
 	// HTTP is the tray app's local MCP endpoint.
 	HTTP HTTPSettings `json:"http"`
+	// Skills configure save_skill.
+	Skills SkillSettings `json:"skills,omitzero"`
+}
+
+// SkillSettings configure the skills code saves for later executions.
+type SkillSettings struct {
+	// DisableSaving turns save_skill off: saved skills stay importable,
+	// new ones can only be placed in the folder by the administrator.
+	DisableSaving bool `json:"disableSaving,omitempty"`
 }
 
 // Permissions are the sandbox's grants, one per Deno permission.

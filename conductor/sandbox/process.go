@@ -78,7 +78,8 @@ type process struct {
 	cleanupOnce sync.Once
 	cleanup     func()
 
-	lock string // the lockfile the process started with
+	lock   string // the lockfile the process started with
+	skills string // the skills it may import (skillSet.key)
 }
 
 // release runs the process's cleanup (removing its private temporary
