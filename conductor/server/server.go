@@ -69,6 +69,7 @@ func (s *Server) SetPolicy(policy config.Policy, runner *sandbox.Runner) {
 	s.policy, s.runner = policy, runner
 	s.mu.Unlock()
 	s.mcp.AddTool(runTool(policy), s.runDenoCode)
+	s.setSkillTools(policy)
 }
 
 // MCP returns the underlying go-sdk server, to serve over any transport.

@@ -137,14 +137,15 @@ func (s Store) Check(ctx context.Context, sk Skill) ([]Export, error) {
 
 // Save checks sk (see Check) and stores it: <name>.ts and <name>.json,
 // each written atomically, a replaced file first copied to the backups.
-// It reports whether a skill of that name was replaced.
-func (s Store) Save(ctx context.Context, sk Skill) (replaced bool, err error) {
-	exports, err := s.Check(ctx, sk)
+// It returns the skill's exports and whether a skill of that name was
+// replaced.
+func (s Store) Save(ctx context.Context, sk Skill) (exports []Export, replaced bool, err error) {
+	exports, err = s.Check(ctx, sk)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	if err := fsx.MkdirPrivate(s.Dir); err != nil {
-		return false, fmt.Errorf("create the skills folder: %w", err)
+		return nil, false, fmt.Errorf("create the skills folder: %w", err)
 	}
 	src, metaPath := s.paths(sk.Name)
 	for _, p := range []string{src, metaPath} {
@@ -153,25 +154,25 @@ func (s Store) Save(ctx context.Context, sk Skill) (replaced bool, err error) {
 			continue
 		}
 		if err != nil {
-			return false, fmt.Errorf("read the saved skill %s: %w", sk.Name, err)
+			return nil, false, fmt.Errorf("read the saved skill %s: %w", sk.Name, err)
 		}
 		replaced = true
 		if _, err := s.backups().Save(filepath.Base(p), old); err != nil {
-			return false, fmt.Errorf("back up skill %s: %w", sk.Name, err)
+			return nil, false, fmt.Errorf("back up skill %s: %w", sk.Name, err)
 		}
 	}
 	m, err := json.MarshalIndent(meta{Description: sk.Description, SavedAt: time.Now().UTC(), SHA256: sum(sk.Source), Exports: exports}, "", "  ")
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	// The description first: a source never appears without its own.
 	if err := fsx.WriteFile(metaPath, append(m, '\n'), 0o600); err != nil {
-		return false, fmt.Errorf("save skill %s: %w", sk.Name, err)
+		return nil, false, fmt.Errorf("save skill %s: %w", sk.Name, err)
 	}
 	if err := fsx.WriteFile(src, []byte(sk.Source), 0o600); err != nil {
-		return false, fmt.Errorf("save skill %s: %w", sk.Name, err)
+		return nil, false, fmt.Errorf("save skill %s: %w", sk.Name, err)
 	}
-	return replaced, nil
+	return exports, replaced, nil
 }
 
 // List describes every importable skill. A source changed since it was
