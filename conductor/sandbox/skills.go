@@ -72,7 +72,9 @@ func (s skillSet) check(specifier string) (ok bool, err error) {
 func (r *Runner) SkillImports(source string) ([]string, error) {
 	have := r.currentSkills()
 	var specs []string
-	err := checkImports(source, func(s string) error {
+	// A skill is loaded by Deno as written: every import counts, even one
+	// used only for types.
+	err := walkImports(source, `{"compilerOptions":{"verbatimModuleSyntax":true}}`, func(s string) error {
 		specs = append(specs, s)
 		if ok, err := have.check(s); ok {
 			return err

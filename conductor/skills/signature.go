@@ -144,7 +144,19 @@ func (t *tsType) render() string {
 		return out
 	}
 	switch t.Kind {
-	case "keyword", "literal", "this":
+	case "literal":
+		var l struct {
+			Kind   string `json:"kind"`
+			String string `json:"string"`
+		}
+		if json.Unmarshal(t.Value, &l) == nil && l.Kind == "string" {
+			b, _ := json.Marshal(l.String)
+			return string(b)
+		}
+		if t.Repr != "" {
+			return t.Repr
+		}
+	case "keyword", "this":
 		if t.Repr != "" {
 			return t.Repr
 		}

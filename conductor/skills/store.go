@@ -149,10 +149,15 @@ func (s Store) Save(ctx context.Context, sk Skill) (exports []Export, replaced b
 	}
 	src, metaPath := s.paths(sk.Name)
 	for _, p := range []string{src, metaPath} {
-		old, err := os.ReadFile(p)
-		if errors.Is(err, fs.ErrNotExist) {
+		// What is replaced is copied first, if it is a file: a link planted
+		// in the folder is replaced, never followed.
+		if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
+			if err == nil {
+				replaced = true
+			}
 			continue
 		}
+		old, err := os.ReadFile(p)
 		if err != nil {
 			return nil, false, fmt.Errorf("read the saved skill %s: %w", sk.Name, err)
 		}
