@@ -156,6 +156,14 @@ func (t *tsType) render() string {
 		if t.Repr != "" {
 			return t.Repr
 		}
+	case "typeQuery":
+		var name string
+		if json.Unmarshal(t.Value, &name) == nil && name != "" {
+			return "typeof " + name
+		}
+		if t.Repr != "" {
+			return "typeof " + t.Repr
+		}
 	case "keyword", "this":
 		if t.Repr != "" {
 			return t.Repr

@@ -125,6 +125,8 @@ export interface Settings {
   mcpConfig?: string;
   deno?: string;
   http: { disabled?: boolean; port?: number };
+  /** save_skill: off when disableSaving is true. */
+  skills?: { disableSaving?: boolean };
 }
 
 /** The policy in force (Go: backend.Effective). */
