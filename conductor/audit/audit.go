@@ -20,7 +20,7 @@ import (
 // Record is one line of the log.
 type Record struct {
 	Time        time.Time `json:"ts"`
-	Kind        string    `json:"kind"` // "execution", "tool_call", "approval" or "skill_saved"
+	Kind        string    `json:"kind"` // "execution", "tool_call", "approval", "skill_saved" or "skill_deleted"
 	ExecutionID string    `json:"executionId"`
 	Client      string    `json:"client,omitempty"` // MCP client name, executions only
 	Status      string    `json:"status,omitempty"` // success / error

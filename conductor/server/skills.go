@@ -69,6 +69,29 @@ func saveSkillInputSchema() *jsonschema.Schema {
 	}
 }
 
+// Skills is the skills folder under the current policy, for the desktop
+// app's Skills page. Deleting through it is not audited: use DeleteSkill.
+func (s *Server) Skills() skills.Store {
+	st, _ := s.skillStore()
+	return st
+}
+
+// DeleteSkill deletes a skill and records it in the audit log under the
+// given client name.
+func (s *Server) DeleteSkill(client, name string) error {
+	store, _ := s.skillStore()
+	err := store.Delete(name)
+	if s.opts.Audit != nil {
+		ok := err == nil
+		rec := audit.Record{Time: time.Now().UTC(), Kind: "skill_deleted", ExecutionID: newID(), Client: client, OK: &ok, Skill: name}
+		if err != nil {
+			rec.Error = err.Error()
+		}
+		_ = s.opts.Audit.Append(rec)
+	}
+	return err
+}
+
 // skillStore is the skills folder of the current policy, checked with its
 // runner's Deno and import rules.
 func (s *Server) skillStore() (skills.Store, config.Policy) {

@@ -249,6 +249,40 @@ func (s Store) Source(name string) (string, error) {
 	return string(b), err
 }
 
+// Delete removes a skill, its files first copied to the backups. Code
+// that imports it fails from the next execution on.
+func (s Store) Delete(name string) error {
+	if err := ValidName(name); err != nil {
+		return err
+	}
+	src, metaPath := s.paths(name)
+	if _, err := os.Lstat(src); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("there is no skill named %s", name)
+	}
+	for _, p := range []string{src, metaPath} {
+		st, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("delete skill %s: %w", name, err)
+		}
+		if st.Mode().IsRegular() {
+			old, err := os.ReadFile(p)
+			if err != nil {
+				return fmt.Errorf("delete skill %s: %w", name, err)
+			}
+			if _, err := s.backups().Save(filepath.Base(p), old); err != nil {
+				return fmt.Errorf("back up skill %s: %w", name, err)
+			}
+		}
+		if err := os.Remove(p); err != nil {
+			return fmt.Errorf("delete skill %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
 func (s Store) paths(name string) (src, meta string) {
 	return filepath.Join(s.Dir, name+".ts"), filepath.Join(s.Dir, name+".json")
 }

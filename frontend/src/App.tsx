@@ -6,6 +6,7 @@ import { Logo, NavIcon } from './components/icons';
 import { UserHome } from './components/ui';
 import { routeFromHash, routes, type RouteId } from './routes';
 import { Activity } from './pages/Activity';
+import { Skills } from './pages/Skills';
 import { Clients } from './pages/Clients';
 import { Overview } from './pages/Overview';
 import { Permissions } from './pages/Permissions';
@@ -18,6 +19,7 @@ const pages: Record<RouteId, ComponentType> = {
   permissions: Permissions,
   servers: Servers,
   clients: Clients,
+  skills: Skills,
   activity: Activity,
   playground: Playground,
 };
