@@ -75,8 +75,7 @@ func Describe(ctx context.Context, deno, name, source string, imports []string) 
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		return nil, fmt.Errorf("deno doc gave no JSON for skill %s: %w", name, err)
 	}
-	fileURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(file)}).String()
-	node, ok := doc.Nodes[fileURL]
+	node, ok := doc.Nodes[fileURL(file)]
 	if !ok && len(doc.Nodes) == 1 {
 		for _, n := range doc.Nodes {
 			node = n
@@ -106,10 +105,18 @@ func denoMessage(stderr, file, name string) string {
 	if i := strings.Index(msg, "\nStack backtrace"); i >= 0 {
 		msg = msg[:i]
 	}
-	fileURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(file)}).String()
-	msg = strings.ReplaceAll(msg, fileURL, Prefix+name+".ts")
+	msg = strings.ReplaceAll(msg, fileURL(file), Prefix+name+".ts")
 	msg = strings.ReplaceAll(msg, file, Prefix+name+".ts")
 	return strings.TrimSpace(msg)
+}
+
+// fileURL is path as Deno names it (a Windows path gets its leading slash).
+func fileURL(path string) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
 }
 
 // docOutput is the part of deno doc's JSON (version 2) read here.
