@@ -215,7 +215,7 @@ test('(b) an upstream MCP server is tested (what failed, and what it printed), f
   await page.getByRole('button', { name: 'Test connection' }).click();
   const failure = page.locator('[data-testid="probe-failure"]');
   await failure.waitFor({ timeout: 60_000 });
-  assert.match(await failure.innerText(), /The program ended before it answered\. Check the arguments/);
+  assert.match(await failure.innerText(), /The program ended (with exit status \d+ )?before it answered\. Check the arguments/);
   assert.match(await page.locator('[data-testid="probe-stderr"]').innerText(), /Cannot find module '\/nowhere\/index\.js'/);
   assert.doesNotMatch(await failure.innerText(), /no answer within|client is closing/);
   await shot('servers-test-failed');
@@ -418,7 +418,7 @@ test('Skills: a skill an AI client saved is listed with its signatures, shown, i
   await row.getByText('Greets someone.').waitFor();
   await row.getByRole('button', { name: 'View source' }).click();
   const d = await openDialog();
-  assert.equal(await d.locator('[data-testid="skill-source"]').innerText(), source.trimEnd());
+  assert.equal((await d.locator('[data-testid="skill-source"]').innerText()).trimEnd(), source.trimEnd());
   await shot('skill-source');
   await d.getByRole('button', { name: 'Close' }).click();
 
