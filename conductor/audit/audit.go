@@ -20,7 +20,7 @@ import (
 // Record is one line of the log.
 type Record struct {
 	Time        time.Time `json:"ts"`
-	Kind        string    `json:"kind"` // "execution", "tool_call" or "approval"
+	Kind        string    `json:"kind"` // "execution", "tool_call", "approval", "skill_saved" or "skill_deleted"
 	ExecutionID string    `json:"executionId"`
 	Client      string    `json:"client,omitempty"` // MCP client name, executions only
 	Status      string    `json:"status,omitempty"` // success / error
@@ -50,6 +50,11 @@ type Record struct {
 	Decision string `json:"decision,omitempty"`
 	Via      string `json:"via,omitempty"`
 	Approver string `json:"approver,omitempty"`
+	// Skills saved (or refused: OK false, Error why): the name and the
+	// description; Code is the source, Decision "replaced" when a skill of
+	// that name existed.
+	Skill       string `json:"skill,omitempty"`
+	Description string `json:"description,omitempty"`
 }
 
 // Caps keep one line readable and the file bounded.

@@ -98,6 +98,8 @@ type Policy struct {
 	HTTPPort    int  // the tray app's local endpoint
 	HTTPEnabled bool // whether the tray app serves it
 
+	SkillSaving bool // whether save_skill may save skills
+
 	// Settings is the settings file as read; FromEnv lists the variables
 	// that were set (and so override the file).
 	Settings Settings
@@ -355,6 +357,7 @@ func build(home string, s Settings, getenv func(string) string) (Policy, error) 
 		p.HTTPPort = DefaultHTTPPort
 	}
 	p.HTTPEnabled = !s.HTTP.Disabled
+	p.SkillSaving = !s.Skills.DisableSaving
 	for _, k := range EnvVars {
 		if getenv(k) != "" {
 			p.FromEnv = append(p.FromEnv, k)
@@ -400,6 +403,10 @@ func mustGetwd() string {
 // PyodideDir is where the conductor keeps the Pyodide runtime it
 // installed: in the package cache, which code may read but never change.
 func PyodideDir(home string) string { return filepath.Join(home, "cache", "python", "pyodide") }
+
+// SkillsDir is the folder of saved skills, which code imports as
+// "skills/<name>".
+func (p Policy) SkillsDir() string { return filepath.Join(p.Home, "skills") }
 
 // AuditLog is the path of the append-only audit log.
 func (p Policy) AuditLog() string { return filepath.Join(p.Home, "logs", "audit.jsonl") }

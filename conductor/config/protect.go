@@ -58,6 +58,9 @@ var homeEntries = []homeEntry{
 	{"runtime", NoAccess, "the installed Deno runtime"},
 	{"backups", NoAccess, "the backups of edited files"},
 	{"cache", NoWrite, "the package cache"},
+	// Code imports skills: the sandbox is given read access to exactly the
+	// skill files, never write access to the folder.
+	{"skills", NoWrite, "the skills folder"},
 }
 
 // Protected lists the conductor's files and folders under this policy: every
@@ -106,9 +109,9 @@ func (p Policy) protectedAll() []Protected {
 	if entries, err := os.ReadDir(p.Home); err == nil {
 		for _, e := range entries {
 			// Anything else in the home is protected too, but for the
-			// workspace and what holds it. The entries above keep their
-			// own protection (the package cache stays readable).
-			if slices.ContainsFunc(homeEntries[:], func(h homeEntry) bool { return h.name == e.Name() }) {
+			// workspace and what holds it. The entries listed above keep
+			// their own protection (the package cache stays readable).
+			if slices.ContainsFunc(homeEntries, func(h homeEntry) bool { return h.name == e.Name() }) {
 				continue
 			}
 			entry := filepath.Join(p.Home, e.Name())

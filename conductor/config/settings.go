@@ -31,6 +31,8 @@ type Settings struct {
 	HTTP HTTPSettings `json:"http"`
 	// Python configures run_python_code.
 	Python PythonSettings `json:"python,omitzero"`
+	// Skills configure save_skill.
+	Skills SkillSettings `json:"skills,omitzero"`
 }
 
 // PythonSettings configure Python (run_python_code, through Pyodide).
@@ -44,6 +46,13 @@ type PythonSettings struct {
 	Index string `json:"index,omitempty"`
 	// PyodideIndex is where Pyodide's own packages are downloaded from.
 	PyodideIndex string `json:"pyodideIndex,omitempty"`
+}
+
+// SkillSettings configure the skills code saves for later executions.
+type SkillSettings struct {
+	// DisableSaving turns save_skill off: saved skills stay importable,
+	// new ones can only be placed in the folder by the administrator.
+	DisableSaving bool `json:"disableSaving,omitempty"`
 }
 
 // Permissions are the sandbox's grants, one per Deno permission.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
 	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
@@ -62,7 +63,7 @@ type Env struct {
 	runtimeDirs []string
 }
 
-func (e Env) flags(run *runDir, lock string) []string {
+func (e Env) flags(run *runDir, lock string, sk skillSet) []string {
 	g := e.grants
 	if run != nil && run.tmp != "" {
 		for _, k := range []config.Permission{config.PermRead, config.PermWrite} {
@@ -72,7 +73,15 @@ func (e Env) flags(run *runDir, lock string) []string {
 			}
 		}
 	}
+	if r := g.Allow.Grant(config.PermRead); !r.All && len(sk.files) > 0 {
+		// Deno checks read access when the code imports a skill: exactly
+		// the skill files, never their folder.
+		r.List = append(slices.Clone(r.List), sk.paths()...)
+	}
 	out := append([]string(nil), e.base...)
+	if sk.importMap != "" {
+		out = append(out, "--import-map="+sk.importMap)
+	}
 	if lock != "" {
 		// Only what the lockfile lists can be imported: see allowlist.Installer.
 		out = append(out, "--lock="+lock, "--frozen")
@@ -82,13 +91,18 @@ func (e Env) flags(run *runDir, lock string) []string {
 
 // argv is the command line, confinement and environment of one sandbox
 // process with its private folder.
-func (e Env) argv(run *runDir, lock string) ([]string, LaunchSpec, []string) {
+func (e Env) argv(run *runDir, lock string, sk skillSet) ([]string, LaunchSpec, []string) {
 	spec, vars := e.Spec, append([]string(nil), e.Vars...)
 	if spec.Confine {
 		// The kernel rules are made for each process, so a grant that holds
 		// a protected place (granted entry by entry around it) covers the
-		// entries made in it since the last process started.
-		fillRules(&spec, e.protect, e.reads, e.writes, e.grants, e.Deno, append(slices.Clone(e.own), lock), e.cache)
+		// entries made in it since the last process started. The skill
+		// files are read-only files of the process, like its import map.
+		own := append(slices.Clone(e.own), lock)
+		if sk.importMap != "" {
+			own = append(own, sk.importMap)
+		}
+		fillRules(&spec, e.protect, e.reads, e.writes, e.grants, e.Deno, append(own, sk.paths()...), e.cache)
 		spec.ReadDirs = append(spec.ReadDirs, e.runtimeDirs...)
 	}
 	denoDir := e.cache
@@ -100,7 +114,7 @@ func (e Env) argv(run *runDir, lock string) ([]string, LaunchSpec, []string) {
 		spec.RWDirs = append(slices.Clone(spec.RWDirs), run.tmp)
 		vars = append(vars, "TMPDIR="+run.tmp, "TMP="+run.tmp, "TEMP="+run.tmp)
 	}
-	argv := append([]string{e.Deno}, e.flags(run, lock)...)
+	argv := append([]string{e.Deno}, e.flags(run, lock, sk)...)
 	return append(argv, e.Bootstrap), spec, vars
 }
 
@@ -152,11 +166,12 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("write sandbox bootstrap: %w", err)
 	}
-	importMap, err := writeOnce(sandboxDir, "import-map", ".json", importMapFor(p.Packages))
-	if err != nil {
-		return nil, fmt.Errorf("write sandbox import map: %w", err)
+	// Skills are saved by the conductor alone; the folder exists before any
+	// process is started, so the kernel rules can name it.
+	if err := fsx.MkdirPrivate(p.SkillsDir()); err != nil {
+		return nil, fmt.Errorf("create %s: %w", p.SkillsDir(), err)
 	}
-	env, err := buildEnv(p, opts, boot, importMap, denoDir)
+	env, err := buildEnv(p, opts, boot, denoDir)
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +200,8 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	r := &Runner{
 		policy:    p,
 		env:       env,
+		skills:    skills.Store{Dir: p.SkillsDir()},
+		mapDir:    sandboxDir,
 		installer: installer,
 		slots:     make(chan struct{}, p.MaxConcurrency),
 		live:      map[*process]bool{},
@@ -197,7 +214,9 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		r.py = py
 	}
 	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn,
-		func(proc *process) bool { return proc.lock == r.installer.Lock() })
+		func(proc *process) bool {
+			return proc.lock == r.installer.Lock() && proc.skills == r.currentSkills().key
+		})
 	if r.py != nil && len(p.PythonPackages) > 0 {
 		// The Python allowlist too is installed ahead of the first job.
 		r.background.Add(1)
@@ -242,13 +261,18 @@ func (r *Runner) spawn() (*process, error) {
 		return nil, err
 	}
 	lock := r.installer.Lock()
-	argv, spec, vars := r.env.argv(run, lock)
+	sk := r.currentSkills()
+	if sk.importMap, err = writeOnce(r.mapDir, "import-map", ".json", importMapFor(r.policy.Packages, sk.files)); err != nil {
+		run.remove()
+		return nil, fmt.Errorf("write sandbox import map: %w", err)
+	}
+	argv, spec, vars := r.env.argv(run, lock, sk)
 	p, err := startProcess(argv, spec, r.env.Dir, vars, r.policy.MaxOutputBytes, run.remove)
 	if err != nil {
 		run.remove()
 		return nil, err
 	}
-	p.lock = lock
+	p.lock, p.skills = lock, sk.key
 	if !r.track(p) {
 		p.stop()
 		return nil, errClosed
@@ -264,7 +288,7 @@ func writeOnce(dir, prefix, ext string, content []byte) (string, error) {
 	return path, fsx.WriteOnce(path, content)
 }
 
-func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (Env, error) {
+func buildEnv(p config.Policy, opts Options, boot, denoDir string) (Env, error) {
 	// The conductor's files, the Deno binary wherever it was found, and
 	// what the caller adds.
 	items := append(p.Protected(), config.Protected{Path: opts.Deno, Access: config.NoAccess, What: "the Deno binary", Program: true})
@@ -295,7 +319,7 @@ func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (E
 		Dir: p.Workspace, Deno: opts.Deno, Bootstrap: boot, cache: denoDir, protect: pr, grants: g,
 		PrivateTmp: g.Has(config.PermWrite),
 		base: []string{
-			"run", "--no-prompt", "--no-config", "--no-code-cache", "--quiet", "--cached-only", "--import-map=" + importMap,
+			"run", "--no-prompt", "--no-config", "--no-code-cache", "--quiet", "--cached-only",
 			fmt.Sprintf("--v8-flags=--max-old-space-size=%d", p.MaxMemoryMB),
 		},
 		// Off-heap memory (ArrayBuffers) is capped too: the heap limit plus
@@ -303,7 +327,7 @@ func buildEnv(p config.Policy, opts Options, boot, importMap, denoDir string) (E
 		Spec: LaunchSpec{DataLimit: uint64(p.MaxMemoryMB+1024) << 20},
 	}
 	reads, writes := grantedRoots(g)
-	env.reads, env.writes, env.own = reads, writes, []string{boot, importMap}
+	env.reads, env.writes, env.own = reads, writes, []string{boot}
 	ok, desc := KernelConfinement().Available()
 	env.Confinement = desc
 	switch {

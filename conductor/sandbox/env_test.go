@@ -23,10 +23,10 @@ func TestPrivateTmpJoinsTheGrants(t *testing.T) {
 		{config.Grants{Allow: config.Permissions{Read: config.Grant{All: true}, Write: config.Grant{List: []string{"/w"}}}}, []string{"--allow-read", "--allow-write=/w,/t"}},
 	} {
 		e := Env{grants: tt.grants}
-		if got := e.flags(&runDir{tmp: "/t"}, ""); !slices.Equal(got, tt.want) {
+		if got := e.flags(&runDir{tmp: "/t"}, "", skillSet{}); !slices.Equal(got, tt.want) {
 			t.Errorf("flags(%+v) = %q, want %q", tt.grants, got, tt.want)
 		}
-		if got := e.flags(nil, ""); slices.Contains(got, "/t") || strings.Contains(strings.Join(got, " "), "/t") {
+		if got := e.flags(nil, "", skillSet{}); slices.Contains(got, "/t") || strings.Contains(strings.Join(got, " "), "/t") {
 			t.Errorf("without a private folder: %q", got)
 		}
 	}

@@ -240,7 +240,7 @@ func (py *python) makeSnapshot(ctx context.Context) error {
 	defer cancel()
 	run := &runDir{}
 	env := py.env
-	argv, spec, vars := env.argv(run, "")
+	argv, spec, vars := env.argv(run, "", skillSet{}) // Python imports no skills
 	argv = append(argv, "python-snapshot", filepath.ToSlash(py.dir))
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir, cmd.Env = env.Dir, append(vars, "DENO_DIR="+env.cache)
@@ -296,7 +296,7 @@ func (r *Runner) spawnPython() (*process, error) {
 		snap = py.snapshot
 	}
 	run := &runDir{}
-	argv, spec, vars := py.env.argv(run, "")
+	argv, spec, vars := py.env.argv(run, "", skillSet{}) // Python imports no skills
 	argv = append(argv, py.args(snap)...)
 	p, err := startProcess(argv, spec, py.env.Dir, append(vars, "DENO_DIR="+py.env.cache), r.policy.MaxOutputBytes, nil)
 	if err != nil {

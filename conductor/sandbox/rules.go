@@ -10,14 +10,20 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
 
 // importMapFor pins every allowlisted package: "npm:axios", "axios" and their
 // subpaths resolve to the administrator's version. Other specifiers are not
 // mapped, and with --cached-only nothing outside the cache can load.
-func importMapFor(al allowlist.List) []byte {
+func importMapFor(al allowlist.List, sk []skills.File) []byte {
 	imports := map[string]string{}
+	for _, f := range sk {
+		// Exact entries, no "skills/" prefix: only saved skills resolve,
+		// and nothing in the folder resolves by another spelling.
+		imports[skills.Prefix+f.Name] = fileURL(f.Path)
+	}
 	for _, s := range al.Entries() {
 		pinned := s.String()
 		bare := allowlist.Spec{Registry: s.Registry, Name: s.Name}.String()

@@ -21,6 +21,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
 )
 
 // Job is one piece of code to run.
@@ -84,6 +85,8 @@ type Runner struct {
 	policy    config.Policy
 	env       Env
 	installer *allowlist.Installer
+	skills    skills.Store // the skills code may import
+	mapDir    string       // where the import maps are written
 	slots     chan struct{}
 	pool      *pool
 
@@ -198,7 +201,11 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 		}
 		addNeed(spec)
 	}
+	have := r.currentSkills()
 	prog, err := Compile(job.Code, func(s string) error {
+		if ok, err := have.check(s); ok {
+			return err
+		}
 		_, spec, err := r.policy.Packages.Resolve(s)
 		addNeed(spec)
 		return err

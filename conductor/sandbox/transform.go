@@ -109,6 +109,13 @@ func exportDefault(expr string) string { return "export default (\n" + expr + "\
 // bundle itself is discarded. Imports are rewritten at run time by the
 // sandbox's import map, which pins the same versions.
 func checkImports(code string, check ImportCheck) error {
+	return walkImports(code, tsconfig, check)
+}
+
+// walkImports is checkImports under the given tsconfig: with
+// verbatimModuleSyntax, imports used only as types (or not at all) are
+// walked too, as Deno loads them when it runs the source itself.
+func walkImports(code, tsconfigRaw string, check ImportCheck) error {
 	var refused []string
 	plugin := api.Plugin{
 		Name: "conductor-imports",
@@ -134,7 +141,7 @@ func checkImports(code string, check ImportCheck) error {
 		TreeShaking: api.TreeShakingFalse,
 		LogLevel:    api.LogLevelSilent,
 		Plugins:     []api.Plugin{plugin},
-		TsconfigRaw: tsconfig,
+		TsconfigRaw: tsconfigRaw,
 	})
 	if len(res.Errors) > 0 {
 		return &CodeError{Kind: KindSyntax, Message: formatMessages(res.Errors)}

@@ -19,6 +19,8 @@ func TestSchemasArePortable(t *testing.T) {
 		"list_mcp_servers input": noArgsSchema(), "list_mcp_servers output": serversOutputSchema(),
 		"get_tool_details input": toolDetailsInputSchema(), "get_tool_details output": toolDetailsOutputSchema(),
 		"search_tools input": searchInputSchema(), "search_tools output": searchOutputSchema(),
+		"save_skill input": saveSkillInputSchema(), "save_skill output": inferred[SaveSkillOutput](),
+		"list_skills output": inferred[ListSkillsOutput](),
 	} {
 		b, err := json.Marshal(s)
 		if err != nil {

@@ -81,6 +81,7 @@ func (s *Server) SetPolicy(policy config.Policy, runner *sandbox.Runner) {
 	} else {
 		s.mcp.RemoveTools(pythonToolName)
 	}
+	s.setSkillTools(policy)
 }
 
 // MCP returns the underlying go-sdk server, to serve over any transport.

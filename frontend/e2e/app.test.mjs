@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { brokenWords, contrastProblems, fullShot, layoutProblems } from './checks.mjs';
-import { runFromStdioClient } from './stdio.mjs';
+import { callFromStdioClient, runFromStdioClient } from './stdio.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -405,6 +405,42 @@ test('Activity is live for a separate --stdio server (as Cursor runs it), reacha
   await shot('activity');
 });
 
+test('Skills: a skill an AI client saved is listed with its signatures, shown, imported, deleted, and Activity shows it', async () => {
+  const source = 'export function greet(name: string): string { return `hello ${name}` }\n';
+  const saved = await callFromStdioClient({
+    binary, home, conductorHome, deno, client: 'e2e-skill-client',
+    tool: 'save_skill', args: { name: 'greet', description: 'Greets someone.', source },
+  });
+  assert.equal(saved.import, 'skills/greet', JSON.stringify(saved));
+  await go('skills');
+  const row = page.locator('[data-testid="skills"] tbody tr', { hasText: 'skills/greet' });
+  await row.getByText('function greet(name: string): string').waitFor();
+  await row.getByText('Greets someone.').waitFor();
+  await row.getByRole('button', { name: 'View source' }).click();
+  const d = await openDialog();
+  assert.equal((await d.locator('[data-testid="skill-source"]').innerText()).trimEnd(), source.trimEnd());
+  await shot('skill-source');
+  await d.getByRole('button', { name: 'Close' }).click();
+
+  const r = await runInPlayground('import { greet } from "skills/greet"; greet("e2e")');
+  assert.equal(r.status, 'success', r.text);
+  assert.match(r.text, /hello e2e/);
+
+  await go('skills');
+  await shot('skills');
+  await row.getByRole('button', { name: 'Delete' }).click();
+  const c = await openDialog();
+  await c.getByRole('button', { name: 'Delete' }).click();
+  await page.getByText('No skills are saved yet').waitFor();
+  assert.ok(!fs.existsSync(path.join(conductorHome, 'skills', 'greet.ts')), 'greet.ts is still there');
+  assert.equal((await runInPlayground('import { greet } from "skills/greet"; greet("e2e")')).status, 'error');
+
+  await go('activity');
+  const changes = page.locator('[data-testid="skill-changes"] tbody tr');
+  await changes.filter({ hasText: 'e2e-skill-client' }).filter({ hasText: 'saved' }).waitFor();
+  await changes.filter({ hasText: 'Skills page' }).filter({ hasText: 'deleted' }).waitFor();
+});
+
 test('the checklist ticked itself as the user went, and left', async () => {
   await go('overview');
   await page.locator('[data-testid="checklist"]').waitFor({ state: 'detached' });
@@ -459,7 +495,7 @@ const sizes = [
   [1120, 760], // its default size
   [1400, 900],
 ];
-const pages = ['overview', 'permissions', 'servers', 'clients', 'activity', 'playground'];
+const pages = ['overview', 'permissions', 'servers', 'clients', 'skills', 'activity', 'playground'];
 
 test('every page fits its window at three sizes, breaks no word, and reads well, in light and dark', async () => {
   const problems = [];

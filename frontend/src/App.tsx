@@ -7,6 +7,7 @@ import { Logo, NavIcon } from './components/icons';
 import { UserHome } from './components/ui';
 import { routeFromHash, routes, type RouteId } from './routes';
 import { Activity } from './pages/Activity';
+import { Skills } from './pages/Skills';
 import { Clients } from './pages/Clients';
 import { Overview } from './pages/Overview';
 import { Permissions } from './pages/Permissions';
@@ -19,6 +20,7 @@ const pages: Record<RouteId, ComponentType> = {
   permissions: Permissions,
   servers: Servers,
   clients: Clients,
+  skills: Skills,
   activity: Activity,
   playground: Playground,
 };

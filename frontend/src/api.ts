@@ -138,6 +138,8 @@ export interface Settings {
   deno?: string;
   http: { disabled?: boolean; port?: number };
   python?: PythonSettings;
+  /** save_skill: off when disableSaving is true. */
+  skills?: { disableSaving?: boolean };
 }
 
 /** Python's settings (Go: config.PythonSettings). */
@@ -269,6 +271,48 @@ export interface ToolCall {
   ok: boolean;
   error: string;
   durationMs: number;
+}
+
+/** The Skills page (Go: backend.SkillsView). */
+export interface SkillsView {
+  folder: string;
+  /** Whether code may save skills (settings: skills.disableSaving). */
+  saving: boolean;
+  skills: Skill[];
+}
+
+/** One saved skill (Go: backend.Skill). */
+export interface Skill {
+  name: string;
+  description: string;
+  /** The specifier code imports it with: skills/<name>. */
+  import: string;
+  savedAt: string;
+  exports: SkillExport[];
+  /** Why it cannot be described; '' when it can. */
+  problem: string;
+}
+
+/** One exported name of a skill (Go: backend.SkillExport). */
+export interface SkillExport {
+  name: string;
+  kind: string;
+  signature: string;
+  doc: string;
+}
+
+/** A save or deletion of a skill, from the audit log (Go: backend.SkillChange). */
+export interface SkillChange {
+  time: string;
+  client: string;
+  skill: string;
+  /** saved, replaced or deleted */
+  action: string;
+  ok: boolean;
+  /** Why it was refused. */
+  error: string;
+  source: string;
+  description: string;
 }
 
 /** One execution from the audit log (Go: backend.Execution), also event "execution". */
@@ -438,6 +482,10 @@ export const api = {
   importableServers: () => call<ImportCandidate[]>('ImportableServers'),
   importServers: (picks: { client: string; name: string }[]) => call<ServersView>('ImportServers', picks),
   activity: (status = '', limit = 200) => call<Execution[]>('Activity', { status, limit }),
+  skillChanges: (limit = 50) => call<SkillChange[]>('SkillChanges', limit),
+  skills: () => call<SkillsView>('Skills'),
+  skillSource: (name: string) => call<string>('SkillSource', name),
+  deleteSkill: (name: string) => call<SkillsView>('DeleteSkill', name),
   runCode: (code: string, timeoutMs = 0, runId = '', language: Language = 'javascript') =>
     call<RunResult>('RunCode', { code, timeoutMs, runId, language }),
   stopRun: (runId: string) => call<boolean>('StopRun', runId),

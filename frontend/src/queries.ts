@@ -84,6 +84,10 @@ export const queries = {
   /** The tool calls waiting for the person's answer (the approval dialog). */
   approvals: queryOptions({ queryKey: ['approvals'], queryFn: () => get(api.approvals()) }),
   activity,
+  /** Saves and deletions of skills, under 'activity' so they follow the same refreshes. */
+  skillChanges: queryOptions({ queryKey: ['activity', 'skills'], queryFn: () => get(api.skillChanges(50)) }),
+  skills: queryOptions({ queryKey: ['skills'], queryFn: () => get(api.skills()) }),
+  skillSource: (name: string) => queryOptions({ queryKey: ['skills', 'source', name], queryFn: () => get(api.skillSource(name)) }),
   /** The Overview's recent runs; its checklist's "code has run" reads the same. */
   recentRuns: activity('', 5),
   /** The running install's last step: never loaded, only set from "deno:progress" events. */

@@ -4,6 +4,7 @@ export const routes = [
   { id: 'permissions', title: 'Permissions & packages' },
   { id: 'servers', title: 'MCP servers' },
   { id: 'clients', title: 'Clients' },
+  { id: 'skills', title: 'Skills' },
   { id: 'activity', title: 'Activity' },
   { id: 'playground', title: 'Playground' },
 ] as const;

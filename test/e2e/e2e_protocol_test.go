@@ -54,6 +54,8 @@ func TestResultsMatchPublishedSchemas(t *testing.T) {
 		{"search_tools", map[string]any{"query": "echo message"}, false},
 		{"search_tools", map[string]any{"query": "add numbers", "server": "everything", "detail": "full", "limit": 2}, false},
 		{"search_tools", map[string]any{"query": "echo", "detail": "names"}, false},
+		{"save_skill", map[string]any{"name": "protocol-check", "description": "Doubles a number.", "source": "export function double(n: number): number { return 2 * n }"}, false},
+		{"list_skills", nil, false},
 	}
 	for _, call := range calls {
 		res, err := c.session.CallTool(ctx, &mcp.CallToolParams{Name: call.tool, Arguments: call.args})

@@ -117,7 +117,7 @@ func TestToolSchemas(t *testing.T) {
 	for _, tool := range res.Tools {
 		byName[tool.Name] = tool
 	}
-	for _, name := range []string{"run_deno_code", "list_mcp_servers", "get_tool_details", "search_tools"} {
+	for _, name := range []string{"run_deno_code", "list_mcp_servers", "get_tool_details", "search_tools", "save_skill", "list_skills"} {
 		if byName[name] == nil {
 			t.Fatalf("tool %s missing", name)
 		}

@@ -43,7 +43,7 @@ func TestInspectorStrictToolsList(t *testing.T) {
 	for _, tl := range tools {
 		names = append(names, tl.(map[string]any)["name"].(string))
 	}
-	if strings.Join(names, ",") != "get_tool_details,list_mcp_servers,run_deno_code,run_python_code,search_tools" {
+	if strings.Join(names, ",") != "get_tool_details,list_mcp_servers,list_skills,run_deno_code,run_python_code,save_skill,search_tools" {
 		t.Errorf("tools: %v", names)
 	}
 }

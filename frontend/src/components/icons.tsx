@@ -4,6 +4,7 @@ const paths: Record<string, string> = {
   permissions: 'M12 3l7 3v5c0 4.5-3 8.5-7 10-4-1.5-7-5.5-7-10V6zm-3 9l2 2 4-4',
   servers: 'M4 5h16v5H4zm0 9h16v5H4zM7 7.5h.01M7 16.5h.01',
   clients: 'M4 5h16v11H4zm5 15h6m-3-4v4',
+  skills: 'M6 4h9l3 3v13H6zm8 0v4h4M9 12h6m-6 4h6',
   activity: 'M3 12h4l3-7 4 14 3-7h4',
   playground: 'M8 8l-4 4 4 4m8-8l4 4-4 4m-6 2l2-12',
   quit: 'M12 3v8M7.05 6.05a7 7 0 1 0 9.9 0',

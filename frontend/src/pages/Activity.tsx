@@ -124,7 +124,51 @@ export function Activity() {
           }
         </QueryView>
       </Card>
+      <SkillChanges />
     </>
+  );
+}
+
+/** Saves and deletions of skills, from the audit log. */
+function SkillChanges() {
+  const changes = useQuery(queries.skillChanges);
+  return (
+    <Card title="Skills saved and deleted">
+      <QueryView what="Skill changes" query={changes}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">No skill has been saved yet. AI clients save code worth keeping with the save_skill tool.</p>
+          ) : (
+            <table className="table" data-testid="skill-changes">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Client</th>
+                  <th scope="col">Skill</th>
+                  <th scope="col">Result</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((c, i) => (
+                  <tr key={`${c.time}-${i}`}>
+                    <td className="small">{when(c.time)}</td>
+                    <td className="small">{c.client || 'unknown client'}</td>
+                    <td>
+                      <span className="mono">skills/{c.skill}</span>
+                      {c.description && <div className="muted small">{c.description}</div>}
+                    </td>
+                    <td>
+                      <Pill tone={c.ok ? 'ok' : 'bad'}>{c.ok ? c.action : `${c.action === 'deleted' ? 'delete' : 'save'} refused`}</Pill>
+                      {c.error && <div className="muted small">{c.error}</div>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </QueryView>
+    </Card>
   );
 }
 

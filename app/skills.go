@@ -1,0 +1,40 @@
+package app
+
+import "github.com/mcp-conductor/mcp-conductor/app/backend"
+
+// Skills lists the saved skills for the Skills page.
+func (a *App) Skills() (backend.SkillsView, error) {
+	b, err := a.backendOrErr("skills")
+	if err != nil {
+		return backend.SkillsView{}, err
+	}
+	return b.Skills(a.context())
+}
+
+// SkillSource returns a saved skill's TypeScript.
+func (a *App) SkillSource(name string) (string, error) {
+	b, err := a.backendOrErr("skills")
+	if err != nil {
+		return "", err
+	}
+	return b.SkillSource(name)
+}
+
+// DeleteSkill deletes a skill, its files kept as backups.
+func (a *App) DeleteSkill(name string) (backend.SkillsView, error) {
+	b, err := a.backendOrErr("skills")
+	if err != nil {
+		return backend.SkillsView{}, err
+	}
+	return b.DeleteSkill(a.context(), name)
+}
+
+// SkillChanges returns the newest saves and deletions of skills from the
+// audit log, newest first.
+func (a *App) SkillChanges(limit int) ([]backend.SkillChange, error) {
+	b, err := a.backendOrErr("activity")
+	if err != nil {
+		return nil, err
+	}
+	return b.SkillChanges(limit)
+}

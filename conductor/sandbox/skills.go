@@ -1,0 +1,101 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
+)
+
+// skillSet is what one process may import of the skills folder: the skill
+// files as they were when it started, each mapped by the import map
+// ("skills/<name>" → its file) and readable to it, nothing else of the
+// folder. key identifies the set (names, sizes, modification times): a
+// process whose key is not the folder's current one is replaced, since the
+// kernel rules name the files it was started with.
+type skillSet struct {
+	files     []skills.File
+	key       string
+	importMap string // the process's import map (allowlist and skills)
+}
+
+// currentSkills reads the skills folder. An unreadable folder gives no
+// skills: code then cannot import any.
+func (r *Runner) currentSkills() skillSet {
+	files, err := r.skills.Files()
+	if err != nil {
+		return skillSet{}
+	}
+	var set skillSet
+	var key strings.Builder
+	for _, f := range files {
+		if strings.Contains(f.Path, ",") {
+			continue // Deno's permission lists cannot spell a comma
+		}
+		set.files = append(set.files, f)
+		key.WriteString(f.Name + "\x00" + strconv.FormatInt(f.Size, 10) + "\x00" + strconv.FormatInt(f.ModTime.UnixNano(), 10) + "\x00")
+	}
+	set.key = key.String()
+	return set
+}
+
+// paths are the skill files, for Deno's read grant and the kernel rules.
+func (s skillSet) paths() []string {
+	out := make([]string, len(s.files))
+	for i, f := range s.files {
+		out[i] = f.Path
+	}
+	return out
+}
+
+// check judges an import specifier: ok is false when it does not name a
+// skill (it is then the allowlist's to judge); otherwise err refuses a
+// specifier that is not exactly "skills/<name>" of a saved skill.
+func (s skillSet) check(specifier string) (ok bool, err error) {
+	name, ok, err := skills.NameOf(specifier)
+	if !ok || err != nil {
+		return ok, err
+	}
+	if !slices.ContainsFunc(s.files, func(f skills.File) bool { return f.Name == name }) {
+		return true, fmt.Errorf("import %q: there is no skill named %s (list_skills lists the saved ones)", specifier, name)
+	}
+	return true, nil
+}
+
+// SkillImports lists the import specifiers of a skill's source, refusing
+// what an execution could not import (packages off the allowlist, other
+// imports, skills that do not exist) as Run would.
+func (r *Runner) SkillImports(source string) ([]string, error) {
+	have := r.currentSkills()
+	var specs []string
+	// A skill is loaded by Deno as written: every import counts, even one
+	// used only for types.
+	err := walkImports(source, `{"compilerOptions":{"verbatimModuleSyntax":true}}`, func(s string) error {
+		specs = append(specs, s)
+		if ok, err := have.check(s); ok {
+			return err
+		}
+		_, _, err := r.policy.Packages.Resolve(s)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.Compact(slices.Sorted(slices.Values(specs))), nil
+}
+
+// SkillsDir is the skills folder code imports from.
+func (r *Runner) SkillsDir() string { return r.skills.Dir }
+
+// fileURL is path as a file: URL (a Windows path gets its leading slash).
+func fileURL(path string) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}

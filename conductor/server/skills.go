@@ -1,0 +1,169 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
+)
+
+// SaveSkillOutput is save_skill's result.
+type SaveSkillOutput struct {
+	Name     string          `json:"name"`
+	Import   string          `json:"import" jsonschema:"the specifier later code imports it with"`
+	Replaced bool            `json:"replaced" jsonschema:"a skill of this name existed and was replaced (its old files are kept as backups)"`
+	Exports  []skills.Export `json:"exports"`
+}
+
+// ListSkillsOutput is list_skills' result.
+type ListSkillsOutput struct {
+	Skills []skills.Info `json:"skills"`
+	Saving bool          `json:"saving" jsonschema:"whether save_skill may save new skills"`
+}
+
+// setSkillTools registers list_skills, and save_skill when the policy lets
+// code save skills (the administrator's settings can turn it off).
+func (s *Server) setSkillTools(p config.Policy) {
+	s.mcp.AddTool(&mcp.Tool{
+		Name:         "list_skills",
+		Title:        "List Skills",
+		Description:  "List the saved skills: TypeScript modules code run by run_deno_code can import (`import { fn } from \"skills/name\"`), with each one's description and the signatures of its exports.",
+		InputSchema:  noArgsSchema(),
+		OutputSchema: inferred[ListSkillsOutput](),
+		Annotations:  &mcp.ToolAnnotations{ReadOnlyHint: true},
+	}, s.listSkills)
+	if !p.SkillSaving {
+		s.mcp.RemoveTools("save_skill")
+		return
+	}
+	s.mcp.AddTool(&mcp.Tool{
+		Name:  "save_skill",
+		Title: "Save Skill",
+		Description: "Save TypeScript worth keeping as a skill: a module exporting functions that later run_deno_code executions import with `import { fn } from \"skills/name\"`. " +
+			"It runs with the importing execution's permissions, never more; it may import the allowlisted packages and other skills. Saving a name that exists replaces that skill. " +
+			fmt.Sprintf("The source is parsed by Deno before it is saved (at most %d KiB).", skills.MaxSource>>10),
+		InputSchema:  saveSkillInputSchema(),
+		OutputSchema: inferred[SaveSkillOutput](),
+		Annotations:  &mcp.ToolAnnotations{DestructiveHint: ptr(true), IdempotentHint: true},
+	}, s.saveSkill)
+}
+
+func saveSkillInputSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{
+		Type: "object",
+		Properties: map[string]*jsonschema.Schema{
+			"name":        {Type: "string", Pattern: `^[a-z][a-z0-9_-]*$`, MinLength: ptr(1), MaxLength: ptr(skills.MaxName), Description: "the skill's name: lower-case letters, digits, - and _, starting with a letter; code imports it as skills/<name>"},
+			"description": {Type: "string", MinLength: ptr(1), MaxLength: ptr(skills.MaxDescription), Description: "what the skill does, in a sentence, for list_skills"},
+			"source":      {Type: "string", MinLength: ptr(1), MaxLength: ptr(skills.MaxSource), Description: "TypeScript that exports functions (export function name(...) { ... })"},
+		},
+		PropertyOrder:        []string{"name", "description", "source"},
+		Required:             []string{"name", "description", "source"},
+		AdditionalProperties: falseSchema(),
+	}
+}
+
+// Skills is the skills folder under the current policy, for the desktop
+// app's Skills page. Deleting through it is not audited: use DeleteSkill.
+func (s *Server) Skills() skills.Store {
+	st, _ := s.skillStore()
+	return st
+}
+
+// DeleteSkill deletes a skill and records it in the audit log under the
+// given client name.
+func (s *Server) DeleteSkill(client, name string) error {
+	store, _ := s.skillStore()
+	err := store.Delete(name)
+	if s.opts.Audit != nil {
+		ok := err == nil
+		rec := audit.Record{Time: time.Now().UTC(), Kind: "skill_deleted", ExecutionID: newID(), Client: client, OK: &ok, Skill: name}
+		if err != nil {
+			rec.Error = err.Error()
+		}
+		_ = s.opts.Audit.Append(rec)
+	}
+	return err
+}
+
+// skillStore is the skills folder of the current policy, checked with its
+// runner's Deno and import rules.
+func (s *Server) skillStore() (skills.Store, config.Policy) {
+	s.mu.RLock()
+	p, r := s.policy, s.runner
+	s.mu.RUnlock()
+	return skills.Store{
+		Dir:     r.SkillsDir(),
+		Backups: filepath.Join(p.Home, "backups", "skills"),
+		Deno:    r.Env().Deno,
+		Imports: r.SkillImports,
+	}, p
+}
+
+func (s *Server) listSkills(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	if _, err := parseArgs("list_skills", req.Params.Arguments); err != nil {
+		return toolError(err), nil
+	}
+	store, p := s.skillStore()
+	list, err := store.List(ctx)
+	if err != nil {
+		return toolError(fmt.Errorf("%v; check that the conductor can read %s", err, store.Dir)), nil
+	}
+	return structured(ListSkillsOutput{Skills: list, Saving: p.SkillSaving})
+}
+
+func (s *Server) saveSkill(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	var sk skills.Skill
+	a, err := parseArgs("save_skill", req.Params.Arguments, "name", "description", "source")
+	if err == nil {
+		sk.Name, err = a.String("name", true, "the skill's name")
+	}
+	if err == nil {
+		sk.Description, err = a.String("description", true, "what the skill does")
+	}
+	if err == nil {
+		sk.Source, err = a.String("source", true, "TypeScript exporting functions")
+	}
+	if err != nil {
+		return toolError(err), nil
+	}
+	store, p := s.skillStore()
+	started := time.Now()
+	var replaced bool
+	var exports []skills.Export
+	if !p.SkillSaving {
+		err = fmt.Errorf("the administrator has turned saving skills off (settings: skills.disableSaving); saved skills can still be imported")
+	} else {
+		exports, replaced, err = store.Save(ctx, sk)
+	}
+	s.recordSkill(clientName(req), sk, replaced, started, err)
+	if err != nil {
+		return toolError(err), nil
+	}
+	return structured(SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports})
+}
+
+// recordSkill writes a save, or a refused one, to the audit log.
+func (s *Server) recordSkill(client string, sk skills.Skill, replaced bool, started time.Time, err error) {
+	if s.opts.Audit == nil {
+		return
+	}
+	ok := err == nil
+	rec := audit.Record{
+		Time: time.Now().UTC(), Kind: "skill_saved", ExecutionID: newID(), Client: client, OK: &ok,
+		Skill: sk.Name, Description: sk.Description, Code: sk.Source, DurationMs: float64(time.Since(started).Microseconds()) / 1000,
+	}
+	if replaced {
+		rec.Decision = "replaced"
+	}
+	if err != nil {
+		rec.Error = err.Error()
+	}
+	_ = s.opts.Audit.Append(rec)
+}
