@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -325,23 +326,31 @@ func TestApprovalOverHTTP(t *testing.T) {
 // limit passes while the person thinks. The person answers only once the
 // run is over (its record is in the audit log); the client's answer then
 // brings back the run's result (a timeout), and the late "allow" runs
-// nothing.
+// nothing. The upstream is connected by an earlier run, so the time limit
+// has only to cover reaching the question, not starting the server.
 func TestApprovalAnsweredAfterTheRunEnded(t *testing.T) {
 	chome, root, _ := approvalSetup(t)
 	auditLog := filepath.Join(chome, "logs", "audit.jsonl")
+	executions := func() int {
+		b, _ := os.ReadFile(auditLog)
+		return strings.Count(string(b), `"kind":"execution"`)
+	}
+	var warm atomic.Int64
 	p := &person{before: func() {
 		deadline := time.Now().Add(60 * time.Second)
-		for time.Now().Before(deadline) {
-			if b, err := os.ReadFile(auditLog); err == nil && strings.Contains(string(b), `"kind":"execution"`) {
-				return
-			}
+		for time.Now().Before(deadline) && executions() <= int(warm.Load()) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}}
-	p.say("allow once")
 	c := startConductorWith(t, &mcp.ClientOptions{ElicitationHandler: p.handler}, nil, "MCP_CONDUCTOR_HOME="+chome)
+	c.run(`(await (await mcpFactory.load("filesystem")).list_allowed_directories({})) && 1`, nil).mustSucceed(t)
+	warm.Store(int64(executions()))
+	if warm.Load() != 1 || len(p.asked()) != 0 {
+		t.Fatalf("the warm-up run: %d execution records, %d questions", warm.Load(), len(p.asked()))
+	}
+	p.say("allow once")
 	late := filepath.Join(root, "late.txt")
-	r := c.run(writeCode(late), map[string]any{"timeout": 2000}).mustFail(t, "timeout")
+	r := c.run(writeCode(late), map[string]any{"timeout": 10000}).mustFail(t, "timeout")
 	if len(p.asked()) != 1 {
 		t.Fatalf("asked %d; %s", len(p.asked()), r.raw)
 	}
