@@ -74,10 +74,20 @@ type Manager struct {
 	secrets atomic.Pointer[secretSet]
 }
 
+// fileStamp tells one version of the file from another: its time and size,
+// and the file itself (os.SameFile), since every edit replaces the file
+// and two edits of the same size can fall in one tick of the file
+// system's clock.
 type fileStamp struct {
 	mod  time.Time
 	size int64
 	ok   bool
+	info os.FileInfo
+}
+
+func (a fileStamp) same(b fileStamp) bool {
+	return a.mod.Equal(b.mod) && a.size == b.size && a.ok == b.ok &&
+		(a.info == nil) == (b.info == nil) && (a.info == nil || os.SameFile(a.info, b.info))
 }
 
 // NewManager returns a Manager for the mcp-config.json at path. Nothing is
@@ -120,10 +130,10 @@ func (m *Manager) reload() {
 	st, err := os.Stat(m.path)
 	stamp := fileStamp{}
 	if err == nil {
-		stamp = fileStamp{st.ModTime(), st.Size(), true}
+		stamp = fileStamp{st.ModTime(), st.Size(), true, st}
 	}
 	m.mu.Lock()
-	if m.closed || (stamp == m.stamp && m.lastStat != (time.Time{})) {
+	if m.closed || (stamp.same(m.stamp) && m.lastStat != (time.Time{})) {
 		m.mu.Unlock()
 		return
 	}
