@@ -119,11 +119,26 @@ func npmSource(ctx context.Context, d *downloader, o *InstallOptions, dir string
 	if err != nil {
 		return "", err
 	}
-	uh := o.getenv("HOME")
+	tgz := filepath.Join(dir, "deno.tgz")
+	v, err := npmTarball(ctx, d, o.getenv, o.BaseURL, pkg, strings.TrimPrefix(o.Version, "v"), tgz)
+	if err != nil {
+		return "", err
+	}
+	d.emit(Progress{Phase: "extract"})
+	return v, untarDeno(tgz, filepath.Join(dir, "pkg"))
+}
+
+// npmTarball downloads pkg at version ("" for its latest) to dest, from
+// the registry of the user's npm configuration (registry, if set, instead)
+// with its token, checked against the sha512 integrity the registry
+// publishes, and returns the version it got. Deno's platform package and
+// Pyodide come this way.
+func npmTarball(ctx context.Context, d *downloader, getenv func(string) string, registry, pkg, version, dest string) (string, error) {
+	uh := getenv("HOME")
 	if uh == "" {
 		uh, _ = os.UserHomeDir()
 	}
-	cfg := readNPMConfig(o.getenv, uh, o.BaseURL)
+	cfg := readNPMConfig(getenv, uh, registry)
 	if u, err := url.Parse(cfg.registry); err == nil && cfg.token != "" {
 		d.authHost, d.authToken = u.Host, cfg.token
 	}
@@ -145,7 +160,7 @@ func npmSource(ctx context.Context, d *downloader, o *InstallOptions, dir string
 	if err := json.Unmarshal(body, &meta); err != nil {
 		return "", fmt.Errorf("%s: not npm package metadata: %w", metaURL, err)
 	}
-	v := strings.TrimPrefix(o.Version, "v")
+	v := version
 	if v == "" {
 		if v = meta.DistTags["latest"]; v == "" {
 			return "", fmt.Errorf("%s has no latest version", pkg)
@@ -153,23 +168,21 @@ func npmSource(ctx context.Context, d *downloader, o *InstallOptions, dir string
 	}
 	ver, ok := meta.Versions[v]
 	if !ok {
-		return "", fmt.Errorf("the npm registry has no %s@%s; pick another --version", pkg, v)
+		return "", fmt.Errorf("the npm registry (%s) has no %s@%s", cfg.registry, pkg, v)
 	}
 	want, err := sha512Integrity(ver.Dist.Integrity)
 	if err != nil {
 		return "", fmt.Errorf("%s@%s: %w", pkg, v, err)
 	}
-	tgz := filepath.Join(dir, "deno.tgz")
 	h := sha512.New()
-	if err := d.file(ctx, ver.Dist.Tarball, tgz, h); err != nil {
+	if err := d.file(ctx, ver.Dist.Tarball, dest, h); err != nil {
 		return "", err
 	}
 	d.emit(Progress{Phase: "verify", URL: ver.Dist.Tarball})
 	if got := h.Sum(nil); !bytes.Equal(got, want) {
 		return "", fmt.Errorf("integrity mismatch for %s@%s: the registry publishes sha512-%s, the download has sha512-%s; nothing was installed: run the command again, and if it persists check your npm mirror", pkg, v, base64.StdEncoding.EncodeToString(want), base64.StdEncoding.EncodeToString(got))
 	}
-	d.emit(Progress{Phase: "extract"})
-	return v, untarDeno(tgz, filepath.Join(dir, "pkg"))
+	return v, nil
 }
 
 // sha512Integrity picks the sha512 digest out of a Subresource Integrity

@@ -2,16 +2,12 @@ package deno
 
 import (
 	"archive/tar"
-	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha512"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,50 +80,10 @@ func InstallPyodide(ctx context.Context, opts PyodideOptions) (dir, version stri
 	}
 	defer os.RemoveAll(tmp)
 
-	uh := getenv("HOME")
-	if uh == "" {
-		uh, _ = os.UserHomeDir()
-	}
-	cfg := readNPMConfig(getenv, uh, opts.Registry)
 	d := &downloader{client: client, progress: opts.Progress}
-	if cfg.token != "" {
-		if u, err := url.Parse(cfg.registry); err == nil {
-			d.authHost, d.authToken = u.Host, cfg.token
-		}
-	}
-	d.emit(Progress{Phase: "resolve"})
-	metaURL := cfg.registry + "pyodide"
-	body, err := d.small(ctx, metaURL, "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8")
-	if err != nil {
-		return "", "", fmt.Errorf("%w; check the npm registry setting (%s) and your network", err, cfg.registry)
-	}
-	var meta struct {
-		Versions map[string]struct {
-			Dist struct {
-				Tarball   string `json:"tarball"`
-				Integrity string `json:"integrity"`
-			} `json:"dist"`
-		} `json:"versions"`
-	}
-	if err := json.Unmarshal(body, &meta); err != nil {
-		return "", "", fmt.Errorf("%s: not npm package metadata: %w", metaURL, err)
-	}
-	ver, ok := meta.Versions[version]
-	if !ok {
-		return "", "", fmt.Errorf("the npm registry (%s) has no pyodide@%s", cfg.registry, version)
-	}
-	want, err := sha512Integrity(ver.Dist.Integrity)
-	if err != nil {
-		return "", "", fmt.Errorf("pyodide@%s: %w", version, err)
-	}
 	tgz := filepath.Join(tmp, "pyodide.tgz")
-	h := sha512.New()
-	if err := d.file(ctx, ver.Dist.Tarball, tgz, h); err != nil {
+	if _, err := npmTarball(ctx, d, getenv, opts.Registry, "pyodide", version, tgz); err != nil {
 		return "", "", err
-	}
-	d.emit(Progress{Phase: "verify", URL: ver.Dist.Tarball})
-	if got := h.Sum(nil); !bytes.Equal(got, want) {
-		return "", "", fmt.Errorf("integrity mismatch for pyodide@%s: the registry publishes sha512-%s, the download has sha512-%s; nothing was installed: run the command again, and if it persists check your npm mirror", version, base64.StdEncoding.EncodeToString(want), base64.StdEncoding.EncodeToString(got))
 	}
 	d.emit(Progress{Phase: "extract"})
 	pkg := filepath.Join(tmp, "pkg")
