@@ -116,13 +116,21 @@ type runResult struct {
 // run calls run_deno_code and decodes the structured result.
 func (c *conductor) run(code string, extra map[string]any) runResult {
 	c.t.Helper()
+	return c.runTool("run_deno_code", "deno_code", code, extra)
+}
+
+// runTool calls a run tool (run_deno_code, run_python_code) with code as
+// its codeArg and the extra arguments, and decodes the structured result,
+// which must agree with isError.
+func (c *conductor) runTool(tool, codeArg, code string, extra map[string]any) runResult {
+	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	args := map[string]any{"deno_code": code}
+	args := map[string]any{codeArg: code}
 	for k, v := range extra {
 		args[k] = v
 	}
-	res, err := c.session.CallTool(ctx, &mcp.CallToolParams{Name: "run_deno_code", Arguments: args})
+	res, err := c.session.CallTool(ctx, &mcp.CallToolParams{Name: tool, Arguments: args})
 	if err != nil {
 		c.t.Fatalf("CallTool: %v", err)
 	}

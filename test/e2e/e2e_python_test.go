@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
-
 	"github.com/mcp-conductor/mcp-conductor/conductor/deno"
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
@@ -25,26 +23,7 @@ import (
 // runPy calls run_python_code and decodes the structured result.
 func (c *conductor) runPy(code string, extra map[string]any) runResult {
 	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	args := map[string]any{"python_code": code}
-	for k, v := range extra {
-		args[k] = v
-	}
-	res, err := c.session.CallTool(ctx, &mcp.CallToolParams{Name: "run_python_code", Arguments: args})
-	if err != nil {
-		c.t.Fatalf("CallTool: %v", err)
-	}
-	raw, _ := json.Marshal(res.StructuredContent)
-	var out runResult
-	if err := json.Unmarshal(raw, &out); err != nil || out.Status == "" {
-		c.t.Fatalf("no structured result (%v): %s / %+v", err, raw, res.Content)
-	}
-	out.isError, out.raw = res.IsError, raw
-	if (out.Status == "error") != res.IsError {
-		c.t.Errorf("isError=%v but status=%q", res.IsError, out.Status)
-	}
-	return out
+	return c.runTool("run_python_code", "python_code", code, extra)
 }
 
 func (c *conductor) toolNames() []string {
