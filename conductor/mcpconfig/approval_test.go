@@ -3,7 +3,6 @@ package mcpconfig
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -104,29 +103,8 @@ func TestApprovalEdits(t *testing.T) {
 			if err := os.WriteFile(p, []byte(start), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			err := tt.edit(p)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err %v, want %q", err, tt.wantErr)
-				}
-				if b, _ := os.ReadFile(p); string(b) != start {
-					t.Errorf("a refused edit changed the file:\n%s", b)
-				}
+			if _, ok := checkEdit(t, p, start, tt.edit(p), tt.wantErr, tt.want, tt.gone); !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := os.ReadFile(p)
-			for _, w := range tt.want {
-				if !strings.Contains(string(b), w) {
-					t.Errorf("missing %q in\n%s", w, b)
-				}
-			}
-			for _, g := range tt.gone {
-				if strings.Contains(string(b), g) {
-					t.Errorf("%q still in\n%s", g, b)
-				}
 			}
 			c, err := Load(p, func(string) string { return "" })
 			if err != nil {

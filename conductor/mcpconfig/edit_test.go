@@ -147,29 +147,9 @@ func TestEdits(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := tt.edit(path)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				if b, _ := os.ReadFile(path); string(b) != tt.start {
-					t.Errorf("a refused edit changed the file:\n%s", b)
-				}
+			b, ok := checkEdit(t, path, tt.start, tt.edit(path), tt.wantErr, tt.want, tt.gone)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := os.ReadFile(path)
-			for _, w := range tt.want {
-				if !strings.Contains(string(b), w) {
-					t.Errorf("missing %q in:\n%s", w, b)
-				}
-			}
-			for _, g := range tt.gone {
-				if strings.Contains(string(b), g) {
-					t.Errorf("%q is still in:\n%s", g, b)
-				}
 			}
 			f, err := ReadFile(path)
 			if err != nil {
@@ -268,4 +248,36 @@ func TestBackupsArePruned(t *testing.T) {
 	if len(got) != keepBackups {
 		t.Errorf("%d backups kept, want %d", len(got), keepBackups)
 	}
+}
+
+// checkEdit judges an edit of the file at path that began as start and
+// returned err: with wantErr, it must have failed so and left the file as
+// it was (ok false: nothing more to check); otherwise the file must hold
+// every want and none of gone, and is returned.
+func checkEdit(t *testing.T, path, start string, err error, wantErr string, want, gone []string) (b []byte, ok bool) {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("err = %v, want %q", err, wantErr)
+		}
+		if b, _ := os.ReadFile(path); string(b) != start {
+			t.Errorf("a refused edit changed the file:\n%s", b)
+		}
+		return nil, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(path)
+	for _, w := range want {
+		if !strings.Contains(string(b), w) {
+			t.Errorf("missing %q in:\n%s", w, b)
+		}
+	}
+	for _, g := range gone {
+		if strings.Contains(string(b), g) {
+			t.Errorf("%q is still in:\n%s", g, b)
+		}
+	}
+	return b, true
 }
