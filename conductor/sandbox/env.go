@@ -215,7 +215,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	}
 	r.pool = newPool(ctx, PoolOptions{Size: p.PoolSize, MaxIdleMB: p.PoolMaxIdleMB, IdleTimeout: p.PoolIdleTimeout}, r.spawn,
 		func(proc *process) bool {
-			return proc.lock == r.installer.Lock() && proc.skills == r.currentSkills().key
+			return proc.lock == r.installer.Lock() && proc.skills.same(r.currentSkills())
 		})
 	if r.py != nil && len(p.PythonPackages) > 0 {
 		// The Python allowlist too is installed ahead of the first job.
@@ -272,7 +272,7 @@ func (r *Runner) spawn() (*process, error) {
 		run.remove()
 		return nil, err
 	}
-	p.lock, p.skills = lock, sk.key
+	p.lock, p.skills = lock, sk
 	if !r.track(p) {
 		p.stop()
 		return nil, errClosed

@@ -82,7 +82,7 @@ type process struct {
 	cleanup     func()
 
 	lock   string      // the lockfile the process started with
-	skills string      // the skills it may import (skillSet.key)
+	skills skillSet    // the skills it may import
 	python bool        // it booted a Python interpreter: its job is Python code
 	taken  atomic.Bool // it was given its job
 }

@@ -3,9 +3,9 @@ package sandbox
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
@@ -14,13 +14,22 @@ import (
 // skillSet is what one process may import of the skills folder: the skill
 // files as they were when it started, each mapped by the import map
 // ("skills/<name>" → its file) and readable to it, nothing else of the
-// folder. key identifies the set (names, sizes, modification times): a
-// process whose key is not the folder's current one is replaced, since the
-// kernel rules name the files it was started with.
+// folder. A process whose set is not the folder's current one (same) is
+// replaced, since the kernel rules name the files it was started with.
 type skillSet struct {
 	files     []skills.File
-	key       string
 	importMap string // the process's import map (allowlist and skills)
+}
+
+// same reports whether s and o hold the same files: names, sizes and
+// times, and the files themselves, since a skill saved again is a new file
+// and two saves of one size can fall in one tick of the file system's
+// clock.
+func (s skillSet) same(o skillSet) bool {
+	return slices.EqualFunc(s.files, o.files, func(a, b skills.File) bool {
+		return a.Name == b.Name && a.Size == b.Size && a.ModTime.Equal(b.ModTime) &&
+			(a.Info == nil) == (b.Info == nil) && (a.Info == nil || os.SameFile(a.Info, b.Info))
+	})
 }
 
 // currentSkills reads the skills folder. An unreadable folder gives no
@@ -31,15 +40,12 @@ func (r *Runner) currentSkills() skillSet {
 		return skillSet{}
 	}
 	var set skillSet
-	var key strings.Builder
 	for _, f := range files {
 		if strings.Contains(f.Path, ",") {
 			continue // Deno's permission lists cannot spell a comma
 		}
 		set.files = append(set.files, f)
-		key.WriteString(f.Name + "\x00" + strconv.FormatInt(f.Size, 10) + "\x00" + strconv.FormatInt(f.ModTime.UnixNano(), 10) + "\x00")
 	}
-	set.key = key.String()
 	return set
 }
 

@@ -44,6 +44,7 @@ type File struct {
 	Path    string
 	Size    int64
 	ModTime time.Time
+	Info    os.FileInfo // the file itself, to tell a replaced one apart (os.SameFile)
 }
 
 // meta is <name>.json.
@@ -88,7 +89,7 @@ func (s Store) Files() ([]File, error) {
 		if err != nil || !st.Mode().IsRegular() {
 			continue
 		}
-		out = append(out, File{Name: name, Path: filepath.Join(s.Dir, e.Name()), Size: st.Size(), ModTime: st.ModTime()})
+		out = append(out, File{Name: name, Path: filepath.Join(s.Dir, e.Name()), Size: st.Size(), ModTime: st.ModTime(), Info: st})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
