@@ -20,6 +20,7 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 	"github.com/mcp-conductor/mcp-conductor/conductor/server"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
 )
 
@@ -59,7 +60,7 @@ type Engine struct {
 	retired  []*sandbox.Runner // replaced by Reload, perhaps still running executions
 	programs []string          // the upstream programs the runner protects
 	deno     *deno.Runtime
-	stamp    time.Time
+	stamp    fsx.Version
 	stop     context.CancelFunc
 }
 
@@ -225,7 +226,7 @@ func (e *Engine) watch(ctx context.Context) {
 		e.mu.Lock()
 		home, stamp := e.policy.Home, e.stamp
 		e.mu.Unlock()
-		if now := settingsStamp(home); !now.Equal(stamp) {
+		if now := settingsStamp(home); !now.Same(stamp) {
 			if err := e.Reload(ctx); err != nil {
 				e.opts.Logger.Warn("settings changed but cannot be used (keeping the previous ones)", "err", err)
 				e.mu.Lock()
@@ -238,12 +239,8 @@ func (e *Engine) watch(ctx context.Context) {
 	}
 }
 
-func settingsStamp(home string) time.Time {
-	st, err := os.Stat(config.SettingsPath(home))
-	if err != nil {
-		return time.Time{}
-	}
-	return st.ModTime()
+func settingsStamp(home string) fsx.Version {
+	return fsx.VersionOf(config.SettingsPath(home))
 }
 
 // TrustConfig refuses a configuration file that sandboxed code could have

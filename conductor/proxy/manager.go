@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/mcpconfig"
+	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -61,7 +62,7 @@ type Manager struct {
 	path string
 
 	mu       sync.Mutex
-	stamp    fileStamp
+	stamp    fsx.Version
 	cfgErr   error // the file's current problem; the last good config stays in use
 	servers  map[string]*upstream
 	order    []string
@@ -72,22 +73,6 @@ type Manager struct {
 	// secrets are those of every configuration loaded so far: a secret
 	// that left the file may still be in an upstream's memory.
 	secrets atomic.Pointer[secretSet]
-}
-
-// fileStamp tells one version of the file from another: its time and size,
-// and the file itself (os.SameFile), since every edit replaces the file
-// and two edits of the same size can fall in one tick of the file
-// system's clock.
-type fileStamp struct {
-	mod  time.Time
-	size int64
-	ok   bool
-	info os.FileInfo
-}
-
-func (a fileStamp) same(b fileStamp) bool {
-	return a.mod.Equal(b.mod) && a.size == b.size && a.ok == b.ok &&
-		(a.info == nil) == (b.info == nil) && (a.info == nil || os.SameFile(a.info, b.info))
 }
 
 // NewManager returns a Manager for the mcp-config.json at path. Nothing is
@@ -127,13 +112,9 @@ func (m *Manager) ConfigError() error {
 
 // reload re-reads the file if it changed since the last look.
 func (m *Manager) reload() {
-	st, err := os.Stat(m.path)
-	stamp := fileStamp{}
-	if err == nil {
-		stamp = fileStamp{st.ModTime(), st.Size(), true, st}
-	}
+	stamp := fsx.VersionOf(m.path)
 	m.mu.Lock()
-	if m.closed || (stamp.same(m.stamp) && m.lastStat != (time.Time{})) {
+	if m.closed || (stamp.Same(m.stamp) && m.lastStat != (time.Time{})) {
 		m.mu.Unlock()
 		return
 	}
