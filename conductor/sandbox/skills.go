@@ -3,7 +3,6 @@ package sandbox
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,14 +20,12 @@ type skillSet struct {
 	importMap string // the process's import map (allowlist and skills)
 }
 
-// same reports whether s and o hold the same files: names, sizes and
-// times, and the files themselves, since a skill saved again is a new file
-// and two saves of one size can fall in one tick of the file system's
-// clock.
+// same reports whether s and o hold the same versions of the same files
+// (fsx.Version: a skill saved again is a new file, even at the same size
+// within one tick of the file system's clock).
 func (s skillSet) same(o skillSet) bool {
 	return slices.EqualFunc(s.files, o.files, func(a, b skills.File) bool {
-		return a.Name == b.Name && a.Size == b.Size && a.ModTime.Equal(b.ModTime) &&
-			(a.Info == nil) == (b.Info == nil) && (a.Info == nil || os.SameFile(a.Info, b.Info))
+		return a.Name == b.Name && a.Version.Same(b.Version)
 	})
 }
 

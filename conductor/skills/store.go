@@ -42,9 +42,8 @@ type Info struct {
 type File struct {
 	Name    string
 	Path    string
-	Size    int64
 	ModTime time.Time
-	Info    os.FileInfo // the file itself, to tell a replaced one apart (os.SameFile)
+	Version fsx.Version // to tell a skill saved again apart
 }
 
 // meta is <name>.json.
@@ -89,7 +88,7 @@ func (s Store) Files() ([]File, error) {
 		if err != nil || !st.Mode().IsRegular() {
 			continue
 		}
-		out = append(out, File{Name: name, Path: filepath.Join(s.Dir, e.Name()), Size: st.Size(), ModTime: st.ModTime(), Info: st})
+		out = append(out, File{Name: name, Path: filepath.Join(s.Dir, e.Name()), ModTime: st.ModTime(), Version: fsx.VersionFrom(st)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

@@ -21,7 +21,13 @@ func VersionOf(path string) Version {
 	if err != nil {
 		return Version{}
 	}
-	return Version{st.ModTime(), st.Size(), st}
+	return VersionFrom(st)
+}
+
+// VersionFrom is the version of the file fi describes, for a caller that
+// has already asked for it.
+func VersionFrom(fi os.FileInfo) Version {
+	return Version{fi.ModTime(), fi.Size(), fi}
 }
 
 // Same reports whether s and o are the same version of the file.
