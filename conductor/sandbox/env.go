@@ -145,6 +145,9 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
 	}
+	if opts.Warn == nil {
+		opts.Warn = func(string) {}
+	}
 	sandboxDir := filepath.Join(p.Home, "sandbox")
 	denoDir := filepath.Join(p.Home, "cache", "deno")
 	if err := protectHost(); err != nil {
@@ -205,6 +208,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		installer: installer,
 		slots:     make(chan struct{}, p.MaxConcurrency),
 		live:      map[*process]bool{},
+		warn:      opts.Warn,
 		ctx:       ctx,
 		cancel:    cancel,
 	}
