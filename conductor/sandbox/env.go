@@ -266,7 +266,7 @@ func (r *Runner) spawn() (*process, error) {
 	}
 	lock := r.installer.Lock()
 	sk := r.currentSkills()
-	if sk.importMap, err = writeOnce(r.mapDir, "import-map", ".json", importMapFor(r.policy.Packages, sk.files)); err != nil {
+	if sk.importMap, err = writeImportMap(r.mapDir, importMapFor(r.policy.Packages, sk.files)); err != nil {
 		run.remove()
 		return nil, fmt.Errorf("write sandbox import map: %w", err)
 	}
