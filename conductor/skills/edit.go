@@ -19,8 +19,9 @@ import (
 // hand edit) or deleted since, or a new skill's name is taken meanwhile.
 var ErrChanged = errors.New("the skill changed since it was opened")
 
-// lockWait bounds the wait for another conductor process's save.
-const lockWait = 10 * time.Second
+// lockWait bounds the wait for another conductor process's save (a
+// variable for the test that holds the lock).
+var lockWait = 10 * time.Second
 
 // Opened is a saved skill as an editor reads it: the skill and the
 // revision it was read at.
