@@ -49,6 +49,19 @@ func TestSkillEditor(t *testing.T) {
 	v1 := "export function greet(name: string): string { return `hello ${name}` }\n"
 	saveFromModel(t, f.b, "greet", "Greets someone.", v1)
 
+	// A name that is a path opens nothing: the canary beside the folder
+	// stays unread.
+	canary := "canary-9f2c"
+	if err := os.WriteFile(filepath.Join(f.home, "secret.ts"), []byte(canary), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"../secret", filepath.Join(f.home, "secret"), "absent"} {
+		d, err := f.b.OpenSkill(bad)
+		if err == nil || d.Source != "" || strings.Contains(err.Error(), canary) {
+			t.Errorf("OpenSkill(%q) = %+v, %v", bad, d, err)
+		}
+	}
+
 	d, err := f.b.OpenSkill("greet")
 	if err != nil || d.Source != v1 || d.Description != "Greets someone." || d.Revision == "" {
 		t.Fatalf("OpenSkill: %+v, %v", d, err)
