@@ -483,6 +483,8 @@ test('Skills: a skill is edited and saved (its file and backup checked), a bad s
   const problem = form.locator('[data-testid="skill-problem"]');
   await problem.waitFor();
   assert.match(await problem.innerText(), /Deno cannot read the source: SyntaxError: Unterminated template[\s\S]*skills\/tools\.ts:2:/);
+  // Deno's excerpt keeps its lines: the line it stopped at, as written.
+  assert.match(await problem.locator('[data-testid="skill-problem-excerpt"]').innerText(), /^2 \|\s+return `x \$\{n`$/m);
   await problem.getByRole('button', { name: /^Show line 2, column \d+$/ }).waitFor();
   await form.locator('.cm-lintRange-error').waitFor();
   await shot('skill-editor-error');

@@ -130,7 +130,8 @@ function SkillForm(props: { opened: SkillDraft; onClose: () => void }) {
         <p className="muted small">TypeScript that exports at least one function. Deno checks it before it is saved. Ctrl+Enter saves.</p>
         {problem && (
           <div className="banner banner-bad" role="alert" data-testid="skill-problem">
-            <span>{problem.message}</span>{' '}
+            {/* Deno's excerpt of the source, under its first line, keeps its lines. */}
+            <span>{problem.message.split('\n')[0]}</span>{' '}
             {marker && (
               <button className="btn btn-small" onClick={() => setJump((j) => j + 1)}>
                 Show line {marker.line}, column {marker.column}
@@ -140,6 +141,11 @@ function SkillForm(props: { opened: SkillDraft; onClose: () => void }) {
               <button className="btn btn-small" disabled={busy} onClick={() => reloading.mutate(base.name)}>
                 Reload the saved skill
               </button>
+            )}
+            {problem.message.includes('\n') && (
+              <pre className="output output-error" data-testid="skill-problem-excerpt">
+                {problem.message.slice(problem.message.indexOf('\n') + 1)}
+              </pre>
             )}
           </div>
         )}
