@@ -133,20 +133,48 @@ func (s *Server) saveSkill(ctx context.Context, req *mcp.CallToolRequest) (*mcp.
 	if err != nil {
 		return toolError(err), nil
 	}
+	out, err := s.SaveSkill(ctx, clientName(req), sk, nil)
+	if err != nil {
+		return toolError(err), nil
+	}
+	return structured(out)
+}
+
+// SaveSkillOptions make a save an edit by the person at the desktop app.
+type SaveSkillOptions struct {
+	// Revision is the revision of the skill the editor opened
+	// (skills.Store.Open), "" for a new skill: the save is refused, with
+	// an error wrapping skills.ErrChanged, if the skill on disk is at
+	// another one (or, for a new skill, exists).
+	Revision string
+}
+
+// SaveSkill checks and saves a skill (skills.Store.Save: the name rules,
+// the caps, Deno parsing it, atomic writes with backups) and records the
+// save, or its refusal, in the audit log under the given client name. It
+// is save_skill's path, taken with nil opts: the administrator's
+// skills.disableSaving refuses it. With opts it is an edit from the
+// desktop app: the setting, which governs what AI clients save, does not
+// apply, and a skill changed since it was opened is not overwritten.
+func (s *Server) SaveSkill(ctx context.Context, client string, sk skills.Skill, opts *SaveSkillOptions) (SaveSkillOutput, error) {
 	store, p := s.skillStore()
 	started := time.Now()
 	var replaced bool
 	var exports []skills.Export
-	if !p.SkillSaving {
+	var err error
+	switch {
+	case opts != nil:
+		exports, replaced, err = store.SaveOver(ctx, sk, opts.Revision)
+	case !p.SkillSaving:
 		err = fmt.Errorf("the administrator has turned saving skills off (settings: skills.disableSaving); saved skills can still be imported")
-	} else {
+	default:
 		exports, replaced, err = store.Save(ctx, sk)
 	}
-	s.recordSkill(clientName(req), sk, replaced, started, err)
+	s.recordSkill(client, sk, replaced, started, err)
 	if err != nil {
-		return toolError(err), nil
+		return SaveSkillOutput{}, err
 	}
-	return structured(SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports})
+	return SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports}, nil
 }
 
 // recordSkill writes a save, or a refused one, to the audit log.

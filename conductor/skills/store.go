@@ -116,6 +116,9 @@ func (s Store) Check(ctx context.Context, sk Skill) ([]Export, error) {
 	if s.Imports != nil {
 		var err error
 		if imports, err = s.Imports(sk.Source); err != nil {
+			if pe := s.parseProblem(ctx, sk); pe != nil {
+				return nil, pe
+			}
 			return nil, fmt.Errorf("skill %s: %w", sk.Name, err)
 		}
 	}
@@ -140,12 +143,28 @@ func (s Store) Check(ctx context.Context, sk Skill) ([]Export, error) {
 // It returns the skill's exports and whether a skill of that name was
 // replaced.
 func (s Store) Save(ctx context.Context, sk Skill) (exports []Export, replaced bool, err error) {
+	return s.save(ctx, sk, nil)
+}
+
+// save is Save; before, if not nil, runs with the folder locked, just
+// before anything is written, and refuses the save with its error.
+func (s Store) save(ctx context.Context, sk Skill, before func() error) (exports []Export, replaced bool, err error) {
 	exports, err = s.Check(ctx, sk)
 	if err != nil {
 		return nil, false, err
 	}
 	if err := fsx.MkdirPrivate(s.Dir); err != nil {
 		return nil, false, fmt.Errorf("create the skills folder: %w", err)
+	}
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer unlock()
+	if before != nil {
+		if err := before(); err != nil {
+			return nil, false, err
+		}
 	}
 	src, metaPath := s.paths(sk.Name)
 	for _, p := range []string{src, metaPath} {
