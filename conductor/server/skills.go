@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
 )
 
@@ -48,11 +50,20 @@ func (s *Server) setSkillTools(p config.Policy) {
 		Title: "Save Skill",
 		Description: "Save TypeScript worth keeping as a skill: a module exporting functions that later run_deno_code executions import with `import { fn } from \"skills/name\"`. " +
 			"It runs with the importing execution's permissions, never more; it may import the allowlisted packages and other skills. Saving a name that exists replaces that skill. " +
-			fmt.Sprintf("The source is parsed by Deno before it is saved (at most %d KiB).", skills.MaxSource>>10),
+			fmt.Sprintf("The source is parsed by Deno before it is saved (at most %d KiB).", skills.MaxSource>>10) + approvalNote(p),
 		InputSchema:  saveSkillInputSchema(),
 		OutputSchema: inferred[SaveSkillOutput](),
 		Annotations:  &mcp.ToolAnnotations{DestructiveHint: ptr(true), IdempotentHint: true},
 	}, s.saveSkill)
+}
+
+// approvalNote tells the model, when saves need approval, that the user
+// is asked first.
+func approvalNote(p config.Policy) string {
+	if !p.SkillApproval {
+		return ""
+	}
+	return " The administrator requires approval of each save: the user is asked (the skill's name, description and source) before anything is written, and a save they do not allow is refused."
 }
 
 func saveSkillInputSchema() *jsonschema.Schema {
@@ -118,7 +129,15 @@ func (s *Server) listSkills(ctx context.Context, req *mcp.CallToolRequest) (*mcp
 	return structured(ListSkillsOutput{Skills: list, Saving: p.SkillSaving})
 }
 
+// saveSkill handles save_skill. When the administrator requires approval
+// of saves, the person is asked first, through the same chain as a tool
+// call made from code (the client by elicitation, during the call or in
+// rounds, else the desktop app, else no one: denied), and nothing is
+// written unless they allow it.
 func (s *Server) saveSkill(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	if req.Params.RequestState != "" {
+		return s.resume(ctx, req, toolError(errors.New("this approval question is no longer waiting (it was answered, timed out, or the conductor restarted); call save_skill again"))), nil
+	}
 	var sk skills.Skill
 	a, err := parseArgs("save_skill", req.Params.Arguments, "name", "description", "source")
 	if err == nil {
@@ -133,31 +152,69 @@ func (s *Server) saveSkill(ctx context.Context, req *mcp.CallToolRequest) (*mcp.
 	if err != nil {
 		return toolError(err), nil
 	}
-	store, p := s.skillStore()
-	started := time.Now()
-	var replaced bool
-	var exports []skills.Export
-	if !p.SkillSaving {
-		err = fmt.Errorf("the administrator has turned saving skills off (settings: skills.disableSaving); saved skills can still be imported")
-	} else {
-		exports, replaced, err = store.Save(ctx, sk)
+	_, p := s.skillStore()
+	if !p.SkillApproval {
+		return s.save(ctx, clientName(req), sk, nil), nil
 	}
-	s.recordSkill(clientName(req), sk, replaced, started, err)
-	if err != nil {
-		return toolError(err), nil
-	}
-	return structured(SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports})
+	noClient := "the MCP client that saves the skill does not support elicitation (questions to the user)"
+	return s.asking(ctx, req, noClient, false, func(ctx context.Context, opts runOptions) *mcp.CallToolResult {
+		return s.save(ctx, clientName(req), sk, &opts)
+	}), nil
 }
 
-// recordSkill writes a save, or a refused one, to the audit log.
-func (s *Server) recordSkill(client string, sk skills.Skill, replaced bool, started time.Time, err error) {
+// save saves sk for client, first asking through ask unless it is nil
+// (no approval needed), and records the save, or its refusal.
+func (s *Server) save(ctx context.Context, client string, sk skills.Skill, ask *runOptions) *mcp.CallToolResult {
+	store, p := s.skillStore()
+	id, started := newID(), time.Now()
+	var replaced bool
+	var exports []skills.Export
+	var ans proxy.Answer
+	var err error
+	switch {
+	case !p.SkillSaving:
+		err = fmt.Errorf("the administrator has turned saving skills off (settings: skills.disableSaving); saved skills can still be imported")
+	case ask != nil:
+		// The person is asked only about a skill that would be saved: one
+		// that fails the checks is refused first, without a question.
+		if _, err = store.Check(ctx, sk); err != nil {
+			break
+		}
+		replaces := store.Exists(sk.Name)
+		if ans, err = s.askSave(ctx, id, client, sk, replaces, *ask); err != nil {
+			err = fmt.Errorf("skill %s was not saved (nothing was written): %w", sk.Name, err)
+			break
+		}
+		if !replaces && store.Exists(sk.Name) {
+			err = fmt.Errorf("skill %s was not saved: a skill of that name was saved while the person was asked, and they approved a new one; call save_skill again to be asked about replacing it", sk.Name)
+			break
+		}
+		fallthrough
+	default:
+		exports, replaced, err = store.Save(ctx, sk)
+	}
+	s.recordSkill(id, client, sk, replaced, ans, started, err)
+	if err != nil {
+		return toolError(err)
+	}
+	res, err := structured(SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports})
+	if err != nil {
+		return toolError(err)
+	}
+	return res
+}
+
+// recordSkill writes a save, or a refused one, to the audit log, with how
+// it was approved (ans: Via and Approver) if it was asked about.
+func (s *Server) recordSkill(id, client string, sk skills.Skill, replaced bool, ans proxy.Answer, started time.Time, err error) {
 	if s.opts.Audit == nil {
 		return
 	}
 	ok := err == nil
 	rec := audit.Record{
-		Time: time.Now().UTC(), Kind: "skill_saved", ExecutionID: newID(), Client: client, OK: &ok,
+		Time: time.Now().UTC(), Kind: "skill_saved", ExecutionID: id, Client: client, OK: &ok,
 		Skill: sk.Name, Description: sk.Description, Code: sk.Source, DurationMs: float64(time.Since(started).Microseconds()) / 1000,
+		Via: ans.Via, Approver: ans.Approver,
 	}
 	if replaced {
 		rec.Decision = "replaced"

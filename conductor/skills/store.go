@@ -180,6 +180,22 @@ func (s Store) Save(ctx context.Context, sk Skill) (exports []Export, replaced b
 	return exports, replaced, nil
 }
 
+// Exists reports whether saving name would replace something: its source
+// or its description file is in the folder (as a file, a link or
+// anything else).
+func (s Store) Exists(name string) bool {
+	if ValidName(name) != nil {
+		return false
+	}
+	src, metaPath := s.paths(name)
+	for _, p := range []string{src, metaPath} {
+		if _, err := os.Lstat(p); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // List describes every importable skill. A source changed since it was
 // saved (by hand) is described again with Deno.
 func (s Store) List(ctx context.Context) ([]Info, error) {
