@@ -77,7 +77,10 @@ func TestSkillSaveQuestionInTheWindow(t *testing.T) {
 	ask := appask.Asker(appask.AskOptions{Home: home, Client: "cli"})
 	sk := &proxy.SkillSave{Name: "csv", Description: "Parses CSV.", Replaces: true, Source: "export function parse() {}\n"}
 	got := make(chan proxy.Answer, 1)
-	go func() { a, _ := ask(ctx, proxy.ApprovalRequest{Why: "skills.requireApproval in settings.json", Skill: sk}); got <- a }()
+	go func() {
+		a, _ := ask(ctx, proxy.ApprovalRequest{Why: "skills.requireApproval in settings.json", Skill: sk})
+		got <- a
+	}()
 	<-changed
 	qs := b.Approvals()
 	if len(qs) != 1 || qs[0].Skill == nil || *qs[0].Skill != (SkillToSave{Name: "csv", Description: "Parses CSV.", Replaces: true, Source: sk.Source}) ||

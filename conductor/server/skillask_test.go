@@ -36,11 +36,11 @@ func TestShownSource(t *testing.T) {
 func TestSkillQuestion(t *testing.T) {
 	big := strings.Repeat("export function f() {}\n", 1000)
 	for _, c := range []struct {
-		name     string
-		sk       proxy.SkillSave
-		want     []string
-		wantNot  []string
-		client   string
+		name    string
+		sk      proxy.SkillSave
+		want    []string
+		wantNot []string
+		client  string
 	}{
 		{name: "new", client: "cursor", sk: proxy.SkillSave{Name: "csv", Description: "Parses CSV.", Source: "export function parse() {}\n"},
 			want: []string{`cursor wants to save the skill "csv"`, "skills/csv", "a new skill", "Description: Parses CSV.", "Its source (27 bytes):\nexport function parse() {}", "skills.requireApproval in settings.json"}},

@@ -39,7 +39,7 @@ func savesAudited(t *testing.T, chome string) []string {
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 		var r struct {
 			Kind, Tool, Skill, Via, Approver, Decision, Rule, Why string
-			OK                                                   *bool
+			OK                                                    *bool
 		}
 		_ = json.Unmarshal([]byte(line), &r)
 		ok := r.OK != nil && *r.OK
