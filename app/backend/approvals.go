@@ -145,9 +145,9 @@ func (b *Backend) windowAsker(client, noClient string) proxy.Asker {
 				return proxy.Answer{Via: appask.Via}, ctx.Err()
 			}
 			if noClient != "" {
-				return proxy.Answer{}, fmt.Errorf("no one could be asked: %s, and %w", noClient, err)
+				return proxy.Answer{}, fmt.Errorf("no one could be asked: %s, and %w; %s", noClient, err, req.Remedy())
 			}
-			return proxy.Answer{}, fmt.Errorf("no one could be asked: %w", err)
+			return proxy.Answer{}, fmt.Errorf("no one could be asked: %w; %s", err, req.Remedy())
 		}
 		return proxy.Answer{Choice: c, Via: appask.Via, Approver: "the person at the desktop app"}, nil
 	}

@@ -197,7 +197,7 @@ func Asker(opts AskOptions) proxy.Asker {
 		case err == nil:
 			return proxy.Answer{Choice: proxy.Choice(choice), Via: Via, Approver: "the person at the desktop app"}, nil
 		case errors.Is(err, errAsked):
-			return proxy.Answer{Via: Via}, err
+			return proxy.Answer{Via: Via}, fmt.Errorf("%w; %s", err, req.Remedy())
 		case ctx.Err() != nil:
 			return proxy.Answer{Via: Via}, ctx.Err()
 		}

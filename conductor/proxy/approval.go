@@ -95,7 +95,8 @@ type Answer struct {
 
 // Asker asks a person to approve req and waits for the answer, until ctx
 // ends. An error means no one could be asked or no answer came: the call
-// is denied, with the error's text as the reason.
+// is denied, with the error's text as the reason, which ends with what the
+// administrator can do instead (req.Remedy) when no one could be asked.
 type Asker func(ctx context.Context, req ApprovalRequest) (Answer, error)
 
 // ApprovalRecord is one decision on a tool call that needed approval (or

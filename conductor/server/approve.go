@@ -150,7 +150,7 @@ func directAsker(session *mcp.ServerSession, client string) proxy.Asker {
 			if ctx.Err() != nil {
 				return proxy.Answer{}, ctx.Err()
 			}
-			return proxy.Answer{Via: "elicitation"}, fmt.Errorf("the MCP client could not be asked (%v)", err)
+			return proxy.Answer{Via: "elicitation"}, fmt.Errorf("the MCP client could not be asked (%v); %s", err, req.Remedy())
 		}
 		return answerOf(client, req, res), nil
 	}

@@ -74,15 +74,17 @@ func (s *Server) askSave(ctx context.Context, id, client string, sk skills.Skill
 	var reason string
 	switch {
 	case err != nil:
+		// An asker's own error says what to do (appask's names the
+		// remedy); a wait with no answer does not.
 		reason = err.Error()
 		if errors.Is(err, proxy.ErrNoAnswer) {
 			reason += "; " + req.Remedy()
 		}
 	case ans.Choice == proxy.ChoiceOnce:
 	case ans.Choice == proxy.ChoiceDeny:
-		reason = firstNonEmpty(ans.Approver, "the person asked") + " denied it"
+		reason = firstNonEmpty(ans.Approver, "the person asked") + " denied it; " + req.Remedy()
 	default:
-		reason = fmt.Sprintf("the answer %q is not one of the choices (%s or %s)", ans.Choice, proxy.ChoiceOnce, proxy.ChoiceDeny)
+		reason = fmt.Sprintf("the answer %q is not one of the choices (%s or %s); %s", ans.Choice, proxy.ChoiceOnce, proxy.ChoiceDeny, req.Remedy())
 	}
 	s.recordSaveApproval(id, client, sk, ans, reason)
 	if reason != "" {

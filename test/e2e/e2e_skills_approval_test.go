@@ -140,7 +140,7 @@ func TestSkillApprovalByElicitation(t *testing.T) {
 			for _, answer := range answers {
 				p.say(answer)
 				raw, failed = c.saveSkill("greeter", "Greets, differently.", evil)
-				if msg := string(raw); !failed || !strings.Contains(msg, "was not saved (nothing was written)") || !strings.Contains(msg, "skills.requireApproval") {
+				if msg := string(raw); !failed || !strings.Contains(msg, "was not saved (nothing was written)") || !strings.Contains(msg, "the administrator can turn skills.requireApproval off in settings.json") {
 					t.Errorf("%s: %s", answer, raw)
 				}
 			}
@@ -244,7 +244,7 @@ func TestSkillApprovalByTheDesktopApp(t *testing.T) {
 	evil := `export function one(): string { return "` + canary + `" }` + "\n"
 	for i, want := range []string{"the person at the desktop app denied it", "not one of the choices", "no answer within 300ms"} {
 		raw, failed := c.saveSkill("counted", "Counts differently.", evil)
-		if !failed || !strings.Contains(string(raw), want) || !strings.Contains(string(raw), "nothing was written") {
+		if !failed || !strings.Contains(string(raw), want) || !strings.Contains(string(raw), "nothing was written") || !strings.Contains(string(raw), "turn skills.requireApproval off") {
 			t.Errorf("answer %d: %s, want %q", i+2, raw, want)
 		}
 	}
