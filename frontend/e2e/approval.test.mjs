@@ -117,7 +117,7 @@ test('a skill save that needs approval asks in the window with the skill and its
   assert.match(text, /headless-client wants to save the skill shouter/);
   assert.match(text, /It is a new skill\./);
   assert.match(text, /Shouts a string\./);
-  assert.equal(await d.getByTestId('approval-source').innerText(), source.trimEnd());
+  assert.equal((await d.getByTestId('approval-source').innerText()).trimEnd(), source.trimEnd());
   const buttons = await d.getByRole('button').allInnerTexts();
   assert.deepEqual(buttons, ['Allow once', 'Deny']);
   await shot('skill-question');
