@@ -38,3 +38,22 @@ func (a *App) SkillChanges(limit int) ([]backend.SkillChange, error) {
 	}
 	return b.SkillChanges(limit)
 }
+
+// OpenSkill reads a saved skill into a draft for the Skills page's editor.
+func (a *App) OpenSkill(name string) (backend.SkillDraft, error) {
+	b, err := a.backendOrErr("skills")
+	if err != nil {
+		return backend.SkillDraft{}, err
+	}
+	return b.OpenSkill(name)
+}
+
+// SaveSkill saves a draft from the editor, over the revision it was opened
+// from; a refusal comes back as its Problem, nothing written.
+func (a *App) SaveSkill(d backend.SkillDraft) (backend.SkillSave, error) {
+	b, err := a.backendOrErr("skills")
+	if err != nil {
+		return backend.SkillSave{}, err
+	}
+	return b.SaveSkill(a.context(), d)
+}

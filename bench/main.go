@@ -1,7 +1,7 @@
 // Command bench measures the conductor end to end, the way an MCP client
 // sees it, beside a bare `deno run` of the same code measured in the same run.
 //
-//	go run ./bench [-n 200] [-pyn 30] [-concurrency 8] [-deno PATH] [-pyodide DIR] [-only discovery|python]
+//	go run ./bench [-n 200] [-pyn 30] [-concurrency 8] [-deno PATH] [-pyodide DIR] [-only discovery|python|skills]
 //
 // It prints latency percentiles for run_deno_code of `1+1` over stdio (warm
 // pool and cold start), executions per second with concurrent callers, the
@@ -9,7 +9,9 @@
 // peak memory under a flood of calls from sandboxed code, the context a
 // model saves by finding tools with search_tools instead of loading every
 // upstream tool's schema, and run_python_code through its pool, from an
-// empty pool and on a new home, beside a cold `deno run` loading Pyodide.
+// empty pool and on a new home, beside a cold `deno run` loading Pyodide,
+// and what saving a skill costs (save_skill beside `deno doc`, and the run
+// after a save).
 package main
 
 import (
@@ -35,7 +37,7 @@ func main() {
 	pyodide := flag.String("pyodide", "node_modules/pyodide", "the Pyodide runtime's folder (the pyodide npm package)")
 	conc := flag.Int("concurrency", 8, "concurrent callers for the throughput measurement")
 	deno := flag.String("deno", os.Getenv("MCP_CONDUCTOR_DENO"), "deno binary (default: $MCP_CONDUCTOR_DENO or node_modules)")
-	only := flag.String("only", "", "run only this part: discovery (the context search_tools saves) or python")
+	only := flag.String("only", "", "run only this part: discovery (the context search_tools saves), python or skills")
 	flag.Parse()
 	if *deno == "" {
 		*deno = filepath.Join("node_modules", "@deno", "linux-x64-glibc", "deno")
@@ -98,8 +100,10 @@ func run(n, conc int, deno, only string, pyN int, pyodide string) error {
 		return benchDiscovery(bin, deno, tmp)
 	case "python":
 		return benchPython(bin, deno, tmp, pyodide, pyN)
+	case "skills":
+		return benchSkills(bin, deno, tmp)
 	default:
-		return fmt.Errorf("-only %q: the parts that run alone are discovery and python", only)
+		return fmt.Errorf("-only %q: the parts that run alone are discovery, python and skills", only)
 	}
 	fmt.Printf("machine: %d CPUs; deno %s; %d calls per series; paced = %v between calls\n\n", numCPU(), denoVersion(deno), n, gap)
 
@@ -184,6 +188,10 @@ func run(n, conc int, deno, only string, pyN int, pyodide string) error {
 	}
 	fmt.Println()
 	if err := benchFlood(bin, deno, tmp); err != nil {
+		return err
+	}
+	fmt.Println()
+	if err := benchSkills(bin, deno, tmp); err != nil {
 		return err
 	}
 	fmt.Println()

@@ -145,6 +145,9 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
 	}
+	if opts.Warn == nil {
+		opts.Warn = func(string) {}
+	}
 	sandboxDir := filepath.Join(p.Home, "sandbox")
 	denoDir := filepath.Join(p.Home, "cache", "deno")
 	if err := protectHost(); err != nil {
@@ -205,6 +208,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 		installer: installer,
 		slots:     make(chan struct{}, p.MaxConcurrency),
 		live:      map[*process]bool{},
+		warn:      opts.Warn,
 		ctx:       ctx,
 		cancel:    cancel,
 	}
@@ -262,7 +266,7 @@ func (r *Runner) spawn() (*process, error) {
 	}
 	lock := r.installer.Lock()
 	sk := r.currentSkills()
-	if sk.importMap, err = writeOnce(r.mapDir, "import-map", ".json", importMapFor(r.policy.Packages, sk.files)); err != nil {
+	if sk.importMap, err = writeImportMap(r.mapDir, importMapFor(r.policy.Packages, sk.files)); err != nil {
 		run.remove()
 		return nil, fmt.Errorf("write sandbox import map: %w", err)
 	}

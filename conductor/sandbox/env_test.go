@@ -91,3 +91,23 @@ func TestSweepRunDirs(t *testing.T) {
 		t.Errorf("a live conductor's folder went: %v", err)
 	}
 }
+
+// TestChildEnvDisablesTheEmitCache: the sandbox's Deno does not keep what
+// it transpiles (see childEnv): under the kernel layer its cache is
+// read-only, and each failed write of a skill's or a JSR module's
+// JavaScript cost a retry loop of about 150 ms (go run ./bench -only skills).
+func TestChildEnvDisablesTheEmitCache(t *testing.T) {
+	home := t.TempDir()
+	p, err := config.Load(func(k string) string {
+		if k == config.EnvHome {
+			return home
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env := childEnv(p, func(string) string { return "" }); !slices.Contains(env, "DENO_EMIT_CACHE_MODE=disable") {
+		t.Errorf("the sandbox's environment %q keeps Deno's emit cache", env)
+	}
+}

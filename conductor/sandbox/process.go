@@ -81,10 +81,11 @@ type process struct {
 	cleanupOnce sync.Once
 	cleanup     func()
 
-	lock   string      // the lockfile the process started with
-	skills skillSet    // the skills it may import
-	python bool        // it booted a Python interpreter: its job is Python code
-	taken  atomic.Bool // it was given its job
+	lock     string      // the lockfile the process started with
+	skills   skillSet    // the skills it may import
+	python   bool        // it booted a Python interpreter: its job is Python code
+	snapshot bool        // it booted from the memory snapshot
+	taken    atomic.Bool // it was given its job
 }
 
 // release runs the process's cleanup (removing its private temporary

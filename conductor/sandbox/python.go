@@ -46,6 +46,7 @@ type python struct {
 
 	snapOnce sync.Once
 	snapErr  error
+	snapOff  atomic.Bool // the snapshot could not be booted from: boot without it
 
 	poolOnce sync.Once
 	pool     atomic.Pointer[pool]
@@ -292,7 +293,7 @@ func (l *limitedWriter) Write(b []byte) (int, error) {
 func (r *Runner) spawnPython() (*process, error) {
 	py := r.py
 	snap := ""
-	if py.ensureSnapshot(context.Background()) == nil {
+	if py.ensureSnapshot(context.Background()) == nil && !py.snapOff.Load() {
 		snap = py.snapshot
 	}
 	run := &runDir{}
@@ -302,12 +303,25 @@ func (r *Runner) spawnPython() (*process, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.python = true
+	p.python, p.snapshot = true, snap != ""
 	if !r.track(p) {
 		p.stop()
 		return nil, errClosed
 	}
 	return p, nil
+}
+
+// dropSnapshot stops booting from the memory snapshot, once: an
+// interpreter could not boot from it (why says what its process reported).
+// The pool's waiting processes booted from it too, so they are replaced.
+func (py *python) dropSnapshot(warn func(string), why string) {
+	if py.snapOff.Swap(true) {
+		return
+	}
+	warn(fmt.Sprintf("Python could not start from its memory snapshot %s (%s); Python now starts without it, which is slower; delete the file to have it made again", py.snapshot, why))
+	if pl := py.pool.Load(); pl != nil {
+		pl.discardStale()
+	}
 }
 
 // pythonPool starts the Python pool on first use: no interpreter waits
@@ -316,7 +330,7 @@ func (r *Runner) spawnPython() (*process, error) {
 func (r *Runner) pythonPool() *pool {
 	r.py.poolOnce.Do(func() {
 		r.py.pool.Store(newPool(r.ctx, PoolOptions{Size: r.policy.PythonPoolSize, IdleTimeout: r.policy.PoolIdleTimeout},
-			r.spawnPython, func(*process) bool { return true }))
+			r.spawnPython, func(p *process) bool { return !p.snapshot || !r.py.snapOff.Load() }))
 	})
 	return r.py.pool.Load()
 }

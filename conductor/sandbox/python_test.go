@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -378,5 +379,52 @@ func TestPythonMemoryBomb(t *testing.T) {
 	}
 	if res := runPy(t, r, "1 + 1", nil); res.ReturnValue != 2.0 {
 		t.Fatalf("after the bombs: %+v", res.Error)
+	}
+}
+
+// TestPythonDamagedSnapshot: an interpreter that cannot boot from the
+// memory snapshot (here a damaged file) boots without it: the job that met
+// it runs, so do the next ones, and the administrator is told once.
+func TestPythonDamagedSnapshot(t *testing.T) {
+	deno, pyodide := testenv.Deno(t), testenv.Pyodide(t)
+	home := t.TempDir()
+	getenv := func(k string) string {
+		switch k {
+		case config.EnvHome:
+			return home
+		case config.EnvPythonPoolSize:
+			return "1"
+		}
+		return ""
+	}
+	p, err := config.Load(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var warnings []string
+	warn := func(s string) { mu.Lock(); warnings = append(warnings, s); mu.Unlock() }
+	r, err := New(context.Background(), p, Options{Deno: deno, Getenv: getenv, Pyodide: pyodide, Warn: warn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Stop)
+	damaged := strings.Repeat("not a Pyodide memory snapshot\n", 1000)
+	if err := os.WriteFile(r.py.snapshot, []byte(damaged), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	for i, code := range []string{"6 * 7", "sum(range(5))", "'again'"} {
+		res := runPy(t, r, code, nil)
+		if res.Status != "success" {
+			t.Fatalf("run %d (%q) with a damaged snapshot: %+v", i, code, res.Error)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(warnings) != 1 || !strings.Contains(warnings[0], r.py.snapshot) || !strings.Contains(warnings[0], "without it") {
+		t.Fatalf("warnings: %q; want one naming the snapshot", warnings)
+	}
+	if b, _ := os.ReadFile(r.py.snapshot); string(b) != damaged {
+		t.Fatal("the damaged snapshot was changed; the administrator is told to delete it")
 	}
 }

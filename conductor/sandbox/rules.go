@@ -142,6 +142,12 @@ func childEnv(p config.Policy, getenv func(string) string) []string {
 	vars := []string{
 		"DENO_NO_UPDATE_CHECK=1",
 		"DENO_NO_PACKAGE_JSON=1",
+		// Deno keeps the JavaScript it transpiled from TypeScript (a skill,
+		// a JSR module) in DENO_DIR. The shared cache is read-only to a
+		// confined process, and Deno retries a failed write for about
+		// 150 ms before giving up, on every such module; a private one is
+		// gone with its process. Transpiling again takes a millisecond.
+		"DENO_EMIT_CACHE_MODE=disable",
 		"NO_COLOR=1",
 		"PATH=" + strings.Join(childPath, string(os.PathListSeparator)),
 	}

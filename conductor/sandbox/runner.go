@@ -92,6 +92,7 @@ type Runner struct {
 
 	py       *python // nil: no Python (pyReason says why)
 	pyReason string
+	warn     func(string) // Options.Warn, never nil
 
 	mu     sync.Mutex
 	live   map[*process]bool // every process started and not yet exited
@@ -299,12 +300,28 @@ func (r *Runner) runPython(ctx context.Context, j Job, timeout time.Duration, fa
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	res := r.execute(ctx, p, job{Python: j.Code, Packages: wheels}, nil, j, timeout, start)
-	if res.Error != nil && res.Error.Type != KindTimeout && ctx.Err() == nil && !p.isReady() && p.exitCode() != 0 {
+	msg := job{Python: j.Code, Packages: wheels}
+	res := r.execute(ctx, p, msg, nil, j, timeout, time.Now())
+	if diedBooting(ctx, p, res) && p.snapshot {
+		// The memory snapshot only saves time: an interpreter that could
+		// not boot from it (unreadable, damaged) is booted without it, for
+		// this job and from now on. The code never ran, so it runs once.
+		r.py.dropSnapshot(r.warn, crashText(p.exitCode(), p.stderr.String("stderr")))
+		if p, err = r.spawnPython(); err != nil {
+			return nil, err
+		}
+		res = r.execute(ctx, p, msg, nil, j, timeout, time.Now())
+	}
+	if diedBooting(ctx, p, res) {
 		return nil, fmt.Errorf("the Python sandbox exited before it could run the code (%s)", crashText(p.exitCode(), p.stderr.String("stderr")))
 	}
 	return res, nil
+}
+
+// diedBooting reports whether p ended with an error before its interpreter
+// was ready, so the job's code never ran.
+func diedBooting(ctx context.Context, p *process, res *Result) bool {
+	return res.Error != nil && res.Error.Type != KindTimeout && ctx.Err() == nil && !p.isReady() && p.exitCode() != 0
 }
 
 // execute sends msg (the code, as the process's kind expects it) with the

@@ -154,54 +154,109 @@ func (s *Server) saveSkill(ctx context.Context, req *mcp.CallToolRequest) (*mcp.
 	}
 	_, p := s.skillStore()
 	if !p.SkillApproval {
-		return s.save(ctx, clientName(req), sk, nil), nil
+		out, err := s.SaveSkill(ctx, clientName(req), sk, nil)
+		if err != nil {
+			return toolError(err), nil
+		}
+		return structured(out)
 	}
 	noClient := "the MCP client that saves the skill does not support elicitation (questions to the user)"
 	return s.asking(ctx, req, noClient, false, func(ctx context.Context, opts runOptions) *mcp.CallToolResult {
-		return s.save(ctx, clientName(req), sk, &opts)
+		out, err := s.saveAsked(ctx, clientName(req), sk, opts)
+		if err == nil {
+			var res *mcp.CallToolResult
+			if res, err = structured(out); err == nil {
+				return res
+			}
+		}
+		return toolError(err)
 	}), nil
 }
 
-// save saves sk for client, first asking through ask unless it is nil
-// (no approval needed), and records the save, or its refusal.
-func (s *Server) save(ctx context.Context, client string, sk skills.Skill, ask *runOptions) *mcp.CallToolResult {
+// errSavingOff refuses save_skill under skills.disableSaving.
+var errSavingOff = errors.New("the administrator has turned saving skills off (settings: skills.disableSaving); saved skills can still be imported")
+
+// SaveSkillOptions make a save an edit by the person at the desktop app.
+type SaveSkillOptions struct {
+	// Revision is the revision of the skill the editor opened
+	// (skills.Store.Open), "" for a new skill: the save is refused, with
+	// an error wrapping skills.ErrChanged, if the skill on disk is at
+	// another one (or, for a new skill, exists).
+	Revision string
+}
+
+// SaveSkill checks and saves a skill (skills.Store.Save: the name rules,
+// the caps, Deno parsing it, atomic writes with backups) and records the
+// save, or its refusal, in the audit log under the given client name. It
+// is save_skill's path, taken with nil opts: the administrator's
+// skills.disableSaving refuses it (and skills.requireApproval, which
+// save_skill applies before, asks no one here). With opts it is an edit
+// from the desktop app: the settings, which govern what AI clients save,
+// do not apply, and a skill changed since it was opened is not
+// overwritten.
+func (s *Server) SaveSkill(ctx context.Context, client string, sk skills.Skill, opts *SaveSkillOptions) (SaveSkillOutput, error) {
+	store, p := s.skillStore()
+	started := time.Now()
+	var replaced bool
+	var exports []skills.Export
+	var err error
+	switch {
+	case opts != nil:
+		exports, replaced, err = store.SaveOver(ctx, sk, opts.Revision)
+	case !p.SkillSaving:
+		err = errSavingOff
+	default:
+		exports, replaced, err = store.Save(ctx, sk)
+	}
+	s.recordSkill(newID(), client, sk, replaced, proxy.Answer{}, started, err)
+	if err != nil {
+		return SaveSkillOutput{}, err
+	}
+	return SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports}, nil
+}
+
+// saveAsked is save_skill's path under skills.requireApproval: the checks
+// first (a skill that would be refused is not asked about), then the
+// person, through opts, told whether it replaces a skill; then the write,
+// only if the skill on disk is still as the person was told (none, or the
+// revision it replaces), checked under the folder's lock with the write
+// (skills.Store.SaveOver).
+func (s *Server) saveAsked(ctx context.Context, client string, sk skills.Skill, opts runOptions) (SaveSkillOutput, error) {
 	store, p := s.skillStore()
 	id, started := newID(), time.Now()
 	var replaced bool
 	var exports []skills.Export
 	var ans proxy.Answer
+	var rev string
 	var err error
 	switch {
 	case !p.SkillSaving:
-		err = fmt.Errorf("the administrator has turned saving skills off (settings: skills.disableSaving); saved skills can still be imported")
-	case ask != nil:
-		// The person is asked only about a skill that would be saved: one
-		// that fails the checks is refused first, without a question.
+		err = errSavingOff
+	default:
 		if _, err = store.Check(ctx, sk); err != nil {
 			break
 		}
-		replaces := store.Exists(sk.Name)
-		if ans, err = s.askSave(ctx, id, client, sk, replaces, *ask); err != nil {
+		if rev, err = store.Revision(sk.Name); err != nil {
+			break
+		}
+		if ans, err = s.askSave(ctx, id, client, sk, rev != "", opts); err != nil {
 			err = fmt.Errorf("skill %s was not saved (nothing was written): %w", sk.Name, err)
 			break
 		}
-		if !replaces && store.Exists(sk.Name) {
-			err = fmt.Errorf("skill %s was not saved: a skill of that name was saved while the person was asked, and they approved a new one; call save_skill again to be asked about replacing it", sk.Name)
-			break
+		exports, replaced, err = store.SaveOver(ctx, sk, rev)
+		if errors.Is(err, skills.ErrChanged) {
+			what := "it was changed or deleted while the person was asked about replacing it"
+			if rev == "" {
+				what = "a skill of that name was saved while the person was asked about a new one"
+			}
+			err = fmt.Errorf("skill %s was not saved (nothing was written): %s; call save_skill again to be asked about it as it is now", sk.Name, what)
 		}
-		fallthrough
-	default:
-		exports, replaced, err = store.Save(ctx, sk)
 	}
 	s.recordSkill(id, client, sk, replaced, ans, started, err)
 	if err != nil {
-		return toolError(err)
+		return SaveSkillOutput{}, err
 	}
-	res, err := structured(SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports})
-	if err != nil {
-		return toolError(err)
-	}
-	return res
+	return SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports}, nil
 }
 
 // recordSkill writes a save, or a refused one, to the audit log, with how

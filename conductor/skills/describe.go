@@ -69,7 +69,7 @@ func Describe(ctx context.Context, deno, name, source string, imports []string) 
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("checking skill %s with Deno took longer than %s", name, describeTimeout)
 		}
-		return nil, fmt.Errorf("skill %s does not parse: %s", name, denoMessage(stderr.String(), file, name))
+		return nil, parseError(name, denoMessage(stderr.String(), file, name))
 	}
 	var doc docOutput
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {

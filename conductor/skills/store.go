@@ -116,6 +116,9 @@ func (s Store) Check(ctx context.Context, sk Skill) ([]Export, error) {
 	if s.Imports != nil {
 		var err error
 		if imports, err = s.Imports(sk.Source); err != nil {
+			if pe := s.parseProblem(ctx, sk); pe != nil {
+				return nil, pe
+			}
 			return nil, fmt.Errorf("skill %s: %w", sk.Name, err)
 		}
 	}
@@ -140,12 +143,28 @@ func (s Store) Check(ctx context.Context, sk Skill) ([]Export, error) {
 // It returns the skill's exports and whether a skill of that name was
 // replaced.
 func (s Store) Save(ctx context.Context, sk Skill) (exports []Export, replaced bool, err error) {
+	return s.save(ctx, sk, nil)
+}
+
+// save is Save; before, if not nil, runs with the folder locked, just
+// before anything is written, and refuses the save with its error.
+func (s Store) save(ctx context.Context, sk Skill, before func() error) (exports []Export, replaced bool, err error) {
 	exports, err = s.Check(ctx, sk)
 	if err != nil {
 		return nil, false, err
 	}
 	if err := fsx.MkdirPrivate(s.Dir); err != nil {
 		return nil, false, fmt.Errorf("create the skills folder: %w", err)
+	}
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer unlock()
+	if before != nil {
+		if err := before(); err != nil {
+			return nil, false, err
+		}
 	}
 	src, metaPath := s.paths(sk.Name)
 	for _, p := range []string{src, metaPath} {
@@ -178,22 +197,6 @@ func (s Store) Save(ctx context.Context, sk Skill) (exports []Export, replaced b
 		return nil, false, fmt.Errorf("save skill %s: %w", sk.Name, err)
 	}
 	return exports, replaced, nil
-}
-
-// Exists reports whether saving name would replace something: its source
-// or its description file is in the folder (as a file, a link or
-// anything else).
-func (s Store) Exists(name string) bool {
-	if ValidName(name) != nil {
-		return false
-	}
-	src, metaPath := s.paths(name)
-	for _, p := range []string{src, metaPath} {
-		if _, err := os.Lstat(p); err == nil {
-			return true
-		}
-	}
-	return false
 }
 
 // List describes every importable skill. A source changed since it was

@@ -441,6 +441,98 @@ test('Skills: a skill an AI client saved is listed with its signatures, shown, i
   await changes.filter({ hasText: 'Skills page' }).filter({ hasText: 'deleted' }).waitFor();
 });
 
+test('Skills: a skill is edited and saved (its file and backup checked), a bad source shows Deno\'s error and writes nothing, an AI client\'s save meanwhile is not overwritten, a new skill', async () => {
+  const file = path.join(conductorHome, 'skills', 'tools.ts');
+  const backupsOf = () =>
+    fs
+      .readdirSync(path.join(conductorHome, 'backups', 'skills'))
+      .filter((n) => n.endsWith('_tools.ts'))
+      .map((n) => fs.readFileSync(path.join(conductorHome, 'backups', 'skills', n), 'utf8'));
+  const saveAsModel = (source) =>
+    callFromStdioClient({
+      binary, home, conductorHome, deno, client: 'e2e-skill-client',
+      tool: 'save_skill', args: { name: 'tools', description: 'Doubles.', source },
+    });
+  const v1 = 'export function double(n: number): number { return n * 2 }\n';
+  await saveAsModel(v1);
+  await go('skills');
+  const row = page.locator('[data-testid="skills"] tbody tr', { hasText: 'skills/tools' });
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const form = page.locator('[data-testid="skill-editor"]');
+  const source = form.getByRole('textbox', { name: 'Skill source' });
+  await source.waitFor();
+  assert.equal((await source.innerText()).trimEnd(), v1.trimEnd());
+  assert.equal(await form.getByLabel('Skill description').inputValue(), 'Doubles.');
+  assert.ok(await form.getByRole('button', { name: 'Save' }).isDisabled(), 'Save is enabled with nothing changed');
+
+  // An edit, saved: the file holds it, the backup holds what it replaced.
+  const v2 = '/** Triples. */\nexport function triple(n: number): number { return n * 3 }';
+  await form.getByLabel('Skill description').fill('Triples a number.');
+  await source.fill(v2);
+  await form.getByText('Unsaved changes').waitFor();
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.getByText(/^Saved\. The next run that imports skills\/tools uses this version/).waitFor();
+  assert.equal(fs.readFileSync(file, 'utf8'), v2);
+  assert.deepEqual(backupsOf(), [v1]);
+  await row.getByText('function triple(n: number): number').waitFor();
+  await row.getByText('Triples a number.').waitFor();
+
+  // A source Deno cannot read: its message and position, marked; nothing written.
+  await source.fill('export function triple(n: number) {\n  return `x ${n`\n}');
+  await form.getByRole('button', { name: 'Save' }).click();
+  const problem = form.locator('[data-testid="skill-problem"]');
+  await problem.waitFor();
+  assert.match(await problem.innerText(), /Deno cannot read the source: SyntaxError: Unterminated template[\s\S]*skills\/tools\.ts:2:/);
+  // Deno's excerpt keeps its lines: the line it stopped at, as written.
+  assert.match(await problem.locator('[data-testid="skill-problem-excerpt"]').innerText(), /^2 \|\s+return `x \$\{n`$/m);
+  await problem.getByRole('button', { name: /^Show line 2, column \d+$/ }).waitFor();
+  await form.locator('.cm-lintRange-error').waitFor();
+  await shot('skill-editor-error');
+  assert.equal(fs.readFileSync(file, 'utf8'), v2, 'a source that does not parse was written');
+  assert.deepEqual(backupsOf(), [v1]);
+  await form.getByRole('button', { name: 'Discard changes' }).click();
+  assert.equal((await source.innerText()).trimEnd(), v2);
+  assert.equal(await problem.count(), 0);
+
+  // An AI client saves the skill while the form is open: the form's save is
+  // refused, the client's version stays, and reloading shows it.
+  const v3 = 'export function quadruple(n: number): number { return n * 4 }\n';
+  await saveAsModel(v3);
+  await source.fill(`${v2}\n// my edit`);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await problem.getByText(/changed since you opened it/).waitFor();
+  assert.equal(fs.readFileSync(file, 'utf8'), v3, "the AI client's save was overwritten");
+  await problem.getByRole('button', { name: 'Reload the saved skill' }).click();
+  await problem.waitFor({ state: 'detached' });
+  assert.equal((await source.innerText()).trimEnd(), v3.trimEnd());
+  assert.equal(await form.getByLabel('Skill description').inputValue(), 'Doubles.');
+  await form.getByRole('button', { name: 'Close' }).click();
+  await form.waitFor({ state: 'detached' });
+
+  // A new skill: a name that is a path is refused; a good one is saved.
+  await page.getByRole('button', { name: 'New skill' }).click();
+  await form.getByLabel('Skill name').fill('../escape');
+  await form.getByLabel('Skill description').fill('Says hi.');
+  await source.fill('export function hi(): string { return "hi" }');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await problem.getByText(/is not a skill name/).waitFor();
+  assert.ok(!fs.existsSync(path.join(conductorHome, 'escape.ts')), 'a skill was written outside the skills folder');
+  await form.getByLabel('Skill name').fill('hi');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.getByText('Saved. Code imports it as skills/hi.').waitFor();
+  assert.equal(fs.readFileSync(path.join(conductorHome, 'skills', 'hi.ts'), 'utf8'), 'export function hi(): string { return "hi" }');
+  await shot('skill-editor');
+  await form.getByRole('button', { name: 'Close' }).click();
+  const r = await runInPlayground('import { hi } from "skills/hi"; import { quadruple } from "skills/tools"; hi() + quadruple(2)');
+  assert.equal(r.status, 'success', r.text);
+  assert.match(r.text, /hi8/);
+
+  await go('activity');
+  const changes = page.locator('[data-testid="skill-changes"] tbody tr');
+  await changes.filter({ hasText: 'Skills page' }).filter({ hasText: 'skills/tools' }).filter({ hasText: 'replaced' }).first().waitFor();
+  await changes.filter({ hasText: 'Skills page' }).filter({ hasText: 'skills/hi' }).filter({ hasText: 'saved' }).first().waitFor();
+});
+
 test('the checklist ticked itself as the user went, and left', async () => {
   await go('overview');
   await page.locator('[data-testid="checklist"]').waitFor({ state: 'detached' });

@@ -301,6 +301,33 @@ export interface SkillExport {
   doc: string;
 }
 
+/** A skill in the Skills page's editor (Go: backend.SkillDraft). */
+export interface SkillDraft {
+  name: string;
+  description: string;
+  source: string;
+  /** The saved state it was opened from; '' for a new skill. */
+  revision: string;
+}
+
+/** What saving a draft did (Go: backend.SkillSave): saved, or refused with nothing written. */
+export interface SkillSave {
+  /** The skill as saved, with its new revision. */
+  saved: SkillDraft | null;
+  view: SkillsView | null;
+  problem: SkillProblem | null;
+}
+
+/** Why a draft was not saved (Go: backend.SkillProblem). */
+export interface SkillProblem {
+  message: string;
+  /** Where Deno stopped reading the source (1-based); 0 when it is not at a place in it. */
+  line: number;
+  column: number;
+  /** The skill changed on disk since it was opened (or a new skill's name is taken). */
+  changed: boolean;
+}
+
 /** A save or deletion of a skill, from the audit log (Go: backend.SkillChange). */
 export interface SkillChange {
   time: string;
@@ -497,6 +524,8 @@ export const api = {
   skills: () => call<SkillsView>('Skills'),
   skillSource: (name: string) => call<string>('SkillSource', name),
   deleteSkill: (name: string) => call<SkillsView>('DeleteSkill', name),
+  openSkill: (name: string) => call<SkillDraft>('OpenSkill', name),
+  saveSkill: (draft: SkillDraft) => call<SkillSave>('SaveSkill', draft),
   runCode: (code: string, timeoutMs = 0, runId = '', language: Language = 'javascript') =>
     call<RunResult>('RunCode', { code, timeoutMs, runId, language }),
   stopRun: (runId: string) => call<boolean>('StopRun', runId),

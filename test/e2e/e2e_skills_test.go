@@ -178,7 +178,7 @@ func TestSkillsRefused(t *testing.T) {
 		{"Upper", "export function f() {}", "not a skill name"},
 		{"x.ts", "export function f() {}", "not a skill name"},
 		{"con", "export function f() {}", "device name"},
-		{"broken", "export function f( {\n", "line 2, column 1"},
+		{"broken", "export function f( {\n", "skills/broken.ts:1:21"}, // Deno's message and position
 		{"nofn", "export const x = 1", "exports no function"},
 		{"leftpad", `import lp from "npm:left-pad"; export function f() { return lp }`, "allowlist"},
 		{"local", `import "./other.ts"; export function f() {}`, "./other.ts"},

@@ -63,6 +63,8 @@ export function CodeEditor(props: {
   jump?: number;
   /** TypeScript (highlighted, the default) or Python (plain text); read once. */
   language?: 'javascript' | 'python';
+  /** What the empty editor says; read once. */
+  placeholder?: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(null);
@@ -70,6 +72,7 @@ export function CodeEditor(props: {
   const [doc] = useState(props.value);
   const [label] = useState(props.label);
   const [python] = useState(props.language === 'python');
+  const [hint] = useState(props.placeholder);
   // The editor's key and update handlers call the latest props.
   const onRun = useEffectEvent(() => props.onRun());
   const onChange = useEffectEvent((code: string) => props.onChange(code));
@@ -92,7 +95,7 @@ export function CodeEditor(props: {
           python ? [] : javascript({ typescript: true }),
           syntaxHighlighting(highlight),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-          placeholder(`Type ${python ? 'Python' : 'TypeScript'} here; the last expression is the result.`),
+          placeholder(hint ?? `Type ${python ? 'Python' : 'TypeScript'} here; the last expression is the result.`),
           keymap.of([
             {
               key: 'Mod-Enter',
@@ -116,7 +119,7 @@ export function CodeEditor(props: {
     });
     view.current = v;
     return () => v.destroy();
-  }, [doc, label, python]);
+  }, [doc, label, python, hint]);
 
   // The error's position, marked in the gutter and under the code.
   useEffect(() => {

@@ -5,12 +5,15 @@ import { Banner, Confirm, Modal } from '../components/forms';
 import { Card, PageHeader, PathText, Pill, QueryView } from '../components/ui';
 import { when } from '../format';
 import { get, queries } from '../queries';
+import { SkillEditor } from './SkillEditor';
 
-/** Saved skills: code AI clients kept for later runs (save_skill). */
+/** Saved skills: code AI clients kept for later runs (save_skill), edited here. */
 export function Skills() {
   const skills = useQuery(queries.skills);
   const client = useQueryClient();
   const [viewing, setViewing] = useState<string>();
+  // The skill in the editor; '' is a new one.
+  const [editing, setEditing] = useState<string>();
   const [removing, setRemoving] = useState<string>();
   const remove = useMutation({
     mutationFn: (name: string) => get(api.deleteSkill(name)),
@@ -25,65 +28,76 @@ export function Skills() {
         title="Skills"
         subtitle="TypeScript your AI clients saved for later runs. Code imports a skill as skills/name and runs it with its own permissions."
         actions={
-          <button className="btn" onClick={() => void skills.refetch()}>
-            Refresh
-          </button>
+          <>
+            <button className="btn" onClick={() => void skills.refetch()}>
+              Refresh
+            </button>
+            <button className="btn btn-primary" disabled={editing !== undefined} onClick={() => setEditing('')}>
+              New skill
+            </button>
+          </>
         }
       />
       {remove.error && <Banner tone="bad">{remove.error.message}</Banner>}
       <QueryView what="Saved skills" query={skills}>
         {(v) => (
-          <Card>
-            <p className="muted small">
-              {v.saving ? 'AI clients may save skills.' : 'Saving skills is turned off in the settings; the saved ones can still be imported.'} The files
-              are in <PathText path={v.folder} />.
-            </p>
-            {v.skills.length === 0 ? (
-              <p className="muted">No skills are saved yet. An AI client saves one with the save_skill tool.</p>
-            ) : (
-              <table className="table" data-testid="skills">
-                <thead>
-                  <tr>
-                    <th scope="col">Skill</th>
-                    <th scope="col">Exports</th>
-                    <th scope="col">Saved</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {v.skills.map((s) => (
-                    <tr key={s.name}>
-                      <td>
-                        <div className="mono">{s.import}</div>
-                        <div className="muted small">{s.description}</div>
-                        {s.problem && <Pill tone="bad">{s.problem}</Pill>}
-                      </td>
-                      <td>
-                        <ul className="plain-list">
-                          {s.exports.map((e) => (
-                            <li key={e.name} className="mono small" title={e.doc}>
-                              {e.signature}
-                            </li>
-                          ))}
-                        </ul>
-                      </td>
-                      <td className="small">{when(s.savedAt)}</td>
-                      <td className="actions">
-                        <button className="btn btn-small" onClick={() => setViewing(s.name)}>
-                          View source
-                        </button>
-                        <button className="btn btn-small btn-danger" disabled={remove.isPending} onClick={() => setRemoving(s.name)}>
-                          Delete
-                        </button>
-                      </td>
+          <>
+            {editing !== undefined && <SkillEditor key={editing} name={editing || undefined} onClose={() => setEditing(undefined)} />}
+            <Card>
+              <p className="muted small">
+                {v.saving ? 'AI clients may save skills.' : 'Saving skills is turned off for AI clients in the settings; the saved ones can still be imported, and edited here.'} The files
+                are in <PathText path={v.folder} />.
+              </p>
+              {v.skills.length === 0 ? (
+                <p className="muted">No skills are saved yet. An AI client saves one with the save_skill tool; New skill writes one here.</p>
+              ) : (
+                <table className="table" data-testid="skills">
+                  <thead>
+                    <tr>
+                      <th scope="col">Skill</th>
+                      <th scope="col">Exports</th>
+                      <th scope="col">Saved</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </Card>
+                  </thead>
+                  <tbody>
+                    {v.skills.map((s) => (
+                      <tr key={s.name}>
+                        <td>
+                          <div className="mono">{s.import}</div>
+                          <div className="muted small">{s.description}</div>
+                          {s.problem && <Pill tone="bad">{s.problem}</Pill>}
+                        </td>
+                        <td>
+                          <ul className="plain-list">
+                            {s.exports.map((e) => (
+                              <li key={e.name} className="mono small" title={e.doc}>
+                                {e.signature}
+                              </li>
+                            ))}
+                          </ul>
+                        </td>
+                        <td className="small">{when(s.savedAt)}</td>
+                        <td className="actions">
+                          <button className="btn btn-small" onClick={() => setViewing(s.name)}>
+                            View source
+                          </button>
+                          <button className="btn btn-small" disabled={editing !== undefined} onClick={() => setEditing(s.name)}>
+                            Edit
+                          </button>
+                          <button className="btn btn-small btn-danger" disabled={remove.isPending} onClick={() => setRemoving(s.name)}>
+                            Delete
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </Card>
+          </>
         )}
       </QueryView>
       {viewing && <SourceDialog name={viewing} onClose={() => setViewing(undefined)} />}
