@@ -304,3 +304,39 @@ out`, nil).mustSucceed(t)
 		t.Errorf("a save was attempted: %s", b)
 	}
 }
+
+// While the person is asked about a new skill, another save of that name
+// lands (here, the administrator's file): the person's "allow once" does
+// not replace what they were not asked about. Likewise a skill that
+// changes while the person is asked about replacing it.
+func TestSkillApprovalSkillChangedWhileAsked(t *testing.T) {
+	chome := approvalHome(t)
+	skills := filepath.Join(chome, "skills")
+	p := &person{}
+	var landed string
+	p.before = func() {
+		if landed != "" {
+			writeFile(t, filepath.Join(skills, "racy.ts"), landed)
+		}
+	}
+	c := startConductorWith(t, &mcp.ClientOptions{ElicitationHandler: p.handler}, &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"}, "MCP_CONDUCTOR_HOME="+chome)
+	canary := newCanary(t)
+	src := `export function f(): string { return "` + canary + `" }` + "\n"
+	for _, c2 := range []struct{ landed, want string }{
+		{"export function f(): string { return 'landed first' }\n", "a skill of that name was saved while the person was asked about a new one"},
+		{"export function f(): string { return 'changed meanwhile' }\n", "it was changed or deleted while the person was asked about replacing it"},
+	} {
+		landed = c2.landed
+		p.say("allow once")
+		raw, failed := c.saveSkill("racy", "Races.", src)
+		if !failed || !strings.Contains(string(raw), c2.want) || !strings.Contains(string(raw), "nothing was written") {
+			t.Errorf("%s", raw)
+		}
+		if b, _ := os.ReadFile(filepath.Join(skills, "racy.ts")); string(b) != c2.landed {
+			t.Errorf("racy.ts holds %q, want what landed meanwhile", b)
+		}
+	}
+	if n := entries(filepath.Join(chome, "backups", "skills")); len(n) != 0 {
+		t.Errorf("backups made: %v", n)
+	}
+}
