@@ -203,8 +203,12 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 		addNeed(spec)
 	}
 	have := r.currentSkills()
+	var imported []string // the skills the code imports by name
 	prog, err := Compile(job.Code, func(s string) error {
 		if ok, err := have.check(s); ok {
+			if name, _, _ := skills.NameOf(s); err == nil {
+				imported = append(imported, name)
+			}
 			return err
 		}
 		_, spec, err := r.policy.Packages.Resolve(s)
@@ -216,6 +220,9 @@ func (r *Runner) Run(ctx context.Context, job Job) (*Result, error) {
 		return fail(ce.Kind, ce.Message)
 	} else if err != nil {
 		return nil, err
+	}
+	if err := r.skillPackages(imported, addNeed); err != nil {
+		return fail(KindDependency, err.Error())
 	}
 	if len(need) > 0 {
 		if _, err := r.installer.Ensure(ctx, need); err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
 )
 
@@ -89,6 +90,39 @@ func (r *Runner) SkillImports(source string) ([]string, error) {
 		return nil, err
 	}
 	return slices.Compact(slices.Sorted(slices.Values(specs))), nil
+}
+
+// skillPackages gives add the allowlisted packages the named skills import,
+// and those of the skills they import in turn: the lockfile of the process
+// that runs code importing them must list those packages, and the
+// allowlist's install step may still be running in the background.
+func (r *Runner) skillPackages(names []string, add func(*allowlist.Spec)) error {
+	seen := map[string]bool{}
+	for len(names) > 0 {
+		name := names[0]
+		names = names[1:]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		src, err := r.skills.Source(name)
+		if err != nil {
+			return fmt.Errorf("import skills/%s: %w", name, err)
+		}
+		err = walkImports(src, `{"compilerOptions":{"verbatimModuleSyntax":true}}`, func(s string) error {
+			if n, ok, err := skills.NameOf(s); ok || err != nil {
+				names = append(names, n)
+				return err
+			}
+			_, spec, err := r.policy.Packages.Resolve(s)
+			add(spec)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("skill %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // SkillsDir is the skills folder code imports from.

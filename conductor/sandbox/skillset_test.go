@@ -3,9 +3,13 @@ package sandbox
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
 )
 
@@ -38,5 +42,64 @@ func TestSkillSetTellsAReplacedFileApart(t *testing.T) {
 	save("export const b = 2;\n") // same size, same time, another file
 	if first.same(r.currentSkills()) {
 		t.Fatal("a skill replaced within one tick, at the same size, reads as unchanged")
+	}
+}
+
+// The packages a run must have installed before it starts include those
+// of the skills it imports, and of the skills those import: the allowlist's
+// install step may still be running when code importing a skill arrives
+// (a CI run caught a run started before it ended, whose lockfile lacked
+// the package its skill imported).
+func TestSkillPackages(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"uses-zod":  `import { z } from "npm:zod"; export const s = z.string();`,
+		"indirect":  `import { s } from "skills/uses-zod"; export const t = s;`,
+		"self":      `import { x } from "skills/self"; export const x = 1;`,
+		"off-list":  `import left from "npm:left-pad"; export const l = left;`,
+		"no-import": `export const n = 1;`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name+".ts"), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := config.Load(func(k string) string {
+		switch k {
+		case config.EnvHome:
+			return t.TempDir()
+		case config.EnvAllowedPackages:
+			return "npm:zod@^3"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{skills: skills.Store{Dir: dir}, policy: p}
+	for _, tc := range []struct {
+		skills []string
+		want   string // the packages, or the error's words
+		fails  bool
+	}{
+		{[]string{"uses-zod"}, "npm:zod@^3", false},
+		{[]string{"indirect"}, "npm:zod@^3", false},
+		{[]string{"indirect", "uses-zod"}, "npm:zod@^3", false},
+		{[]string{"self"}, "", false},
+		{[]string{"no-import"}, "", false},
+		{[]string{"off-list"}, "left-pad", true},
+		{[]string{"absent"}, "no skill named absent", true},
+	} {
+		var got []string
+		err := r.skillPackages(tc.skills, func(s *allowlist.Spec) {
+			if s != nil && !slices.Contains(got, s.String()) {
+				got = append(got, s.String())
+			}
+		})
+		switch {
+		case tc.fails && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%v: error %v, want one naming %q", tc.skills, err, tc.want)
+		case !tc.fails && (err != nil || strings.Join(got, " ") != tc.want):
+			t.Errorf("%v: packages %q, %v; want %q", tc.skills, got, err, tc.want)
+		}
 	}
 }
