@@ -52,11 +52,20 @@ func (n *approvalNotes) update(ctx context.Context) error {
 	if q.Client == "" || q.Client == backend.PlaygroundClient {
 		who = "Code"
 	}
+	title := "A tool call waits for your approval"
 	body := fmt.Sprintf("%s wants to call %s of the MCP server %s. Open MCP Conductor to allow or deny it.", who, q.Tool, q.Server)
+	if q.Skill != nil {
+		title = "A skill waits for your approval"
+		client := q.Client
+		if client == "" {
+			client = "An AI client"
+		}
+		body = fmt.Sprintf("%s wants to save the skill %s. Open MCP Conductor to see it and allow or deny it.", client, q.Skill.Name)
+	}
 	if len(qs) > 1 {
 		body += fmt.Sprintf(" (%d questions wait.)", len(qs))
 	}
-	id, err := n.show(ctx, notify.Notification{Title: "A tool call waits for your approval", Body: body, OnClick: n.open})
+	id, err := n.show(ctx, notify.Notification{Title: title, Body: body, OnClick: n.open})
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,9 @@ func TestApprovalNotes(t *testing.T) {
 		{"the window shows", func() { hidden = false }, "withdraw 2"},
 		{"hidden again", func() { hidden = true }, "show 3 Code wants to call write_file of the MCP server filesystem. Open MCP Conductor to allow or deny it. (2 questions wait.)"},
 		{"all answered", func() { qs = nil }, "withdraw 3"},
+		{"a skill to save", func() {
+			qs = []backend.ApprovalQuestion{{ID: "c", Client: "cursor", Skill: &backend.SkillToSave{Name: "csv"}}}
+		}, "show 4 cursor wants to save the skill csv. Open MCP Conductor to see it and allow or deny it."},
 	}
 	for _, s := range steps {
 		before := len(log)

@@ -30,6 +30,19 @@ type ApprovalQuestion struct {
 	Why string `json:"why"`
 	// Choices are the answers, in the order to offer them.
 	Choices []string `json:"choices"`
+	// Skill, if set, is a skill the AI client wants to save, instead of a
+	// tool call (Server, Tool and Args are then empty).
+	Skill *SkillToSave `json:"skill,omitempty"`
+}
+
+// SkillToSave is a skill that waits for the person's approval to be saved.
+type SkillToSave struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Replaces says it replaces the saved skill of that name.
+	Replaces bool `json:"replaces"`
+	// Source is its TypeScript, whole.
+	Source string `json:"source"`
 }
 
 // approvals are the questions waiting in the window.
@@ -58,13 +71,14 @@ func (b *Backend) Approvals() []ApprovalQuestion {
 // AnswerApproval gives the person's choice (one of the question's Choices)
 // to the question id.
 func (b *Backend) AnswerApproval(id, choice string) error {
-	if !slices.Contains(proxy.Choices, proxy.Choice(choice)) {
-		return fmt.Errorf("%q is not one of the answers", choice)
-	}
 	b.approvals.mu.Lock()
 	var p *pending
 	for i, w := range b.approvals.waiting {
 		if w.q.ID == id {
+			if !slices.Contains(w.q.Choices, choice) {
+				b.approvals.mu.Unlock()
+				return fmt.Errorf("%q is not one of this question's answers", choice)
+			}
 			p = w
 			b.approvals.waiting = slices.Delete(b.approvals.waiting, i, i+1)
 			break
@@ -97,8 +111,11 @@ func (b *Backend) askWindow(ctx context.Context, q appask.Question) (proxy.Choic
 	p := &pending{answer: make(chan proxy.Choice, 1), q: ApprovalQuestion{
 		ID: hex.EncodeToString(id), Client: q.Client, Server: q.Server, Tool: q.Tool, Args: indent(q.Args), Why: q.Why,
 	}}
-	for _, c := range proxy.Choices {
+	for _, c := range q.Request().Offered() {
 		p.q.Choices = append(p.q.Choices, string(c))
+	}
+	if sk := q.Skill; sk != nil {
+		p.q.Skill = &SkillToSave{Name: sk.Name, Description: sk.Description, Replaces: sk.Replaces, Source: sk.Source}
 	}
 	b.approvals.mu.Lock()
 	b.approvals.waiting = append(b.approvals.waiting, p)
@@ -122,15 +139,15 @@ func (b *Backend) askWindow(ctx context.Context, q appask.Question) (proxy.Choic
 // Playground), recorded as the app's answer.
 func (b *Backend) windowAsker(client, noClient string) proxy.Asker {
 	return func(ctx context.Context, req proxy.ApprovalRequest) (proxy.Answer, error) {
-		c, err := b.askWindow(ctx, appask.Question{Client: client, Server: req.Server, Tool: req.Tool, Args: req.Args, Why: req.Why})
+		c, err := b.askWindow(ctx, appask.Question{Client: client, Server: req.Server, Tool: req.Tool, Args: req.Args, Why: req.Why, Skill: req.Skill})
 		if err != nil {
 			if ctx.Err() != nil {
 				return proxy.Answer{Via: appask.Via}, ctx.Err()
 			}
 			if noClient != "" {
-				return proxy.Answer{}, fmt.Errorf("no one could be asked: %s, and %w", noClient, err)
+				return proxy.Answer{}, fmt.Errorf("no one could be asked: %s, and %w; %s", noClient, err, req.Remedy())
 			}
-			return proxy.Answer{}, fmt.Errorf("no one could be asked: %w", err)
+			return proxy.Answer{}, fmt.Errorf("no one could be asked: %w; %s", err, req.Remedy())
 		}
 		return proxy.Answer{Choice: c, Via: appask.Via, Approver: "the person at the desktop app"}, nil
 	}

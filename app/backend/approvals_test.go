@@ -14,18 +14,25 @@ import (
 	"github.com/mcp-conductor/mcp-conductor/internal/testenv"
 )
 
+// windowAsked is a backend with a window (its changes announced on
+// changed) and a headless conductor's asker for the client "cli".
+func windowAsked(t *testing.T) (context.Context, *Backend, chan struct{}, proxy.Asker) {
+	t.Helper()
+	home := filepath.Join(t.TempDir(), ".mcp-conductor")
+	changed := make(chan struct{}, 16)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	b := Start(ctx, Options{Version: "test", Environ: []string{"PATH=", config.EnvHome + "=" + home},
+		Logger: testenv.CaptureLogs(t).Logger(), OnApprovals: func() { changed <- struct{}{} }})
+	t.Cleanup(func() { b.Close() })
+	return ctx, b, changed, appask.Asker(appask.AskOptions{Home: home, Client: "cli"})
+}
+
 // A headless conductor's question reaches the window (Approvals, with the
 // change announced), the person's answer goes back to it, and a question
 // the asker stops waiting for is withdrawn.
 func TestApprovalsReachTheWindow(t *testing.T) {
-	home := filepath.Join(t.TempDir(), ".mcp-conductor")
-	changed := make(chan struct{}, 16)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	b := Start(ctx, Options{Version: "test", Environ: []string{"PATH=", config.EnvHome + "=" + home},
-		Logger: testenv.CaptureLogs(t).Logger(), OnApprovals: func() { changed <- struct{}{} }})
-	defer b.Close()
-	ask := appask.Asker(appask.AskOptions{Home: home, Client: "cli"})
+	ctx, b, changed, ask := windowAsked(t)
 	req := proxy.ApprovalRequest{Server: "fs", Tool: "write_file", Args: json.RawMessage(`{"path":"a"}`), Why: "a rule"}
 
 	for _, tc := range []struct{ answer, want string }{{"allow once", "allow once"}, {"deny", "deny"}} {
@@ -61,6 +68,35 @@ func TestApprovalsReachTheWindow(t *testing.T) {
 	<-changed
 	if qs := b.Approvals(); len(qs) != 0 {
 		t.Errorf("a withdrawn question still waits: %+v", qs)
+	}
+}
+
+// A skill save reaches the window with the skill and only allow once and
+// deny: the window cannot answer it with a choice it does not offer.
+func TestSkillSaveQuestionInTheWindow(t *testing.T) {
+	ctx, b, changed, ask := windowAsked(t)
+	sk := &proxy.SkillSave{Name: "csv", Description: "Parses CSV.", Replaces: true, Source: "export function parse() {}\n"}
+	got := make(chan proxy.Answer, 1)
+	go func() {
+		a, _ := ask(ctx, proxy.ApprovalRequest{Why: "skills.requireApproval in settings.json", Skill: sk})
+		got <- a
+	}()
+	<-changed
+	qs := b.Approvals()
+	if len(qs) != 1 || qs[0].Skill == nil || *qs[0].Skill != (SkillToSave{Name: "csv", Description: "Parses CSV.", Replaces: true, Source: sk.Source}) ||
+		strings.Join(qs[0].Choices, ",") != "allow once,deny" || qs[0].Client != "cli" || qs[0].Tool != "" {
+		t.Fatalf("questions %+v", qs)
+	}
+	for _, c := range []string{"allow for this execution", "always allow this tool"} {
+		if err := b.AnswerApproval(qs[0].ID, c); err == nil {
+			t.Errorf("%q taken for a skill save", c)
+		}
+	}
+	if err := b.AnswerApproval(qs[0].ID, "allow once"); err != nil {
+		t.Fatal(err)
+	}
+	if a := <-got; a.Choice != proxy.ChoiceOnce || a.Via != appask.Via {
+		t.Errorf("answer %+v", a)
 	}
 }
 

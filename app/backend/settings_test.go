@@ -142,3 +142,16 @@ func TestCheckPackage(t *testing.T) {
 		}
 	}
 }
+
+// The window's settings pages do not edit the skills settings: a save from
+// them keeps the file's (approval of saves stays on).
+func TestSaveKeepsSkillSettings(t *testing.T) {
+	cur := config.Settings{Skills: config.SkillSettings{RequireApproval: true}}
+	next, err := mergeSettings(cur, config.Settings{MaxMemoryMB: 256}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !next.Skills.RequireApproval || next.MaxMemoryMB != 256 {
+		t.Errorf("merged %+v", next)
+	}
+}

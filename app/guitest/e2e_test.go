@@ -73,13 +73,18 @@ func TestFirstRunInstallsDeno(t *testing.T) {
 }
 
 // TestBrowserApproves runs frontend/e2e/approval.test.mjs: the app's home
-// has the real filesystem server with "ask for changes" on, and the person
-// answers in the window's dialog, for the Playground's code (allow once:
-// the file is written) and for a separate --stdio conductor whose client
-// cannot ask (deny: the canary is not written).
+// has the real filesystem server with "ask for changes" on, and saves of
+// skills need approval; the person answers in the window's dialog, for the
+// Playground's code (allow once: the file is written), for a separate
+// --stdio conductor whose client cannot ask (deny: the canary is not
+// written), and for that conductor's save_skill (allow once: saved).
 func TestBrowserApproves(t *testing.T) {
 	s := newSession(t)
 	shared := askingFilesystem(t, s)
+	settings := fmt.Sprintf(`{"permissions": {}, "http": {"port": %d}, "skills": {"requireApproval": true}}`, s.port)
+	if err := os.WriteFile(filepath.Join(s.conductorHome(), "settings.json"), []byte(settings), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	runE2E(t, s, "approval", "approval.test.mjs", nil, "E2E_SHARED="+shared)
 
 	// The audit log says the app answered, for both.
@@ -89,13 +94,13 @@ func TestBrowserApproves(t *testing.T) {
 	}
 	var got []string
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var rec struct{ Kind, Client, Via, Decision string }
+		var rec struct{ Kind, Client, Tool, Via, Decision string }
 		_ = json.Unmarshal([]byte(line), &rec)
 		if rec.Kind == "approval" {
-			got = append(got, rec.Client+"/"+rec.Via+"/"+rec.Decision)
+			got = append(got, rec.Client+"/"+rec.Tool+"/"+rec.Via+"/"+rec.Decision)
 		}
 	}
-	if want := "playground/app/allow once,headless-client/app/deny"; strings.Join(got, ",") != want {
+	if want := "playground/write_file/app/allow once,headless-client/write_file/app/deny,headless-client/save_skill/app/allow once"; strings.Join(got, ",") != want {
 		t.Errorf("audited approvals %q, want %q", strings.Join(got, ","), want)
 	}
 }

@@ -67,6 +67,14 @@ type Question struct {
 	Args json.RawMessage `json:"args"`
 	// Why is the rule that asks.
 	Why string `json:"why"`
+	// Skill, if set, is a skill the client wants to save, instead of a
+	// tool call (Server, Tool and Args are then empty).
+	Skill *proxy.SkillSave `json:"skill,omitempty"`
+}
+
+// Request is q as the proxy's request, whose Offered are q's answers.
+func (q Question) Request() proxy.ApprovalRequest {
+	return proxy.ApprovalRequest{Server: q.Server, Tool: q.Tool, Args: q.Args, Why: q.Why, Skill: q.Skill}
 }
 
 // question is a Question on the wire, with the nonce the answer must cover.
@@ -184,12 +192,12 @@ type AskOptions struct {
 // and the call is denied.
 func Asker(opts AskOptions) proxy.Asker {
 	return func(ctx context.Context, req proxy.ApprovalRequest) (proxy.Answer, error) {
-		choice, err := ask(ctx, opts.Home, Question{Client: opts.Client, Server: req.Server, Tool: req.Tool, Args: req.Args, Why: req.Why})
+		choice, err := ask(ctx, opts.Home, Question{Client: opts.Client, Server: req.Server, Tool: req.Tool, Args: req.Args, Why: req.Why, Skill: req.Skill})
 		switch {
 		case err == nil:
 			return proxy.Answer{Choice: proxy.Choice(choice), Via: Via, Approver: "the person at the desktop app"}, nil
 		case errors.Is(err, errAsked):
-			return proxy.Answer{Via: Via}, err
+			return proxy.Answer{Via: Via}, fmt.Errorf("%w; %s", err, req.Remedy())
 		case ctx.Err() != nil:
 			return proxy.Answer{Via: Via}, ctx.Err()
 		}
@@ -197,7 +205,7 @@ func Asker(opts AskOptions) proxy.Asker {
 		if opts.NoClient != "" {
 			who += opts.NoClient + ", and "
 		}
-		return proxy.Answer{}, fmt.Errorf("%s%v; start MCP Conductor's desktop app to be asked, or the administrator can allow the tool in mcp-config.json", who, err)
+		return proxy.Answer{}, fmt.Errorf("%s%v; start MCP Conductor's desktop app to be asked, or %s", who, err, req.Remedy())
 	}
 }
 
@@ -238,7 +246,7 @@ func ask(ctx context.Context, home string, q Question) (string, error) {
 	if a.Error != "" {
 		return "", fmt.Errorf("%w: %s", errAsked, a.Error)
 	}
-	if !slices.Contains(proxy.Choices, proxy.Choice(a.Choice)) {
+	if !slices.Contains(q.Request().Offered(), proxy.Choice(a.Choice)) {
 		return "", fmt.Errorf("%w: %q is not one of the choices", errAsked, a.Choice)
 	}
 	return a.Choice, nil

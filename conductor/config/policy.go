@@ -99,6 +99,8 @@ type Policy struct {
 	HTTPEnabled bool // whether the tray app serves it
 
 	SkillSaving bool // whether save_skill may save skills
+	// SkillApproval makes every save_skill ask a person first.
+	SkillApproval bool
 
 	// Settings is the settings file as read; FromEnv lists the variables
 	// that were set (and so override the file).
@@ -358,6 +360,7 @@ func build(home string, s Settings, getenv func(string) string) (Policy, error) 
 	}
 	p.HTTPEnabled = !s.HTTP.Disabled
 	p.SkillSaving = !s.Skills.DisableSaving
+	p.SkillApproval = s.Skills.RequireApproval
 	for _, k := range EnvVars {
 		if getenv(k) != "" {
 			p.FromEnv = append(p.FromEnv, k)

@@ -252,3 +252,41 @@ func TestPythonSettings(t *testing.T) {
 		}
 	}
 }
+
+// The skills settings: saving is on and asks no one by default; each
+// switch is read from the file, and a bad value names the field (a value
+// that does not parse, its line and column).
+func TestSkillSettings(t *testing.T) {
+	for _, c := range []struct {
+		file             string
+		saving, approval bool
+		wantErr          string
+	}{
+		{file: `{}`, saving: true},
+		{file: `{"skills": {}}`, saving: true},
+		{file: `{"skills": {"requireApproval": true}}`, saving: true, approval: true},
+		{file: `{"skills": {"disableSaving": true}}`},
+		{file: `{"skills": {"requireApproval": "yes"}}`, wantErr: "skills.requireApproval"},
+		{file: "{\n  \"skills\": {\n    \"requireApproval\": tru\n  }\n}", wantErr: "line 3, column"},
+		{file: `{"skills": {"requireApprovals": true}}`, wantErr: `unknown field "requireApprovals"`},
+	} {
+		home := t.TempDir()
+		if err := os.WriteFile(SettingsPath(home), []byte(c.file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p, err := Load(env(map[string]string{EnvHome: home}))
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) || !strings.Contains(err.Error(), SettingsPath(home)) {
+				t.Errorf("%s: error %v, want %q", c.file, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", c.file, err)
+			continue
+		}
+		if p.SkillSaving != c.saving || p.SkillApproval != c.approval {
+			t.Errorf("%s: saving %v, approval %v; want %v, %v", c.file, p.SkillSaving, p.SkillApproval, c.saving, c.approval)
+		}
+	}
+}

@@ -53,6 +53,9 @@ type SkillSettings struct {
 	// DisableSaving turns save_skill off: saved skills stay importable,
 	// new ones can only be placed in the folder by the administrator.
 	DisableSaving bool `json:"disableSaving,omitempty"`
+	// RequireApproval makes save_skill ask a person before it writes
+	// anything, as a tool call with the approval rule "ask" is asked.
+	RequireApproval bool `json:"requireApproval,omitempty"`
 }
 
 // Permissions are the sandbox's grants, one per Deno permission.

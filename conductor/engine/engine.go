@@ -108,7 +108,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e.audit = audit.Open(policy.AuditLog())
 	e.server = server.New(policy, server.Options{
 		Version: opts.Version, Runner: runner, Proxy: e.proxy, Audit: e.audit, OnExecution: opts.OnExecution,
-		AskApp: opts.AskApp,
+		AskApp: opts.AskApp, ApprovalTimeout: approvalTimeout,
 	})
 	wctx, cancel := context.WithCancel(context.Background())
 	e.stop = cancel

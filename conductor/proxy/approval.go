@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -28,8 +29,9 @@ const (
 var Choices = []Choice{ChoiceOnce, ChoiceExecution, ChoiceAlways, ChoiceDeny}
 
 // ApprovalRequest is what a person is asked to approve: one tool call
-// made from code. Args are masked: secret-looking keys and the configured
-// servers' secrets are replaced.
+// made from code, or (Skill set) a skill an MCP client wants to save. Args
+// are masked: secret-looking keys and the configured servers' secrets are
+// replaced.
 type ApprovalRequest struct {
 	Server string
 	Tool   string
@@ -37,6 +39,48 @@ type ApprovalRequest struct {
 	// Why is the rule that asks, for the person: "approval.ask in
 	// mcp-config.json" or "askForChanges: the tool may change things".
 	Why string
+	// Skill, if set, is a skill to save rather than a tool call: Server,
+	// Tool and Args are then empty.
+	Skill *SkillSave
+}
+
+// SkillSave is a skill an MCP client asks to save (save_skill), put to the
+// person when the administrator requires approval of saves.
+type SkillSave struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Replaces says a skill of that name exists and would be replaced.
+	Replaces bool `json:"replaces"`
+	// Source is the skill's TypeScript, whole (save_skill caps it).
+	Source string `json:"source"`
+}
+
+// Offered are the answers a person is offered for r, in order: every one
+// of Choices for a tool call; allow once and deny for a skill save (there
+// is no execution to allow it for, and "always" would switch off the
+// administrator's rule from a question).
+func (r ApprovalRequest) Offered() []Choice {
+	if r.Skill != nil {
+		return []Choice{ChoiceOnce, ChoiceDeny}
+	}
+	return Choices
+}
+
+// Remedy says, for a denial, what the administrator can do instead of
+// asking.
+func (r ApprovalRequest) Remedy() string {
+	if r.Skill != nil {
+		return "the administrator can turn skills.requireApproval off in settings.json"
+	}
+	return "the administrator can allow the tool in mcp-config.json"
+}
+
+// what names the request in a reason: "the execution" or "the save".
+func (r ApprovalRequest) what() string {
+	if r.Skill != nil {
+		return "the save_skill call"
+	}
+	return "the execution"
 }
 
 // Answer is a person's choice and how it was obtained.
@@ -51,7 +95,8 @@ type Answer struct {
 
 // Asker asks a person to approve req and waits for the answer, until ctx
 // ends. An error means no one could be asked or no answer came: the call
-// is denied, with the error's text as the reason.
+// is denied, with the error's text as the reason, which ends with what the
+// administrator can do instead (req.Remedy) when no one could be asked.
 type Asker func(ctx context.Context, req ApprovalRequest) (Answer, error)
 
 // ApprovalRecord is one decision on a tool call that needed approval (or
@@ -161,25 +206,12 @@ func (m *Manager) approve(ctx context.Context, x *execution, u *upstream, t *mcp
 		if x.opts.Nobody != "" {
 			rec.Reason += ": " + x.opts.Nobody
 		}
-		rec.Reason += "; the administrator can allow the tool in mcp-config.json"
+		rec.Reason += "; " + ApprovalRequest{}.Remedy()
 		return x.decided(rec)
 	}
-	actx, cancel := context.WithTimeout(ctx, m.opts.ApprovalTimeout)
-	defer cancel()
-	ans, err := x.opts.Ask(actx, ApprovalRequest{Server: u.cfg.Name, Tool: t.Name, Args: rec.Args, Why: why})
-	switch {
-	case err == nil:
-	case ctx.Err() != nil:
-		err = errors.New("the execution ended while waiting for approval")
-	case actx.Err() != nil:
-		err = fmt.Errorf("no answer within %v", m.opts.ApprovalTimeout)
-	}
+	ans, err := Ask(ctx, x.opts.Ask, m.opts.ApprovalTimeout, ApprovalRequest{Server: u.cfg.Name, Tool: t.Name, Args: rec.Args, Why: why})
 	rec.Choice, rec.Via, rec.Approver = ans.Choice, ans.Via, ans.Approver
 	if err != nil {
-		rec.Choice = ""
-		if rec.Via == "" {
-			rec.Via = "nobody"
-		}
 		rec.Reason = "it needs approval (" + why + ") and " + err.Error()
 		return x.decided(rec)
 	}
@@ -205,6 +237,48 @@ func (m *Manager) approve(ctx context.Context, x *execution, u *upstream, t *mcp
 	_ = x.decided(rec)
 	return nil
 }
+
+// Ask puts req to ask and waits, at most timeout, for the answer. An
+// error says, in words that follow "it needs approval and", why there is
+// no answer: ask failed (its reason), the timeout passed, or ctx ended.
+// The request is then denied, and the Answer's Via is "nobody" unless ask
+// said how it tried.
+//
+// Every question goes through Ask: a tool call made from code and a skill
+// save alike.
+func Ask(ctx context.Context, ask Asker, timeout time.Duration, req ApprovalRequest) (Answer, error) {
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ans, err := ask(actx, req)
+	switch {
+	case err == nil:
+		return ans, nil
+	case ctx.Err() != nil:
+		err = noAnswer(req.what() + " ended while waiting for approval")
+	case actx.Err() != nil:
+		err = noAnswer(fmt.Sprintf("no answer within %v", timeout))
+	}
+	ans.Choice = ""
+	if ans.Via == "" {
+		ans.Via = "nobody"
+	}
+	return ans, err
+}
+
+// ErrNoAnswer is what Ask's error is (errors.Is) when the wait ended
+// before anyone answered: the timeout passed, or ctx ended. Other errors
+// are the asker's: no one could be asked.
+var ErrNoAnswer = errors.New("no answer came")
+
+// noAnswer is an error of ErrNoAnswer's kind, in its own words.
+type noAnswer string
+
+func (e noAnswer) Error() string      { return string(e) }
+func (noAnswer) Is(target error) bool { return target == ErrNoAnswer }
+
+// DefaultApprovalTimeout is how long a person has to answer one question
+// unless the administrator says otherwise.
+const DefaultApprovalTimeout = 5 * time.Minute
 
 // decided records rec and returns the error the code sees when it denies.
 func (x *execution) decided(rec ApprovalRecord) error {

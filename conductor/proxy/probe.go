@@ -109,7 +109,7 @@ func withDefaults(opts Options) Options {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.ApprovalTimeout == 0 {
-		opts.ApprovalTimeout = 5 * time.Minute
+		opts.ApprovalTimeout = DefaultApprovalTimeout
 	}
 	return opts
 }

@@ -45,6 +45,31 @@ func askModeOf(req *mcp.CallToolRequest) askMode {
 	return askDirect
 }
 
+// asking runs work with the way to ask the person for the client that
+// sent req: in rounds (work runs in the background, see hold), by
+// elicitation during the call, through the desktop app, or no one
+// (noClient says why the client itself cannot be asked). With progress,
+// work also gets a reporter for the client's progress token, if it sent
+// one. Executions and skill saves alike ask through it.
+func (s *Server) asking(ctx context.Context, req *mcp.CallToolRequest, noClient string, progress bool, work func(context.Context, runOptions) *mcp.CallToolResult) *mcp.CallToolResult {
+	mode := askModeOf(req)
+	if mode == askRounds {
+		return s.hold(ctx, req, progress, work)
+	}
+	opts := s.appOptions(clientName(req), noClient)
+	if mode == askDirect {
+		opts = runOptions{ask: directAsker(req.Session, clientName(req))}
+	}
+	if sink := sinkOf(ctx, req); progress && sink != nil {
+		opts.progress = newReporter(sink, realClock)
+	}
+	res := work(ctx, opts)
+	if opts.progress != nil {
+		opts.progress.close() // the last report goes before the result
+	}
+	return res
+}
+
 // appOptions asks the desktop app, if the server has a way to
 // (Options.AskApp), for client, whose own MCP client cannot ask because of
 // noClient.
@@ -69,36 +94,47 @@ const decisionField = "decision"
 
 // elicitParams is the question for req, asked on behalf of client.
 func elicitParams(client string, req proxy.ApprovalRequest) *mcp.ElicitParams {
-	who := "Code run by " + client
-	if client == "" {
-		who = "Code run through MCP Conductor"
-	}
-	choices := make([]string, 0, len(proxy.Choices))
-	for _, c := range proxy.Choices {
+	offered := req.Offered()
+	choices := make([]string, 0, len(offered))
+	for _, c := range offered {
 		choices = append(choices, string(c))
 	}
+	title, msg := "Allow this call?", toolCallMessage(client, req)
+	if req.Skill != nil {
+		title, msg = "Save this skill?", skillMessage(client, req)
+	}
 	return &mcp.ElicitParams{
-		Mode: "form",
-		Message: fmt.Sprintf("%s wants to call the tool %q of the MCP server %q with these arguments (secrets hidden):\n%s\nIt asks because of %s.",
-			who, req.Tool, req.Server, req.Args, req.Why),
+		Mode:    "form",
+		Message: msg,
 		RequestedSchema: map[string]any{
 			"type": "object",
 			"properties": map[string]any{
-				decisionField: map[string]any{"type": "string", "title": "Allow this call?", "enum": choices},
+				decisionField: map[string]any{"type": "string", "title": title, "enum": choices},
 			},
 			"required": []string{decisionField},
 		},
 	}
 }
 
-// answerOf reads the person's answer from an elicitation result: accept
-// with one of the choices, or a denial (decline, cancel, anything else).
-func answerOf(client string, res *mcp.ElicitResult) proxy.Answer {
+// toolCallMessage is the question about a tool call made from code.
+func toolCallMessage(client string, req proxy.ApprovalRequest) string {
+	who := "Code run by " + client
+	if client == "" {
+		who = "Code run through MCP Conductor"
+	}
+	return fmt.Sprintf("%s wants to call the tool %q of the MCP server %q with these arguments (secrets hidden):\n%s\nIt asks because of %s.",
+		who, req.Tool, req.Server, req.Args, req.Why)
+}
+
+// answerOf reads the person's answer to req from an elicitation result:
+// accept with one of the choices req offers, or a denial (decline,
+// cancel, anything else).
+func answerOf(client string, req proxy.ApprovalRequest, res *mcp.ElicitResult) proxy.Answer {
 	a := proxy.Answer{Choice: proxy.ChoiceDeny, Via: "elicitation", Approver: client}
 	if res == nil || res.Action != "accept" {
 		return a
 	}
-	if s, ok := res.Content[decisionField].(string); ok && slices.Contains(proxy.Choices, proxy.Choice(s)) {
+	if s, ok := res.Content[decisionField].(string); ok && slices.Contains(req.Offered(), proxy.Choice(s)) {
 		a.Choice = proxy.Choice(s)
 	}
 	return a
@@ -114,9 +150,9 @@ func directAsker(session *mcp.ServerSession, client string) proxy.Asker {
 			if ctx.Err() != nil {
 				return proxy.Answer{}, ctx.Err()
 			}
-			return proxy.Answer{Via: "elicitation"}, fmt.Errorf("the MCP client could not be asked (%v)", err)
+			return proxy.Answer{Via: "elicitation"}, fmt.Errorf("the MCP client could not be asked (%v); %s", err, req.Remedy())
 		}
-		return answerOf(client, res), nil
+		return answerOf(client, req, res), nil
 	}
 }
 
@@ -126,6 +162,7 @@ func directAsker(session *mcp.ServerSession, client string) proxy.Asker {
 // on, host-side, between the two.
 type heldRun struct {
 	session *mcp.ServerSession
+	tool    string // the tool called: only a call of it picks the run up
 	client  string
 	asks    chan *question           // from the execution's asker to the waiting call
 	done    chan *mcp.CallToolResult // the final result (buffered)
@@ -169,12 +206,12 @@ func (h *heldRuns) put(w waiting) string {
 }
 
 // take removes and returns the question filed under token, if it belongs to
-// session.
-func (h *heldRuns) take(token string, session *mcp.ServerSession) (waiting, bool) {
+// session and to a call of tool.
+func (h *heldRuns) take(token string, session *mcp.ServerSession, tool string) (waiting, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	w, ok := h.m[token]
-	if !ok || w.run.session != session {
+	if !ok || w.run.session != session || w.run.tool != tool {
 		return waiting{}, false
 	}
 	delete(h.m, token)
@@ -218,16 +255,18 @@ const heldGrace = 5 * time.Minute
 // errGone answers a retry whose question is no longer waiting.
 var errGone = errors.New("this approval question is no longer waiting (it was answered, timed out, or the conductor restarted); run the code again")
 
-// startRounds runs in in the background, for a client asked in rounds, and
-// waits for its first question or its result.
-func (s *Server) startRounds(ctx context.Context, req *mcp.CallToolRequest, in RunInput) *mcp.CallToolResult {
-	// The execution outlives this call when it asks: its own timeout, and
+// hold runs work in the background, for a client asked in rounds, and
+// waits for its first question or its result. work (an execution, a skill
+// save) asks through the questions it is given; with progress, it reports
+// to the client's progress token, if the call sent one.
+func (s *Server) hold(ctx context.Context, req *mcp.CallToolRequest, progress bool, work func(context.Context, runOptions) *mcp.CallToolResult) *mcp.CallToolResult {
+	// The work outlives this call when it asks: its own timeout, and
 	// cancellation of a call waiting on it, end it.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	run := &heldRun{session: req.Session, client: clientName(req), asks: make(chan *question),
+	run := &heldRun{session: req.Session, tool: req.Params.Name, client: clientName(req), asks: make(chan *question),
 		done: make(chan *mcp.CallToolResult, 1), cancel: cancel}
 	opts := runOptions{ask: run.asker()}
-	if sink := sinkOf(ctx, req); sink != nil {
+	if sink := sinkOf(ctx, req); progress && sink != nil {
 		run.progress = newReporter(sink, realClock)
 		opts.progress = run.progress
 	}
@@ -237,20 +276,21 @@ func (s *Server) startRounds(ctx context.Context, req *mcp.CallToolRequest, in R
 		// its code stopped waiting): the client's answer, when it comes,
 		// picks up the result instead. After heldGrace it is forgotten.
 		defer time.AfterFunc(heldGrace, func() { s.held.forget(run) })
-		res, err := s.execute(runCtx, run.client, in, opts)
+		res := work(runCtx, opts)
 		if run.progress != nil {
 			run.progress.close()
 		}
-		run.done <- s.resultOf(res, err)
+		run.done <- res
 	}()
 	return s.await(ctx, run)
 }
 
-// resume is a client's next call with the answer to a question.
-func (s *Server) resume(ctx context.Context, req *mcp.CallToolRequest) *mcp.CallToolResult {
-	w, ok := s.held.take(req.Params.RequestState, req.Session)
+// resume is a client's next call with the answer to a question; gone is
+// the answer when no question of this call's waits under its token.
+func (s *Server) resume(ctx context.Context, req *mcp.CallToolRequest, gone *mcp.CallToolResult) *mcp.CallToolResult {
+	w, ok := s.held.take(req.Params.RequestState, req.Session, req.Params.Name)
 	if !ok {
-		return runResult(failure(kindInput, errGone.Error()))
+		return gone
 	}
 	var res *mcp.ElicitResult
 	for _, r := range req.Params.InputResponses {
@@ -261,7 +301,7 @@ func (s *Server) resume(ctx context.Context, req *mcp.CallToolRequest) *mcp.Call
 	if w.run.progress != nil {
 		w.run.progress.setSink(sinkOf(ctx, req)) // this call's token, if any
 	}
-	w.q.answer <- answerOf(w.run.client, res)
+	w.q.answer <- answerOf(w.run.client, w.q.req, res)
 	return s.await(ctx, w.run)
 }
 

@@ -55,7 +55,7 @@ func pythonInputSchema() *jsonschema.Schema {
 // too, or of the desktop app) and progress.
 func (s *Server) runPythonCode(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	if req.Params.RequestState != "" {
-		return s.resume(ctx, req), nil
+		return s.resume(ctx, req, runResult(failure(kindInput, errGone.Error()))), nil
 	}
 	in, err := decodePython(req.Params.Arguments)
 	if err != nil {

@@ -46,7 +46,7 @@ func runTool(policy config.Policy) *mcp.Tool {
 // (Options.AskApp), and without it the call is denied.
 func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 	if req.Params.RequestState != "" {
-		return s.resume(ctx, req), nil
+		return s.resume(ctx, req, runResult(failure(kindInput, errGone.Error()))), nil
 	}
 	in, err := decodeRun(req.Params.Arguments)
 	if err != nil {
@@ -59,21 +59,11 @@ func (s *Server) runDenoCode(ctx context.Context, req *mcp.CallToolRequest) (*mc
 // the desktop app or no one to approve calls, and reporting progress if
 // the client asked for it: run_deno_code and run_python_code alike.
 func (s *Server) run(ctx context.Context, req *mcp.CallToolRequest, in RunInput) *mcp.CallToolResult {
-	if askModeOf(req) == askRounds {
-		return s.startRounds(ctx, req, in)
-	}
-	opts := s.appOptions(clientName(req), "the MCP client that ran the code does not support elicitation (questions to the user)")
-	if askModeOf(req) == askDirect {
-		opts = runOptions{ask: directAsker(req.Session, clientName(req))}
-	}
-	if sink := sinkOf(ctx, req); sink != nil {
-		opts.progress = newReporter(sink, realClock)
-	}
-	res, err := s.execute(ctx, clientName(req), in, opts)
-	if opts.progress != nil {
-		opts.progress.close() // the last report goes before the result
-	}
-	return s.resultOf(res, err)
+	noClient := "the MCP client that ran the code does not support elicitation (questions to the user)"
+	return s.asking(ctx, req, noClient, true, func(ctx context.Context, opts runOptions) *mcp.CallToolResult {
+		res, err := s.execute(ctx, clientName(req), in, opts)
+		return s.resultOf(res, err)
+	})
 }
 
 // decodeRun checks run_deno_code's arguments (see runInputSchema).

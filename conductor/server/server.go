@@ -37,6 +37,10 @@ type Options struct {
 	// Execute: the desktop app. noClient says why the client cannot ask
 	// ("" for Execute). nil: no one, and such calls are denied.
 	AskApp func(client, noClient string) proxy.Asker
+	// ApprovalTimeout bounds the wait for a person's answer to one
+	// question the server asks itself (a skill save); 0: the proxy's
+	// default. The proxy has its own for tool calls.
+	ApprovalTimeout time.Duration
 }
 
 // Server is the conductor's MCP server. One Server serves any number of

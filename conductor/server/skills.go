@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/audit"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/proxy"
 	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
 )
 
@@ -48,11 +50,20 @@ func (s *Server) setSkillTools(p config.Policy) {
 		Title: "Save Skill",
 		Description: "Save TypeScript worth keeping as a skill: a module exporting functions that later run_deno_code executions import with `import { fn } from \"skills/name\"`. " +
 			"It runs with the importing execution's permissions, never more; it may import the allowlisted packages and other skills. Saving a name that exists replaces that skill. " +
-			fmt.Sprintf("The source is parsed by Deno before it is saved (at most %d KiB).", skills.MaxSource>>10),
+			fmt.Sprintf("The source is parsed by Deno before it is saved (at most %d KiB).", skills.MaxSource>>10) + approvalNote(p),
 		InputSchema:  saveSkillInputSchema(),
 		OutputSchema: inferred[SaveSkillOutput](),
 		Annotations:  &mcp.ToolAnnotations{DestructiveHint: ptr(true), IdempotentHint: true},
 	}, s.saveSkill)
+}
+
+// approvalNote tells the model, when saves need approval, that the user
+// is asked first.
+func approvalNote(p config.Policy) string {
+	if !p.SkillApproval {
+		return ""
+	}
+	return " The administrator requires approval of each save: the user is asked (the skill's name, description and source) before anything is written, and a save they do not allow is refused."
 }
 
 func saveSkillInputSchema() *jsonschema.Schema {
@@ -118,7 +129,15 @@ func (s *Server) listSkills(ctx context.Context, req *mcp.CallToolRequest) (*mcp
 	return structured(ListSkillsOutput{Skills: list, Saving: p.SkillSaving})
 }
 
+// saveSkill handles save_skill. When the administrator requires approval
+// of saves, the person is asked first, through the same chain as a tool
+// call made from code (the client by elicitation, during the call or in
+// rounds, else the desktop app, else no one: denied), and nothing is
+// written unless they allow it.
 func (s *Server) saveSkill(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	if req.Params.RequestState != "" {
+		return s.resume(ctx, req, toolError(errors.New("this approval question is no longer waiting (it was answered, timed out, or the conductor restarted); call save_skill again"))), nil
+	}
 	var sk skills.Skill
 	a, err := parseArgs("save_skill", req.Params.Arguments, "name", "description", "source")
 	if err == nil {
@@ -133,12 +152,29 @@ func (s *Server) saveSkill(ctx context.Context, req *mcp.CallToolRequest) (*mcp.
 	if err != nil {
 		return toolError(err), nil
 	}
-	out, err := s.SaveSkill(ctx, clientName(req), sk, nil)
-	if err != nil {
-		return toolError(err), nil
+	_, p := s.skillStore()
+	if !p.SkillApproval {
+		out, err := s.SaveSkill(ctx, clientName(req), sk, nil)
+		if err != nil {
+			return toolError(err), nil
+		}
+		return structured(out)
 	}
-	return structured(out)
+	noClient := "the MCP client that saves the skill does not support elicitation (questions to the user)"
+	return s.asking(ctx, req, noClient, false, func(ctx context.Context, opts runOptions) *mcp.CallToolResult {
+		out, err := s.saveAsked(ctx, clientName(req), sk, opts)
+		if err == nil {
+			var res *mcp.CallToolResult
+			if res, err = structured(out); err == nil {
+				return res
+			}
+		}
+		return toolError(err)
+	}), nil
 }
+
+// errSavingOff refuses save_skill under skills.disableSaving.
+var errSavingOff = errors.New("the administrator has turned saving skills off (settings: skills.disableSaving); saved skills can still be imported")
 
 // SaveSkillOptions make a save an edit by the person at the desktop app.
 type SaveSkillOptions struct {
@@ -153,9 +189,11 @@ type SaveSkillOptions struct {
 // the caps, Deno parsing it, atomic writes with backups) and records the
 // save, or its refusal, in the audit log under the given client name. It
 // is save_skill's path, taken with nil opts: the administrator's
-// skills.disableSaving refuses it. With opts it is an edit from the
-// desktop app: the setting, which governs what AI clients save, does not
-// apply, and a skill changed since it was opened is not overwritten.
+// skills.disableSaving refuses it (and skills.requireApproval, which
+// save_skill applies before, asks no one here). With opts it is an edit
+// from the desktop app: the settings, which govern what AI clients save,
+// do not apply, and a skill changed since it was opened is not
+// overwritten.
 func (s *Server) SaveSkill(ctx context.Context, client string, sk skills.Skill, opts *SaveSkillOptions) (SaveSkillOutput, error) {
 	store, p := s.skillStore()
 	started := time.Now()
@@ -166,26 +204,72 @@ func (s *Server) SaveSkill(ctx context.Context, client string, sk skills.Skill, 
 	case opts != nil:
 		exports, replaced, err = store.SaveOver(ctx, sk, opts.Revision)
 	case !p.SkillSaving:
-		err = fmt.Errorf("the administrator has turned saving skills off (settings: skills.disableSaving); saved skills can still be imported")
+		err = errSavingOff
 	default:
 		exports, replaced, err = store.Save(ctx, sk)
 	}
-	s.recordSkill(client, sk, replaced, started, err)
+	s.recordSkill(newID(), client, sk, replaced, proxy.Answer{}, started, err)
 	if err != nil {
 		return SaveSkillOutput{}, err
 	}
 	return SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports}, nil
 }
 
-// recordSkill writes a save, or a refused one, to the audit log.
-func (s *Server) recordSkill(client string, sk skills.Skill, replaced bool, started time.Time, err error) {
+// saveAsked is save_skill's path under skills.requireApproval: the checks
+// first (a skill that would be refused is not asked about), then the
+// person, through opts, told whether it replaces a skill; then the write,
+// only if the skill on disk is still as the person was told (none, or the
+// revision it replaces), checked under the folder's lock with the write
+// (skills.Store.SaveOver).
+func (s *Server) saveAsked(ctx context.Context, client string, sk skills.Skill, opts runOptions) (SaveSkillOutput, error) {
+	store, p := s.skillStore()
+	id, started := newID(), time.Now()
+	var replaced bool
+	var exports []skills.Export
+	var ans proxy.Answer
+	var rev string
+	var err error
+	switch {
+	case !p.SkillSaving:
+		err = errSavingOff
+	default:
+		if _, err = store.Check(ctx, sk); err != nil {
+			break
+		}
+		if rev, err = store.Revision(sk.Name); err != nil {
+			break
+		}
+		if ans, err = s.askSave(ctx, id, client, sk, rev != "", opts); err != nil {
+			err = fmt.Errorf("skill %s was not saved (nothing was written): %w", sk.Name, err)
+			break
+		}
+		exports, replaced, err = store.SaveOver(ctx, sk, rev)
+		if errors.Is(err, skills.ErrChanged) {
+			what := "it was changed or deleted while the person was asked about replacing it"
+			if rev == "" {
+				what = "a skill of that name was saved while the person was asked about a new one"
+			}
+			err = fmt.Errorf("skill %s was not saved (nothing was written): %s; call save_skill again to be asked about it as it is now", sk.Name, what)
+		}
+	}
+	s.recordSkill(id, client, sk, replaced, ans, started, err)
+	if err != nil {
+		return SaveSkillOutput{}, err
+	}
+	return SaveSkillOutput{Name: sk.Name, Import: skills.Prefix + sk.Name, Replaced: replaced, Exports: exports}, nil
+}
+
+// recordSkill writes a save, or a refused one, to the audit log, with how
+// it was approved (ans: Via and Approver) if it was asked about.
+func (s *Server) recordSkill(id, client string, sk skills.Skill, replaced bool, ans proxy.Answer, started time.Time, err error) {
 	if s.opts.Audit == nil {
 		return
 	}
 	ok := err == nil
 	rec := audit.Record{
-		Time: time.Now().UTC(), Kind: "skill_saved", ExecutionID: newID(), Client: client, OK: &ok,
+		Time: time.Now().UTC(), Kind: "skill_saved", ExecutionID: id, Client: client, OK: &ok,
 		Skill: sk.Name, Description: sk.Description, Code: sk.Source, DurationMs: float64(time.Since(started).Microseconds()) / 1000,
+		Via: ans.Via, Approver: ans.Approver,
 	}
 	if replaced {
 		rec.Decision = "replaced"

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { fullShot } from './checks.mjs';
-import { runFromStdioClient } from './stdio.mjs';
+import { callFromStdioClient, runFromStdioClient } from './stdio.mjs';
 
 const url = process.env.CONDUCTOR_E2E_URL;
 assert.ok(url, 'CONDUCTOR_E2E_URL is not set: run this through app/guitest (go test -tags gui ./app/guitest/)');
@@ -93,4 +93,37 @@ test('a --stdio conductor whose client cannot ask asks the app, and "Deny" keeps
   const r = await result;
   assert.match(String(r.returnValue), /denied it/);
   assert.ok(!fs.existsSync(canary), 'the denied call ran');
+});
+
+test('a skill save that needs approval asks in the window with the skill and its source, and offers only Allow once and Deny', async () => {
+  const source = 'export function shout(s: string): string { return s.toUpperCase() }\n';
+  const stdio = {
+    binary: process.env.E2E_BINARY,
+    home: process.env.E2E_HOME,
+    conductorHome: process.env.E2E_CONDUCTOR_HOME,
+    deno: process.env.E2E_DENO,
+    client: 'headless-client',
+  };
+  const result = callFromStdioClient({
+    ...stdio,
+    tool: 'save_skill',
+    args: { name: 'shouter', description: 'Shouts a string.', source },
+  });
+  const d = page.locator('dialog[open]');
+  await d.waitFor();
+  assert.match(await d.locator('h2').innerText(), /Save this skill\?/);
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Deny');
+  const text = await d.innerText();
+  assert.match(text, /headless-client wants to save the skill shouter/);
+  assert.match(text, /It is a new skill\./);
+  assert.match(text, /Shouts a string\./);
+  assert.equal((await d.getByTestId('approval-source').innerText()).trimEnd(), source.trimEnd());
+  const buttons = await d.getByRole('button').allInnerTexts();
+  assert.deepEqual(buttons, ['Allow once', 'Deny']);
+  await shot('skill-question');
+  await d.getByRole('button', { name: 'Allow once' }).click();
+  await d.waitFor({ state: 'detached' });
+  const r = await result;
+  assert.equal(r.import, 'skills/shouter');
+  assert.equal(fs.readFileSync(path.join(process.env.E2E_CONDUCTOR_HOME, 'skills', 'shouter.ts'), 'utf8'), source);
 });

@@ -138,8 +138,8 @@ export interface Settings {
   deno?: string;
   http: { disabled?: boolean; port?: number };
   python?: PythonSettings;
-  /** save_skill: off when disableSaving is true. */
-  skills?: { disableSaving?: boolean };
+  /** save_skill: off when disableSaving is true; asks the person first when requireApproval is true. */
+  skills?: { disableSaving?: boolean; requireApproval?: boolean };
 }
 
 /** Python's settings (Go: config.PythonSettings). */
@@ -386,7 +386,7 @@ export interface RunResult {
   toolCalls?: { server: string; tool: string; durationMs: number; ok: boolean; error?: string }[];
 }
 
-/** A tool call made from code that waits for the person's answer (Go: backend.ApprovalQuestion). */
+/** A tool call made from code, or a skill to save, that waits for the person's answer (Go: backend.ApprovalQuestion). */
 export interface ApprovalQuestion {
   id: string;
   /** The AI client whose code makes the call ("playground" for the Playground's). */
@@ -398,6 +398,17 @@ export interface ApprovalQuestion {
   /** The rule that asks. */
   why: string;
   choices: string[];
+  /** Set for a skill the AI client wants to save (server, tool and args are then empty). */
+  skill?: SkillToSave;
+}
+
+/** A skill waiting for the person's approval to be saved (Go: backend.SkillToSave). */
+export interface SkillToSave {
+  name: string;
+  description: string;
+  /** It replaces the saved skill of that name. */
+  replaces: boolean;
+  source: string;
 }
 
 /** The marker Go's services.ErrNotAvailable puts in error messages. */

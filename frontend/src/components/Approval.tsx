@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { api, bound, type ApprovalQuestion } from '../api';
+import { api, bound, type ApprovalQuestion, type SkillToSave } from '../api';
 import { get, queries } from '../queries';
 import { Modal } from './forms';
 
@@ -34,7 +34,7 @@ function Question(props: { q: ApprovalQuestion; more: number }) {
   const label = (c: string) => c.charAt(0).toUpperCase() + c.slice(1);
   return (
     <Modal
-      title="Allow this tool call?"
+      title={q.skill ? 'Save this skill?' : 'Allow this tool call?'}
       onClose={() => undefined}
       actions={q.choices.map((c) => (
         <button
@@ -48,14 +48,20 @@ function Question(props: { q: ApprovalQuestion; more: number }) {
         </button>
       ))}
     >
-      <p>
-        {who} wants to call the tool <strong>{q.tool}</strong> of the MCP server <strong>{q.server}</strong>. It asks
-        because of {q.why}.
-      </p>
-      <p>Arguments (secrets hidden):</p>
-      <pre className="approval-args" data-testid="approval-args">
-        {q.args}
-      </pre>
+      {q.skill ? (
+        <SkillBody skill={q.skill} client={q.client} why={q.why} />
+      ) : (
+        <>
+          <p>
+            {who} wants to call the tool <strong>{q.tool}</strong> of the MCP server <strong>{q.server}</strong>. It
+            asks because of {q.why}.
+          </p>
+          <p>Arguments (secrets hidden):</p>
+          <pre className="approval-args" data-testid="approval-args">
+            {q.args}
+          </pre>
+        </>
+      )}
       {props.more > 0 && <p>{props.more} more waiting after this one.</p>}
       {answer.isError && (
         <p className="inline-error" role="alert">
@@ -63,5 +69,27 @@ function Question(props: { q: ApprovalQuestion; more: number }) {
         </p>
       )}
     </Modal>
+  );
+}
+
+/** What a skill save question shows: the skill, whether it replaces one, and its whole source. */
+function SkillBody(props: { skill: SkillToSave; client: string; why: string }) {
+  const { skill } = props;
+  return (
+    <>
+      <p>
+        {props.client || 'An AI client'} wants to save the skill <strong>{skill.name}</strong>, which later code run by
+        any client can import as <span className="mono">skills/{skill.name}</span>.{' '}
+        {skill.replaces
+          ? 'It replaces the saved skill of that name (a backup of its files is kept).'
+          : 'It is a new skill.'}{' '}
+        It asks because of {props.why}.
+      </p>
+      <p>{skill.description}</p>
+      <p>Source:</p>
+      <pre className="approval-args" data-testid="approval-source">
+        {skill.source}
+      </pre>
+    </>
   );
 }
