@@ -12,9 +12,12 @@ import (
 // approvalNotes shows one desktop notification while approval questions
 // wait and the window is hidden: about the newest question, replaced when
 // another arrives, withdrawn when none waits or the window shows. A click
-// on it shows the window, whose dialog holds the question.
+// on it shows the window, whose dialog holds the question. Where there is
+// no notification (show is nil: macOS and Windows, or a Linux desktop
+// without a notification server) or it cannot be shown, the window itself
+// is shown: a question must never wait unseen until its time runs out.
 type approvalNotes struct {
-	show      func(context.Context, notify.Notification) (uint32, error)
+	show      func(context.Context, notify.Notification) (uint32, error) // nil: none
 	withdraw  func(context.Context, uint32) error
 	hidden    func() bool
 	open      func()
@@ -65,9 +68,14 @@ func (n *approvalNotes) update(ctx context.Context) error {
 	if len(qs) > 1 {
 		body += fmt.Sprintf(" (%d questions wait.)", len(qs))
 	}
+	if n.show == nil {
+		n.open()
+		return nil
+	}
 	id, err := n.show(ctx, notify.Notification{Title: title, Body: body, OnClick: n.open})
 	if err != nil {
-		return err
+		n.open()
+		return fmt.Errorf("%w (the window was shown instead)", err)
 	}
 	n.about, n.id = want, id
 	return nil

@@ -66,3 +66,39 @@ func TestApprovalNotes(t *testing.T) {
 		t.Error("a click did not open the window")
 	}
 }
+
+// Without notifications, or when one cannot be shown, a question that
+// arrives while the window is hidden shows the window: it never waits
+// unseen until its time runs out.
+func TestApprovalNotesWithoutNotifications(t *testing.T) {
+	failing := func(context.Context, notify.Notification) (uint32, error) { return 0, notify.ErrUnsupported }
+	for _, tc := range []struct {
+		name    string
+		show    func(context.Context, notify.Notification) (uint32, error)
+		wantErr bool
+	}{
+		{"no notifications on this system", nil, false},
+		{"the notification server refuses", failing, true},
+	} {
+		hidden, opened := true, 0
+		var qs []backend.ApprovalQuestion
+		n := &approvalNotes{
+			show:      tc.show,
+			withdraw:  func(context.Context, uint32) error { t.Fatal("nothing was shown to withdraw"); return nil },
+			hidden:    func() bool { return hidden },
+			open:      func() { opened++; hidden = false },
+			questions: func() []backend.ApprovalQuestion { return qs },
+		}
+		if err := n.update(context.Background()); err != nil || opened != 0 {
+			t.Fatalf("%s: with no question: %v, opened %d times", tc.name, err, opened)
+		}
+		qs = []backend.ApprovalQuestion{{ID: "a", Client: "cursor", Server: "filesystem", Tool: "write_file"}}
+		err := n.update(context.Background())
+		if (err != nil) != tc.wantErr || opened != 1 {
+			t.Fatalf("%s: a question while hidden: %v, the window opened %d times; want it opened once", tc.name, err, opened)
+		}
+		if err := n.update(context.Background()); err != nil || opened != 1 {
+			t.Fatalf("%s: the window shows the question: %v, opened %d times", tc.name, err, opened)
+		}
+	}
+}

@@ -100,14 +100,16 @@ func Run(ctx context.Context, cfg Config) error {
 
 	d.hidden.Store(hidden)
 	// A question that arrives while the window is hidden is announced by a
-	// desktop notification (Linux); a click on it shows the window.
+	// desktop notification (Linux); a click on it shows the window. Without
+	// notifications the window shows itself.
+	d.notes = &approvalNotes{hidden: d.hidden.Load, open: d.OpenWindow, questions: d.app.Approvals}
 	if n, err := notify.New(notify.Options{AppName: Title}); err == nil {
 		defer n.Close()
-		d.notes = &approvalNotes{show: n.Show, withdraw: n.Withdraw, hidden: d.hidden.Load, open: d.OpenWindow, questions: d.app.Approvals}
-		cfg.Events.Listen(EventApprovals, d.approvalsChanged)
+		d.notes.show, d.notes.withdraw = n.Show, n.Withdraw
 	} else {
-		slog.Info("no desktop notifications for approval questions", "err", err)
+		slog.Info("no desktop notifications: an approval question shows the window", "err", err)
 	}
+	cfg.Events.Listen(EventApprovals, d.approvalsChanged)
 
 	err = wails.Run(&options.App{
 		Title:     Title,
