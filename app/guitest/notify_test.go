@@ -59,24 +59,8 @@ func TestNotificationShowsTheQuestion(t *testing.T) {
 		t.Fatal("the window is shown although the app was started hidden")
 	}
 
-	// An AI client without elicitation, through its own --stdio conductor.
 	c := ctx(t, 10*time.Minute) // a hang guard
-	cmd := exec.Command(binary, "--stdio")
-	cmd.Env = s.env()
-	cmd.Stderr = os.Stderr
-	session, err := mcp.NewClient(&mcp.Implementation{Name: "guitest-client", Version: "1"}, nil).
-		Connect(c, &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	canary := filepath.Join(shared, "canary.txt")
-	callCtx, giveUp := context.WithCancel(c)
-	done := make(chan error, 1)
-	go func() {
-		_, err := session.CallTool(callCtx, &mcp.CallToolParams{Name: "run_deno_code", Arguments: map[string]any{
-			"deno_code": fmt.Sprintf(`await (await mcpFactory.load("filesystem")).write_file({ path: %q, content: "x" })`, canary)}})
-		done <- err
-	}()
+	canary, giveUp, done := askFromStdio(t, c, s, shared)
 
 	var body string
 	select {
@@ -105,7 +89,6 @@ func TestNotificationShowsTheQuestion(t *testing.T) {
 
 	giveUp()
 	<-done
-	session.Close()
 	if _, err := os.Stat(canary); err == nil {
 		t.Fatal("the call ran without an answer")
 	}
@@ -113,4 +96,61 @@ func TestNotificationShowsTheQuestion(t *testing.T) {
 	if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
 		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
 	}
+}
+
+// TestNoNotificationServerShowsTheWindow: with the window hidden and no
+// notification server on the bus, the notification cannot be shown, and a
+// question shows the window itself, whose dialog asks (on macOS and
+// Windows the app has no notifications at all: TestApprovalNotesWithout-
+// Notifications covers that). The client gives up: the canary file is not
+// written.
+func TestNoNotificationServerShowsTheWindow(t *testing.T) {
+	s := newSession(t)
+	shared := askingFilesystem(t, s)
+	a, _ := startWithTray(t, s, "nonotify", "MCP_CONDUCTOR_START_HIDDEN=1")
+	w := s.window(30 * time.Second)
+	if s.x.viewable(w) {
+		t.Fatal("the window is shown although the app was started hidden")
+	}
+	c := ctx(t, 10*time.Minute) // a hang guard
+	canary, giveUp, done := askFromStdio(t, c, s, shared)
+	if !waitFor(longWait(60*time.Second), func() bool { return s.x.viewable(w) }) {
+		t.Fatalf("the question did not show the hidden window\napp log:\n%s", a.log)
+	}
+	s.screenshot(w, "no-notification-question-in-window", 40, longWait(30*time.Second))
+	giveUp()
+	<-done
+	if _, err := os.Stat(canary); err == nil {
+		t.Fatal("the call ran without an answer")
+	}
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
+		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
+	}
+}
+
+// askFromStdio is an AI client without elicitation, through its own
+// --stdio conductor, whose code writes a canary file through the asking
+// filesystem server: the question goes to the app. giveUp stops waiting;
+// done then reports the call's end.
+func askFromStdio(t *testing.T, c context.Context, s *session, shared string) (canary string, giveUp func(), done <-chan error) {
+	t.Helper()
+	cmd := exec.Command(binary, "--stdio")
+	cmd.Env = s.env()
+	cmd.Stderr = os.Stderr
+	session, err := mcp.NewClient(&mcp.Implementation{Name: "guitest-client", Version: "1"}, nil).
+		Connect(c, &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { session.Close() })
+	canary = filepath.Join(shared, "canary.txt")
+	callCtx, cancel := context.WithCancel(c)
+	ch := make(chan error, 1)
+	go func() {
+		_, err := session.CallTool(callCtx, &mcp.CallToolParams{Name: "run_deno_code", Arguments: map[string]any{
+			"deno_code": fmt.Sprintf(`await (await mcpFactory.load("filesystem")).write_file({ path: %q, content: "x" })`, canary)}})
+		ch <- err
+	}()
+	return canary, cancel, ch
 }
