@@ -11,6 +11,16 @@ func (a *App) Skills() (backend.SkillsView, error) {
 	return b.Skills(a.context())
 }
 
+// SetSkillSaving sets what AI clients' save_skill does: "on", "ask" (each
+// save waits for approval) or "off".
+func (a *App) SetSkillSaving(mode string) (backend.SkillsView, error) {
+	b, err := a.backendOrErr("skills")
+	if err != nil {
+		return backend.SkillsView{}, err
+	}
+	return b.SetSkillSaving(a.context(), mode)
+}
+
 // SkillSource returns a saved skill's TypeScript.
 func (a *App) SkillSource(name string) (string, error) {
 	b, err := a.backendOrErr("skills")

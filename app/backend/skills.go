@@ -12,9 +12,12 @@ const SkillsClient = "MCP Conductor (Skills page)"
 // SkillsView is the Skills page: the saved skills and whether code may
 // save more.
 type SkillsView struct {
-	Folder string  `json:"folder"`
-	Saving bool    `json:"saving"`
-	Skills []Skill `json:"skills"`
+	Folder string `json:"folder"`
+	Saving bool   `json:"saving"`
+	// Approval is whether each save by an AI client waits for a person's
+	// approval (settings: skills.requireApproval).
+	Approval bool    `json:"approval"`
+	Skills   []Skill `json:"skills"`
 }
 
 // Skill is one saved skill.
@@ -47,7 +50,8 @@ func (b *Backend) Skills(ctx context.Context) (SkillsView, error) {
 	if err != nil {
 		return SkillsView{}, fmt.Errorf("skills: %w", err)
 	}
-	v := SkillsView{Folder: store.Dir, Saving: e.Policy().SkillSaving, Skills: []Skill{}}
+	p := e.Policy()
+	v := SkillsView{Folder: store.Dir, Saving: p.SkillSaving, Approval: p.SkillApproval, Skills: []Skill{}}
 	for _, s := range list {
 		sk := Skill{Name: s.Name, Description: s.Description, Import: s.Import, SavedAt: s.SavedAt, Problem: s.Problem, Exports: []SkillExport{}}
 		for _, x := range s.Exports {
@@ -56,6 +60,32 @@ func (b *Backend) Skills(ctx context.Context) (SkillsView, error) {
 		v.Skills = append(v.Skills, sk)
 	}
 	return v, nil
+}
+
+// SetSkillSaving sets what AI clients' save_skill does: "on" (a save is
+// written), "ask" (each save waits for a person's approval) or "off"
+// (save_skill is not offered; saved skills stay importable). It writes
+// the settings file (skills.disableSaving and skills.requireApproval) and
+// switches the engine to it. The Skills page's own saves are not affected.
+func (b *Backend) SetSkillSaving(ctx context.Context, mode string) (SkillsView, error) {
+	s, err := b.readSettings()
+	if err != nil {
+		return SkillsView{}, err
+	}
+	switch mode {
+	case "on":
+		s.Skills.DisableSaving, s.Skills.RequireApproval = false, false
+	case "ask":
+		s.Skills.DisableSaving, s.Skills.RequireApproval = false, true
+	case "off":
+		s.Skills.DisableSaving = true
+	default:
+		return SkillsView{}, fmt.Errorf("skill saving %q: choose on, ask or off", mode)
+	}
+	if err := b.saveSettings(ctx, s); err != nil {
+		return SkillsView{}, err
+	}
+	return b.Skills(ctx)
 }
 
 // SkillSource returns a saved skill's TypeScript.

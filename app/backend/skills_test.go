@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 )
 
 // TestSkillsPage: a skill placed in the folder is listed with its
@@ -64,5 +66,55 @@ func TestSkillsPage(t *testing.T) {
 	}
 	if deleted != 1 || refused != 3 {
 		t.Errorf("skill changes: %+v", changes)
+	}
+}
+
+// The Skills page's switch sets what AI clients' save_skill does, in the
+// settings file, and the engine follows: on, each save asks, off (the tool
+// is gone). A mode that is not one is refused and nothing is written.
+func TestSetSkillSaving(t *testing.T) {
+	f := withDeno(t)
+	ctx := context.Background()
+	settings := func() config.SkillSettings {
+		t.Helper()
+		s, err := config.ReadSettings(config.SettingsPath(f.home))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Skills
+	}
+	for _, tc := range []struct {
+		mode             string
+		saving, approval bool
+	}{
+		{"ask", true, true},
+		{"off", false, true},
+		{"on", true, false},
+	} {
+		v, err := f.b.SetSkillSaving(ctx, tc.mode)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.mode, err)
+		}
+		if v.Saving != tc.saving || (tc.saving && v.Approval != tc.approval) {
+			t.Errorf("%s: the page says saving %v, approval %v", tc.mode, v.Saving, v.Approval)
+		}
+		s := settings()
+		if s.DisableSaving == tc.saving || (tc.saving && s.RequireApproval != tc.approval) {
+			t.Errorf("%s: the settings file says %+v", tc.mode, s)
+		}
+		e, err := f.b.engine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := e.Policy(); p.SkillSaving != tc.saving || (tc.saving && p.SkillApproval != tc.approval) {
+			t.Errorf("%s: the engine's policy: saving %v, approval %v", tc.mode, p.SkillSaving, p.SkillApproval)
+		}
+	}
+	before, _ := os.ReadFile(config.SettingsPath(f.home))
+	if _, err := f.b.SetSkillSaving(ctx, "sometimes"); err == nil || !strings.Contains(err.Error(), "choose on, ask or off") {
+		t.Errorf("a mode that is none: %v", err)
+	}
+	if after, _ := os.ReadFile(config.SettingsPath(f.home)); string(after) != string(before) {
+		t.Error("a refused mode changed the settings file")
 	}
 }

@@ -533,6 +533,31 @@ test('Skills: a skill is edited and saved (its file and backup checked), a bad s
   await changes.filter({ hasText: 'Skills page' }).filter({ hasText: 'skills/hi' }).filter({ hasText: 'saved' }).first().waitFor();
 });
 
+test('Skills: the switch sets what AI clients\' save_skill does, in settings.json: off refuses a save, each save asks, allowed again', async () => {
+  const skills = () => JSON.parse(fs.readFileSync(path.join(conductorHome, 'settings.json'), 'utf8')).skills ?? {};
+  const save = () =>
+    callFromStdioClient({
+      binary, home, conductorHome, deno, client: 'e2e-switch',
+      tool: 'save_skill', args: { name: 'switched', description: 'Saved under the switch.', source: 'export function s(): number { return 1 }\n' },
+    });
+  await go('skills');
+  const sw = page.getByTestId('skill-saving');
+  assert.equal(await sw.inputValue(), 'on');
+  await sw.selectOption('off');
+  await page.getByText('AI clients cannot save skills').waitFor();
+  assert.equal(skills().disableSaving, true, JSON.stringify(skills()));
+  await assert.rejects(save(), /save_skill/);
+  assert.ok(!fs.existsSync(path.join(conductorHome, 'skills', 'switched.ts')), 'a save went through with saving off');
+  await sw.selectOption('ask');
+  await page.getByText(/you are asked \(or its client is\)/).waitFor();
+  assert.deepEqual([skills().disableSaving ?? false, skills().requireApproval], [false, true], JSON.stringify(skills()));
+  await sw.selectOption('on');
+  await page.getByText('AI clients may save skills.').waitFor();
+  assert.deepEqual([skills().disableSaving ?? false, skills().requireApproval ?? false], [false, false], JSON.stringify(skills()));
+  const saved = await save();
+  assert.equal(saved.import, 'skills/switched', JSON.stringify(saved));
+});
+
 test('the checklist ticked itself as the user went, and left', async () => {
   await go('overview');
   await page.locator('[data-testid="checklist"]').waitFor({ state: 'detached' });

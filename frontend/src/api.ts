@@ -278,6 +278,8 @@ export interface SkillsView {
   folder: string;
   /** Whether code may save skills (settings: skills.disableSaving). */
   saving: boolean;
+  /** Whether each save by an AI client waits for a person's approval (settings: skills.requireApproval). */
+  approval: boolean;
   skills: Skill[];
 }
 
@@ -524,6 +526,7 @@ export const api = {
   skills: () => call<SkillsView>('Skills'),
   skillSource: (name: string) => call<string>('SkillSource', name),
   deleteSkill: (name: string) => call<SkillsView>('DeleteSkill', name),
+  setSkillSaving: (mode: 'on' | 'ask' | 'off') => call<SkillsView>('SetSkillSaving', mode),
   openSkill: (name: string) => call<SkillDraft>('OpenSkill', name),
   saveSkill: (draft: SkillDraft) => call<SkillSave>('SaveSkill', draft),
   runCode: (code: string, timeoutMs = 0, runId = '', language: Language = 'javascript') =>

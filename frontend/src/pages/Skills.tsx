@@ -7,6 +7,9 @@ import { when } from '../format';
 import { get, queries } from '../queries';
 import { SkillEditor } from './SkillEditor';
 
+/** What AI clients' save_skill does (backend.SetSkillSaving). */
+type SavingMode = 'on' | 'ask' | 'off';
+
 /** Saved skills: code AI clients kept for later runs (save_skill), edited here. */
 export function Skills() {
   const skills = useQuery(queries.skills);
@@ -15,6 +18,10 @@ export function Skills() {
   // The skill in the editor; '' is a new one.
   const [editing, setEditing] = useState<string>();
   const [removing, setRemoving] = useState<string>();
+  const saving = useMutation({
+    mutationFn: (mode: SavingMode) => get(api.setSkillSaving(mode)),
+    onSuccess: (v) => client.setQueryData(queries.skills.queryKey, v),
+  });
   const remove = useMutation({
     mutationFn: (name: string) => get(api.deleteSkill(name)),
     onSuccess: (v) => {
@@ -39,14 +46,33 @@ export function Skills() {
         }
       />
       {remove.error && <Banner tone="bad">{remove.error.message}</Banner>}
+      {saving.error && <Banner tone="bad">{saving.error.message}</Banner>}
       <QueryView what="Saved skills" query={skills}>
         {(v) => (
           <>
             {editing !== undefined && <SkillEditor key={editing} name={editing || undefined} onClose={() => setEditing(undefined)} />}
             <Card>
+              <label className="inline-field">
+                <span>AI clients saving skills</span>
+                <select
+                  className="input"
+                  data-testid="skill-saving"
+                  value={!v.saving ? 'off' : v.approval ? 'ask' : 'on'}
+                  disabled={saving.isPending}
+                  onChange={(e) => saving.mutate(e.target.value as SavingMode)}
+                >
+                  <option value="on">Allowed</option>
+                  <option value="ask">Each save needs your approval</option>
+                  <option value="off">Turned off</option>
+                </select>
+              </label>
               <p className="muted small">
-                {v.saving ? 'AI clients may save skills.' : 'Saving skills is turned off for AI clients in the settings; the saved ones can still be imported, and edited here.'} The files
-                are in <PathText path={v.folder} />.
+                {!v.saving
+                  ? 'AI clients cannot save skills; the saved ones can still be imported, and edited here.'
+                  : v.approval
+                    ? 'Before an AI client saves a skill, you are asked (or its client is), with the skill\'s source.'
+                    : 'AI clients may save skills.'}{' '}
+                The files are in <PathText path={v.folder} />.
               </p>
               {v.skills.length === 0 ? (
                 <p className="muted">No skills are saved yet. An AI client saves one with the save_skill tool; New skill writes one here.</p>
