@@ -87,15 +87,7 @@ func TestNotificationShowsTheQuestion(t *testing.T) {
 	}
 	s.screenshot(w, "notify-question-in-window", 40, longWait(30*time.Second))
 
-	giveUp()
-	<-done
-	if _, err := os.Stat(canary); err == nil {
-		t.Fatal("the call ran without an answer")
-	}
-	a.cmd.Process.Signal(syscall.SIGTERM)
-	if code, err := a.wait(15 * time.Second); err != nil || code != 0 {
-		t.Fatalf("after SIGTERM: exit code %d, %v\napp log:\n%s", code, err, a.log)
-	}
+	giveUpAndQuit(t, a, canary, giveUp, done)
 }
 
 // TestNoNotificationServerShowsTheWindow: with the window hidden and no
@@ -118,6 +110,13 @@ func TestNoNotificationServerShowsTheWindow(t *testing.T) {
 		t.Fatalf("the question did not show the hidden window\napp log:\n%s", a.log)
 	}
 	s.screenshot(w, "no-notification-question-in-window", 40, longWait(30*time.Second))
+	giveUpAndQuit(t, a, canary, giveUp, done)
+}
+
+// giveUpAndQuit has the asking client give up, checks that its call did
+// not run (the canary is not written) and quits the app cleanly.
+func giveUpAndQuit(t *testing.T, a *app, canary string, giveUp func(), done <-chan error) {
+	t.Helper()
 	giveUp()
 	<-done
 	if _, err := os.Stat(canary); err == nil {
