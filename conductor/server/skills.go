@@ -26,8 +26,9 @@ type SaveSkillOutput struct {
 
 // ListSkillsOutput is list_skills' result.
 type ListSkillsOutput struct {
-	Skills []skills.Info `json:"skills"`
-	Saving bool          `json:"saving" jsonschema:"whether save_skill may save new skills"`
+	Skills   []skills.Info `json:"skills"`
+	Saving   bool          `json:"saving" jsonschema:"whether save_skill may save new skills"`
+	Approval bool          `json:"approval" jsonschema:"whether each save_skill waits for a person's approval before it writes"`
 }
 
 // setSkillTools registers list_skills, and save_skill when the policy lets
@@ -126,7 +127,7 @@ func (s *Server) listSkills(ctx context.Context, req *mcp.CallToolRequest) (*mcp
 	if err != nil {
 		return toolError(fmt.Errorf("%v; check that the conductor can read %s", err, store.Dir)), nil
 	}
-	return structured(ListSkillsOutput{Skills: list, Saving: p.SkillSaving})
+	return structured(ListSkillsOutput{Skills: list, Saving: p.SkillSaving, Approval: p.SkillSaving && p.SkillApproval})
 }
 
 // saveSkill handles save_skill. When the administrator requires approval

@@ -206,6 +206,9 @@ func TestSkillApprovalByElicitation(t *testing.T) {
 func TestSkillApprovalNobodyToAskDenies(t *testing.T) {
 	chome := approvalHome(t)
 	c := startConductor(t, "MCP_CONDUCTOR_HOME="+chome)
+	if l := c.listSkills(); !l.Saving || !l.Approval {
+		t.Errorf("list_skills does not say saves need approval: %+v", l)
+	}
 	raw, failed := c.saveSkill("nobody", "Asks no one.", "export function f(): number { return 1 }\n")
 	msg := string(raw)
 	for _, want := range []string{"not saved (nothing was written)", "no one could be asked", "does not support elicitation", "desktop app is not running", "turn skills.requireApproval off in settings.json"} {

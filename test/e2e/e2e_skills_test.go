@@ -54,7 +54,7 @@ type listedSkills struct {
 		Name, Description, Import, Problem string
 		Exports                            []struct{ Name, Kind, Signature, Doc string }
 	}
-	Saving bool
+	Saving, Approval bool
 }
 
 func (c *conductor) listSkills() listedSkills {
@@ -95,7 +95,7 @@ func TestSkillsSaveListImport(t *testing.T) {
 		t.Fatalf("the skill's file: %v", err)
 	}
 	list := c.listSkills()
-	if len(list.Skills) != 1 || !list.Saving {
+	if len(list.Skills) != 1 || !list.Saving || list.Approval {
 		t.Fatalf("list_skills: %+v", list)
 	}
 	sigs := map[string]string{}
