@@ -39,7 +39,7 @@ func pythonInputSchema() *jsonschema.Schema {
 		Type: "object",
 		Properties: map[string]*jsonschema.Schema{
 			"python_code": {Type: "string", Description: "Python 3 to run (top-level await works). The value of the last expression is returned."},
-			"timeout":     {Type: "number", Minimum: ptr(0.0), Description: "time limit in milliseconds, rounded to a whole number (at least 1); absent or 0: the administrator's default; larger than the administrator's maximum: the maximum"},
+			"timeout":     timeoutSchema(),
 			"globals": {Type: "object", AdditionalProperties: &jsonschema.Schema{}, PropertyNames: &jsonschema.Schema{Type: "string", Pattern: pyIdentPattern},
 				Description: "JSON values bound as Python global variables, by name (each a Python identifier)"},
 			"packages": {Type: "array", Items: &jsonschema.Schema{Type: "string"}, Description: "Python packages to make importable, by name; only the administrator's allowlist, at its versions"},

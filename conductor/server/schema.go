@@ -21,13 +21,19 @@ import (
 // the sandbox checks it.
 const identPattern = `^[A-Za-z_$][A-Za-z0-9_$]*$`
 
+// timeoutSchema is the timeout argument of run_deno_code and
+// run_python_code.
+func timeoutSchema() *jsonschema.Schema {
+	return &jsonschema.Schema{Type: "number", Minimum: ptr(0.0), Description: "time limit in milliseconds, rounded to a whole number (at least 1); absent or 0: the administrator's default; larger than the administrator's maximum: the maximum"}
+}
+
 // runInputSchema is run_deno_code's input schema.
 func runInputSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{
 		Type: "object",
 		Properties: map[string]*jsonschema.Schema{
 			"deno_code": {Type: "string", Description: "TypeScript or JavaScript to run (ES module; top-level await and import of allowlisted packages work). The value of the last expression is returned."},
-			"timeout":   {Type: "number", Minimum: ptr(0.0), Description: "time limit in milliseconds, rounded to a whole number (at least 1); absent or 0: the administrator's default; larger than the administrator's maximum: the maximum"},
+			"timeout":   timeoutSchema(),
 			"globals": {Type: "object", AdditionalProperties: &jsonschema.Schema{}, PropertyNames: &jsonschema.Schema{Type: "string", Pattern: identPattern},
 				Description: "values injected as read-only global variables, by name (each a JavaScript identifier)"},
 			"dependencies": {Type: "array", Items: &jsonschema.Schema{Type: "string"}, Description: "npm: or jsr: packages to make importable; only the administrator's allowlist, at its versions"},
