@@ -18,9 +18,9 @@ const importMapIdle = time.Hour
 
 // writeImportMap stores a process's import map (named by its content, so
 // every conductor process with the same allowlist and skills shares one)
-// and marks it in use. A map that was not there yet means a new skill set
-// or allowlist: the maps none started with for importMapIdle go, so the
-// folder does not grow with every skill saved. The folder's lock orders
+// and marks it in use, then removes the maps no process started with for
+// importMapIdle, so the folder does not grow with every skill saved (one
+// ReadDir of a folder of a few files per process started). The folder's lock orders
 // marking and pruning between conductor processes: a map is never removed
 // between another process's marking it and its Deno reading it.
 func writeImportMap(dir string, content []byte) (string, error) {
