@@ -35,6 +35,9 @@ type LaunchSpec struct {
 	// working folder, which Deno must be able to open.
 	Private []string
 	WorkDir string
+	// Policy tells this process's policies apart in the record of the
+	// labels given to the administrator's folders (labelrecord.go).
+	Policy uint64
 }
 
 // Confinement describes the kernel layer available on this machine.

@@ -147,14 +147,19 @@ func resumeProcess(pid uint32) error {
 
 // prepareKernel sets the policy's labels (winplan.go) once, when the
 // runner is built: the grants, the conductor's files, what Deno reads.
+// Folders an earlier policy granted and this one does not get their
+// earlier labels back (labelrecord.go).
 func prepareKernel(spec LaunchSpec) error {
 	if err := refuseWholeDrives(spec); err != nil {
 		return err
 	}
-	for _, l := range windowsLabels(spec) {
-		if err := setLabel(l); err != nil {
-			return err
-		}
+	return setPolicyLabels(spec, windowsLabels(spec))
+}
+
+// releaseKernel gives back the labels only this (replaced) policy held.
+func releaseKernel(spec LaunchSpec) error {
+	if !spec.Confine {
+		return nil
 	}
-	return nil
+	return setPolicyLabels(spec, nil)
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
@@ -178,6 +179,12 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
+	built := false
+	defer func() {
+		if !built {
+			_ = releaseKernel(env.Spec) // a policy that never ran holds no label
+		}
+	}()
 	// The npm registry the install step uses is where the sandbox looks for
 	// packages in the cache: the same variables, and the registry lines of
 	// the user's .npmrc (never its credentials).
@@ -244,6 +251,7 @@ func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 			r.pool.discardStale()
 		}()
 	}
+	built = true
 	return r, nil
 }
 
@@ -348,14 +356,7 @@ func buildEnv(p config.Policy, opts Options, boot, denoDir string) (Env, error) 
 		env.Spec.NoNet, env.Spec.Sys = !g.Has(config.PermNet), g.Has(config.PermSys)
 	}
 	env.Spec.Private, env.Spec.WorkDir = privatePlaces(p.Home, pr), pathid.Resolve(p.Workspace)
-	if env.Confined {
-		// What the kernel layer sets once per policy (Windows' labels).
-		s := env.Spec
-		fillRules(&s, pr, reads, writes, g, opts.Deno, env.own, denoDir)
-		if err := prepareKernel(s); err != nil {
-			return Env{}, err
-		}
-	}
+	env.Spec.Policy = policies.Add(1)
 	if err := pr.refuseHardLinks(len(reads)+len(writes) > 0 || g.Has(config.PermFFI)); err != nil {
 		return Env{}, err
 	}
@@ -364,9 +365,21 @@ func buildEnv(p config.Policy, opts Options, boot, denoDir string) (Env, error) 
 			return Env{}, err
 		}
 	}
+	if env.Confined {
+		// What the kernel layer sets once per policy (Windows' labels),
+		// after every refusal: a refused policy changes no label.
+		s := env.Spec
+		fillRules(&s, pr, reads, writes, g, opts.Deno, env.own, denoDir)
+		if err := prepareKernel(s); err != nil {
+			return Env{}, err
+		}
+	}
 	env.Vars = childEnv(p, opts.Getenv)
 	return env, nil
 }
+
+// policies numbers the policies this process builds (LaunchSpec.Policy).
+var policies atomic.Uint64
 
 // grantedRoots are the folders the grants open for reading and for writing
 // ("/" for everything).

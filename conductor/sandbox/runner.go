@@ -101,6 +101,8 @@ type Runner struct {
 	ctx        context.Context    // the runner's life
 	cancel     context.CancelFunc // ends background work (the install step)
 	background sync.WaitGroup
+
+	releaseOnce sync.Once // Close gives the policy's labels back once
 }
 
 // errClosed is returned for work that arrives while the runner stops.
@@ -126,6 +128,21 @@ func (r *Runner) track(p *process) bool {
 // Close stops the pre-started processes; executions already running finish
 // under this runner. Used when a new policy replaces this one.
 func (r *Runner) Close() {
+	r.closePools()
+	// A replaced policy gives back the labels (Windows) that no other
+	// policy holds: a write grant removed from the settings stops being
+	// writable to low-integrity programs. Not on Stop: when the conductor
+	// exits, its labels stay for the next start (a folder's new label
+	// walks its whole tree).
+	r.releaseOnce.Do(func() {
+		if err := releaseKernel(r.env.Spec); err != nil {
+			r.warn("the folders this policy no longer grants keep their integrity labels: " + err.Error())
+		}
+	})
+}
+
+// closePools stops the pools (see Close).
+func (r *Runner) closePools() {
 	r.pool.close()
 	if r.py != nil {
 		// No Python pool starts after this: a Python job still arriving
@@ -152,7 +169,7 @@ func (r *Runner) Stop() {
 	r.cancel()
 	r.installer.Close()
 	r.background.Wait()
-	r.Close()
+	r.closePools()
 	var wg sync.WaitGroup
 	for _, p := range procs {
 		wg.Add(1)
