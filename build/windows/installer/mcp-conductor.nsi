@@ -40,6 +40,14 @@ Target amd64-unicode
 ; runtime's version ("pv") under it.
 !define WEBVIEW2_CLIENT "Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
 
+; With -DSIGN=<sign.sh> (build.sh passes it when a certificate is
+; configured) the installer and the uninstaller it writes are signed:
+; NSIS runs the command on each file as it finishes it.
+!ifdef SIGN
+  !finalize 'bash "${SIGN}" "%1"'
+  !uninstfinalize 'bash "${SIGN}" "%1"'
+!endif
+
 Name "${APP}"
 OutFile "${OUTFILE}"
 RequestExecutionLevel user
