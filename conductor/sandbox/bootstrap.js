@@ -361,12 +361,13 @@
     py.setStdin({ error: true });
     py.setStdout({ write: (b) => { writeAll(b, stdoutWrite); return u8Length(b); } });
     py.setStderr({ write: (b) => { writeAll(b, stderrWrite); return u8Length(b); } });
-    // The grants, mapped at their own names: the same Deno permissions (and
-    // kernel rules) judge every access, as for JavaScript.
+    // The grants, mapped at their own names (on Windows /c/... for C:\...):
+    // the same Deno permissions (and kernel rules) judge every access, as
+    // for JavaScript.
     for (const m of mounts) {
       try {
-        py.FS.mkdirTree(m);
-        py.mountNodeFS(m, m);
+        py.FS.mkdirTree(m.at);
+        py.mountNodeFS(m.at, m.host);
       } catch (_) { /* unreadable: left out, like any file the code cannot read */ }
     }
     if (cwd) {

@@ -157,32 +157,40 @@ func (e Env) withRuntime(readable, kernelDirs []string) Env {
 	return e
 }
 
-// mounts are the granted folders Python sees at their own names (Pyodide's
-// NODEFS): the outermost of the read and write roots that are folders.
-// The file system root and Pyodide's own folders cannot be mapped, and
-// single files are not visible to Python (see docs/security.md). Pyodide's
-// file system has Unix paths only, so on Windows nothing is mapped.
-func (e Env) mounts() []string {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
+// pyMount is one granted folder in Python's file system (Pyodide's
+// NODEFS): At in Python, Host on the machine.
+type pyMount struct {
+	At   string `json:"at"`
+	Host string `json:"host"`
+}
+
+// mounts are the granted folders Python sees (at PythonPath of their
+// names): the outermost of the read and write roots that are folders.
+// The file system root and Pyodide's own folders cannot be mapped, nor a
+// Windows folder without a drive letter, and single files are not visible
+// to Python (see docs/security.md).
+func (e Env) mounts() []pyMount {
 	var roots []string
 	for _, r := range slices.Concat(e.reads, e.writes) {
 		r = filepath.Clean(r)
 		if st, err := os.Stat(r); err != nil || !st.IsDir() || !filepath.IsAbs(r) {
 			continue
 		}
-		if !mountable(r) {
+		if at, ok := PythonPath(r); !ok || !mountable(at) {
 			continue
 		}
 		roots = append(roots, r)
 	}
 	sort.Slice(roots, func(i, j int) bool { return len(roots[i]) < len(roots[j]) })
-	var out []string
+	var out []pyMount
 	for _, r := range roots {
-		if !slices.ContainsFunc(out, func(o string) bool { return o == r || isWithin(r, o) }) {
-			out = append(out, r)
+		if !slices.ContainsFunc(out, func(o pyMount) bool { return o.Host == r || isWithin(r, o.Host) }) {
+			at, _ := PythonPath(r)
+			out = append(out, pyMount{At: at, Host: r})
 		}
+	}
+	for i := range out {
+		out[i].Host = pythonHost(runtime.GOOS, out[i].Host)
 	}
 	return out
 }
@@ -214,9 +222,9 @@ func (py *python) args(snapshot string) []string {
 	if m == nil || string(m) == "null" {
 		m = []byte("[]")
 	}
-	cwd := py.env.Dir
-	if runtime.GOOS == "windows" {
-		cwd = "" // Pyodide's own home: the workspace is not mapped
+	cwd, ok := PythonPath(py.env.Dir)
+	if !ok {
+		cwd = "" // Pyodide's own home
 	}
 	return []string{"python", filepath.ToSlash(py.dir), snapshot, string(m), cwd}
 }

@@ -253,14 +253,38 @@ func TestPythonMounts(t *testing.T) {
 	file := filepath.Join(a, "f.txt")
 	os.WriteFile(file, nil, 0o644)
 	e := Env{reads: []string{b, a, "/", file, "/lib"}, writes: []string{b, "/tmp", "/dev/shm"}}
-	if runtime.GOOS == "windows" {
-		if got := e.mounts(); got != nil {
-			t.Fatalf("mounts %v on Windows, want none", got)
-		}
-		return
+	at, _ := PythonPath(a)
+	want := pyMount{At: at, Host: pythonHost(runtime.GOOS, a)}
+	if got := e.mounts(); len(got) != 1 || got[0] != want {
+		t.Fatalf("mounts %v, want [%v]", got, want)
 	}
-	if got := e.mounts(); len(got) != 1 || got[0] != a {
-		t.Fatalf("mounts %v, want [%s]", got, a)
+}
+
+// TestPythonPath: where a folder appears in Python's file system, for
+// Unix and Windows spellings, on every platform.
+func TestPythonPath(t *testing.T) {
+	for _, c := range []struct {
+		goos, host, at string
+		ok             bool
+	}{
+		{"linux", "/home/me/data", "/home/me/data", true},
+		{"darwin", "/private/var/x", "/private/var/x", true},
+		{"windows", `C:\Users\me\data`, "/c/Users/me/data", true},
+		{"windows", `d:\Work\`, "/d/Work", true},
+		{"windows", `C:\`, "/c", true},
+		{"windows", `C:/Users/me`, "/c/Users/me", true},
+		{"windows", `\\server\share\x`, "", false},
+		{"windows", `\\?\C:\x`, "", false},
+		{"windows", `C:relative`, "", false},
+		{"windows", `1:\x`, "", false},
+	} {
+		at, ok := pythonPath(c.goos, c.host)
+		if at != c.at || ok != c.ok {
+			t.Errorf("pythonPath(%s, %q) = %q, %v; want %q, %v", c.goos, c.host, at, ok, c.at, c.ok)
+		}
+	}
+	if got := pythonHost("windows", `C:\Users\me\data`); got != "C:/Users/me/data" {
+		t.Errorf("pythonHost: %q", got)
 	}
 }
 

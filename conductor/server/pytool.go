@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
+	"github.com/mcp-conductor/mcp-conductor/conductor/sandbox"
 )
 
 // pythonToolName is the Python tool's name.
@@ -94,7 +96,7 @@ func pythonDescription(p config.Policy) string {
 	if p.Grants.IsZero() {
 		b.WriteString("- Permissions: none (no file, network or environment access; no subprocesses).\n")
 	} else {
-		fmt.Fprintf(&b, "- Permissions (set by the administrator; cannot be changed from here): %s. The working folder is %s; granted folders are seen at their own paths.\n", strings.Join(p.Grants.DenoFlags(), " "), p.Workspace)
+		fmt.Fprintf(&b, "- Permissions (set by the administrator; cannot be changed from here): %s. %s\n", strings.Join(p.Grants.DenoFlags(), " "), pythonFolders(p.Workspace))
 	}
 	if len(p.PythonPackages) > 0 {
 		var names []string
@@ -107,4 +109,18 @@ func pythonDescription(p config.Policy) string {
 	}
 	b.WriteString("- MCP servers configured by the administrator are reachable through the global `mcp_factory`: `srv = await mcp_factory.load(\"name\")`, then `await srv.call_tool(\"tool\", {...})` or `await srv.tool_name(arg=...)`. Use list_mcp_servers and get_tool_details to discover them and their Python signatures.\n")
 	return b.String()
+}
+
+// pythonFolders says where Python finds the workspace and the grants
+// (sandbox.PythonPath): at their own paths, or on Windows at Unix-style
+// ones.
+func pythonFolders(workspace string) string {
+	if runtime.GOOS != "windows" {
+		return fmt.Sprintf("The working folder is %s; granted folders are seen at their own paths.", workspace)
+	}
+	at, ok := sandbox.PythonPath(workspace)
+	if !ok {
+		return `Granted folders are seen at Unix-style paths: C:\Users\me\data is /c/Users/me/data.`
+	}
+	return fmt.Sprintf(`The working folder is %s (%s); granted folders are seen at Unix-style paths: C:\Users\me\data is /c/Users/me/data.`, at, workspace)
 }
