@@ -67,31 +67,6 @@ func TestPythonFiles(t *testing.T) {
 	}
 }
 
-// TestPythonConductorFilesInsideAGrant: a read grant that holds the
-// conductor's home does not open its files to Python.
-func TestPythonConductorFilesInsideAGrant(t *testing.T) {
-	root := t.TempDir()
-	home := filepath.Join(root, "conductor")
-	writeFile(t, filepath.Join(home, "mcp-config.json"), `{"mcpServers": {}, "note": "CONFIG CANARY"}`)
-	writeFile(t, filepath.Join(home, "http-token"), "TOKEN CANARY")
-	writeFile(t, filepath.Join(root, "data", "visible.txt"), "visible")
-	c := startConductor(t, "MCP_CONDUCTOR_HOME="+home, "MCP_CONDUCTOR_RUN_ARGS=allow-read="+root)
-	r := c.runPy(fmt.Sprintf("open(%q).read()", filepath.Join(root, "data", "visible.txt")), nil).mustSucceed(t)
-	if r.ReturnValue != "visible" {
-		t.Fatalf("the grant is not visible to Python: %s", r.raw)
-	}
-	for _, f := range []string{"mcp-config.json", "http-token"} {
-		p := filepath.Join(home, f)
-		for _, code := range []string{fmt.Sprintf("open(%q).read()", p), fmt.Sprintf("import js\njs.Deno.readTextFileSync(%q)", p)} {
-			r := c.runPy(code, nil)
-			if r.Status != "error" {
-				t.Errorf("%q succeeded: %s", code, r.raw)
-			}
-			leaks(t, r, "CONFIG CANARY", "TOKEN CANARY")
-		}
-	}
-}
-
 // TestPythonRuntimeIsReadOnly: the installed runtime is the conductor's:
 // code with a write grant that holds it may read it, never change it, from
 // Python or JavaScript. (Without a kernel layer such a grant is refused at
