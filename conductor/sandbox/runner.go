@@ -102,7 +102,8 @@ type Runner struct {
 	cancel     context.CancelFunc // ends background work (the install step)
 	background sync.WaitGroup
 
-	releaseOnce sync.Once // Close gives the policy's labels back once
+	releaseOnce  sync.Once   // Close gives the policy's labels back once
+	skillImports importCache // what skill sources import (skillPackages)
 }
 
 // errClosed is returned for work that arrives while the runner stops.

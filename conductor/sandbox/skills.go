@@ -1,11 +1,13 @@
 package sandbox
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/allowlist"
 	"github.com/mcp-conductor/mcp-conductor/conductor/skills"
@@ -109,20 +111,69 @@ func (r *Runner) skillPackages(names []string, add func(*allowlist.Spec)) error 
 		if err != nil {
 			return fmt.Errorf("import skills/%s: %w", name, err)
 		}
-		err = walkImports(src, `{"compilerOptions":{"verbatimModuleSyntax":true}}`, func(s string) error {
-			if n, ok, err := skills.NameOf(s); ok || err != nil {
-				names = append(names, n)
-				return err
-			}
-			_, spec, err := r.policy.Packages.Resolve(s)
-			add(spec)
-			return err
-		})
+		specs, err := r.skillImports.of(src)
 		if err != nil {
 			return fmt.Errorf("skill %s: %w", name, err)
 		}
+		var refused []string
+		for _, s := range specs {
+			if n, ok, err := skills.NameOf(s); ok || err != nil {
+				names = append(names, n)
+				if err != nil {
+					refused = append(refused, err.Error())
+				}
+				continue
+			}
+			_, spec, err := r.policy.Packages.Resolve(s)
+			add(spec)
+			if err != nil {
+				refused = append(refused, err.Error())
+			}
+		}
+		if len(refused) > 0 {
+			return fmt.Errorf("skill %s: %w", name, &CodeError{Kind: KindDependency, Message: strings.Join(slices.Compact(slices.Sorted(slices.Values(refused))), "\n")})
+		}
 	}
 	return nil
+}
+
+// importCache remembers the import specifiers of skill sources, by their
+// content: a run importing skills needs them (skillPackages), and parsing
+// a source with esbuild costs about a millisecond, for every run. Keyed by
+// a hash of the source itself, an entry can never be stale; the cache is
+// emptied when it reaches maxCachedSources (skills are few; this bounds a
+// folder whose skills are saved again and again).
+type importCache struct {
+	mu      sync.Mutex
+	sources map[[sha256.Size]byte][]string
+}
+
+const maxCachedSources = 256
+
+// of returns the specifiers src imports (types-only imports included, as
+// Deno loads them when it runs the source itself).
+func (c *importCache) of(src string) ([]string, error) {
+	key := sha256.Sum256([]byte(src))
+	c.mu.Lock()
+	specs, ok := c.sources[key]
+	c.mu.Unlock()
+	if ok {
+		return specs, nil
+	}
+	err := walkImports(src, `{"compilerOptions":{"verbatimModuleSyntax":true}}`, func(s string) error {
+		specs = append(specs, s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sources == nil || len(c.sources) >= maxCachedSources {
+		c.sources = map[[sha256.Size]byte][]string{}
+	}
+	c.sources[key] = specs
+	return specs, nil
 }
 
 // SkillsDir is the skills folder code imports from.

@@ -102,4 +102,44 @@ func TestSkillPackages(t *testing.T) {
 			t.Errorf("%v: packages %q, %v; want %q", tc.skills, got, err, tc.want)
 		}
 	}
+	// What a skill imports is remembered by its source: saved again
+	// without the import, it needs no package.
+	if err := os.WriteFile(filepath.Join(dir, "uses-zod.ts"), []byte(`export const s = "";`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := r.skillPackages([]string{"indirect"}, func(s *allowlist.Spec) {
+		if s != nil {
+			got = append(got, s.String())
+		}
+	}); err != nil || len(got) != 0 {
+		t.Errorf("after uses-zod dropped its import: packages %q, %v; want none", got, err)
+	}
+}
+
+// BenchmarkSkillImports: finding what a skill source imports, parsed by
+// esbuild (the first run importing it) beside remembered (every later
+// run), in the same run.
+func BenchmarkSkillImports(b *testing.B) {
+	src := `import { z } from "npm:zod";
+import type { T } from "skills/types";
+/** Validates a user. */
+export function user(x: unknown) { return z.object({ name: z.string(), age: z.number() }).parse(x); }
+`
+	b.Run("parsed", func(b *testing.B) {
+		for b.Loop() {
+			var c importCache
+			if _, err := c.of(src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("remembered", func(b *testing.B) {
+		var c importCache
+		for b.Loop() {
+			if _, err := c.of(src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
