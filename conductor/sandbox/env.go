@@ -36,6 +36,8 @@ type Options struct {
 	// Pyodide is the folder of the Pyodide runtime (the pyodide npm
 	// package) Python runs on; "" or a folder without it: no Python.
 	Pyodide string
+
+	brokenLayer string // the probe found the kernel layer stops Deno (probe.go): why
 }
 
 // Env is the fixed part of every execution: command line, environment and
@@ -139,7 +141,14 @@ func (e Env) MayWrite(path string) bool {
 
 // New prepares a Runner: it creates the workspace and the conductor-owned
 // folders, writes the bootstrap, and derives the sandbox's command line.
+// On macOS and Windows it first proves the kernel layer with one execution
+// (probe.go).
 func New(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
+	return newProbed(ctx, p, opts)
+}
+
+// newRunner is New without the probe of the kernel layer.
+func newRunner(ctx context.Context, p config.Policy, opts Options) (*Runner, error) {
 	if opts.Deno == "" {
 		return nil, fmt.Errorf("no Deno binary: set %s or run `mcp-conductor deno install`", config.EnvDeno)
 	}
@@ -341,6 +350,9 @@ func buildEnv(p config.Policy, opts Options, boot, denoDir string) (Env, error) 
 	reads, writes := grantedRoots(g)
 	env.reads, env.writes, env.own = reads, writes, []string{boot}
 	ok, desc := KernelConfinement().Available()
+	if opts.brokenLayer != "" {
+		ok, desc = false, opts.brokenLayer
+	}
 	env.Confinement = desc
 	switch {
 	case p.Confinement == config.ConfineOff:
