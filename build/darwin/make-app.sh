@@ -8,7 +8,7 @@
 # Info.plist is build/darwin/Info.plist with its placeholders filled from
 # wails.json; LSUIElement makes it a tray-first app (no Dock icon). On a Mac
 # the icon is converted with sips and iconutil; elsewhere (the layout test)
-# the PNG is copied as it is.
+# the PNG is copied as it is. On a Mac it is signed (see the end).
 set -euo pipefail
 bin=$1 version=${2#v} out=$3
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,5 +34,25 @@ if command -v iconutil >/dev/null && command -v sips >/dev/null; then
   iconutil -c icns "$set" -o "$app/Contents/Resources/iconfile.icns"
 else
   cp "$root/build/appicon.png" "$app/Contents/Resources/iconfile.icns"
+fi
+# Signing, on a Mac (codesign is Apple's): with MCP_CONDUCTOR_MACOS_IDENTITY (a
+# "Developer ID Application: …" identity in the keychain) the bundle is signed
+# with the hardened runtime and a secure timestamp, and with
+# MCP_CONDUCTOR_NOTARY_PROFILE (a `xcrun notarytool store-credentials` profile)
+# also notarised and stapled; without an identity it is signed ad hoc, so that
+# the bundle's signature covers what it holds. Elsewhere nothing is signed.
+if command -v codesign >/dev/null; then
+  if [ -n "${MCP_CONDUCTOR_MACOS_IDENTITY:-}" ]; then
+    codesign --force --options runtime --timestamp --sign "$MCP_CONDUCTOR_MACOS_IDENTITY" "$app" >&2
+    if [ -n "${MCP_CONDUCTOR_NOTARY_PROFILE:-}" ]; then
+      zip="$(mktemp -d)/app.zip"
+      ditto -c -k --keepParent "$app" "$zip"
+      xcrun notarytool submit "$zip" --keychain-profile "$MCP_CONDUCTOR_NOTARY_PROFILE" --wait >&2
+      xcrun stapler staple "$app" >&2
+    fi
+  else
+    codesign --force --sign - "$app" >&2
+  fi
+  codesign --verify --strict "$app" >&2
 fi
 echo "$app"
