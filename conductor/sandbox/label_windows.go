@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -85,6 +86,10 @@ func emptyACL() *windows.ACL {
 	h[2] = 8 // AclSize, little endian
 	return (*windows.ACL)(unsafe.Pointer(&b[0]))
 }
+
+// labelTimeout bounds the wait for another conductor process's hold on
+// the record.
+const labelTimeout = 30 * time.Second
 
 // setPolicyLabels sets a policy's labels through the record of labels
 // given to folders outside the conductor's (labelrecord.go); with want

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/mcp-conductor/mcp-conductor/internal/fsx"
 )
@@ -181,7 +180,3 @@ func writeLabelRecord(path string, rec labelRecord) error {
 	}
 	return nil
 }
-
-// labelTimeout bounds the wait for another conductor process's hold on
-// the record.
-const labelTimeout = 30 * time.Second
