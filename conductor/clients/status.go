@@ -22,12 +22,14 @@ const (
 	// Unreadable: the configuration file cannot be read or parsed.
 	Unreadable
 	// Disabled: our entry is present but the client turned it off (its
-	// "disabled" switch, or a rule such as Gemini's trusted folders).
-	// Status.Reason says which; Register re-enables an entry switched off
-	// in the entry itself.
+	// "disabled" switch, Claude Code's per-project /mcp switch, or a rule
+	// such as Gemini's trusted folders). Status.Reason says which; Register
+	// re-enables an entry switched off in the entry itself, and Claude
+	// Code's per-project switch of a user-scope entry.
 	Disabled
 	// Blocked: our entry is present but a policy of the client keeps it
-	// from starting, e.g. Gemini's mcp.allowed list omits it. Only the user
+	// from starting, e.g. Gemini's mcp.allowed list or Claude Code's
+	// allowedMcpServers omits it. Only the user
 	// (or administrator) can lift it; Status.Reason says where.
 	Blocked
 )
@@ -126,6 +128,8 @@ type checkInput struct {
 	doc  map[string]any // its content
 	// workDir is the folder the client would be started in.
 	workDir string
+	// project is set when file is the per-project file (Options.ProjectDir).
+	project bool
 }
 
 func (c Client) checkRules(path string, entry map[string]any, opts Options) (State, string) {
@@ -136,14 +140,21 @@ func (c Client) checkRules(path string, entry map[string]any, opts Options) (Sta
 	if err != nil {
 		return Registered, ""
 	}
-	in := checkInput{env: env, file: path, doc: readJSONFile(path), workDir: opts.WorkDir}
-	if in.workDir == "" {
-		in.workDir = opts.ProjectDir
-	}
-	if in.workDir == "" {
-		in.workDir, _ = os.Getwd()
-	}
+	in := checkInput{env: env, file: path, doc: readJSONFile(path), workDir: opts.workDir(), project: opts.ProjectDir != ""}
 	return c.def.check(in)
+}
+
+// workDir is the folder a client would be started in: WorkDir, else
+// ProjectDir, else the current folder.
+func (o Options) workDir() string {
+	if o.WorkDir != "" {
+		return o.WorkDir
+	}
+	if o.ProjectDir != "" {
+		return o.ProjectDir
+	}
+	wd, _ := os.Getwd()
+	return wd
 }
 
 // entryDiff lists the owned keys whose values differ between the entry in
