@@ -129,8 +129,8 @@ func (h *claudeHome) unfill(s string) string {
 // nothing else) out of that folder's list, keeping the file's layout.
 func TestClaudeCodeProjectSwitch(t *testing.T) {
 	cases := []struct {
-		fixture  string
-		golden   string // "" = Register must leave the file as it is
+		fixture string
+		golden  string // the file after Register, its keys put back as placeholders
 	}{
 		{fixture: "project-disabled.in", golden: "project-disabled.golden"},
 		{fixture: "project-disabled-last.in", golden: "project-disabled-last.golden"},
