@@ -189,7 +189,7 @@ func TestClaudeCodeProjectSwitchMatchesTheFolder(t *testing.T) {
 	os.MkdirAll(filepath.Join(h.work, ".git"), 0o755)
 	o.WorkDir = filepath.Join(h.work, "cmd", "tool")
 	os.MkdirAll(o.WorkDir, 0o755)
-	wantState(t, h.c, o, Disabled, "(/mcp)")
+	wantState(t, h.c, o, Disabled, "with /mcp")
 
 	if runtime.GOOS == "windows" {
 		return // links need privileges there
@@ -328,6 +328,50 @@ func TestClaudeCodeProjectScope(t *testing.T) {
 			wantState(t, h.c, h.opts, want, tc.reason)
 			if b, _ := os.ReadFile(h.path); !bytes.Equal(b, user) {
 				t.Fatal("register --project changed ~/.claude.json")
+			}
+		})
+	}
+}
+
+// TestClaudeCodeOddShapesAreLeftAlone: ~/.claude.json is Claude Code's, and
+// a value of another shape than it writes, or our name where it is not a
+// switch, is never edited: Register changes our entry only, and the
+// planted canary (the file's other bytes) comes out intact.
+func TestClaudeCodeOddShapesAreLeftAlone(t *testing.T) {
+	const canary = `"oauthAccount": {"accessToken": "canary-token-7f3a"}`
+	cases := []struct {
+		name, projects string
+		want           State
+	}{
+		{"projects is a list", `["@WORK@"]`, Registered},
+		{"the folder's entry is text", `{"@WORK@": "mcp-conductor"}`, Registered},
+		{"the switch is an object", `{"@WORK@": {"disabledMcpServers": {"mcp-conductor": true}}}`, Registered},
+		{"the switch holds objects", `{"@WORK@": {"disabledMcpServers": [{"name": "mcp-conductor"}, ["mcp-conductor"]]}}`, Registered},
+		{"another spelling", `{"@WORK@": {"disabledMcpServers": ["MCP-Conductor", " mcp-conductor", "mcp-conductor2"]}}`, Registered},
+		{"the name in the history", `{"@WORK@": {"history": [{"display": "disabledMcpServers: [\"mcp-conductor\"]"}], "disabledMcpServers": []}}`, Registered},
+		{"another folder's switch", `{"@OTHER@": {"disabledMcpServers": ["mcp-conductor"]}}`, Registered},
+		{"the switch is text", `{"@WORK@": {"disabledMcpServers": "mcp-conductor,memory"}}`, Disabled},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newClaudeHome(t, "")
+			if _, err := h.c.Register(context.Background(), testEntry, h.opts); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := os.ReadFile(h.path)
+			odd := strings.Replace(string(b), "{", "{\n  "+canary+",\n  \"projects\": "+h.fill(tc.projects)+",", 1)
+			mkfile(t, h.path, odd)
+			reason := ""
+			if tc.want == Disabled {
+				reason = "fix it by hand"
+			}
+			wantState(t, h.c, h.opts, tc.want, reason)
+			ch, err := h.c.Register(context.Background(), testEntry, h.opts)
+			if err != nil || ch.Written {
+				t.Fatalf("Register over %s: written=%v err=%v\n%s", tc.name, ch != nil && ch.Written, err, ch.Diff())
+			}
+			if after, _ := os.ReadFile(h.path); string(after) != odd {
+				t.Fatalf("the file changed:\n%s", unifiedDiff(h.path, odd, string(after)))
 			}
 		})
 	}

@@ -123,9 +123,9 @@ func entryOff(entry map[string]any) string {
 
 // checkInput is what a client's own rules (clientDef.check) look at.
 type checkInput struct {
-	env  Env
-	file string         // the configuration file examined
-	doc  map[string]any // its content
+	env   Env
+	file  string         // the configuration file examined
+	entry map[string]any // our entry in it
 	// workDir is the folder the client would be started in.
 	workDir string
 	// project is set when file is the per-project file (Options.ProjectDir).
@@ -140,7 +140,7 @@ func (c Client) checkRules(path string, entry map[string]any, opts Options) (Sta
 	if err != nil {
 		return Registered, ""
 	}
-	in := checkInput{env: env, file: path, doc: readJSONFile(path), workDir: opts.workDir(), project: opts.ProjectDir != ""}
+	in := checkInput{env: env, file: path, entry: entry, workDir: opts.workDir(), project: opts.ProjectDir != ""}
 	return c.def.check(in)
 }
 
