@@ -56,19 +56,29 @@ type claudeSettings struct {
 }
 
 // claudeSettingsFiles reads Claude Code's settings in the order it merges
-// them: user, project, local, then managed (managed-settings.json, then the
-// managed-settings.d drop-ins in name order). The managed settings it can
-// also take from the registry, a macOS profile or the server are not read.
+// them: user, project, local, then managed (see claudeManagedSettings).
 func claudeSettingsFiles(e Env, workDir string) []claudeSettings {
 	user := e.envOr("CLAUDE_CONFIG_DIR", e.home(".claude"))
-	files := []string{
+	var out []claudeSettings
+	for _, f := range []string{
 		e.join(user, "settings.json"),
 		filepath.Join(workDir, ".claude", "settings.json"),
 		filepath.Join(workDir, ".claude", "settings.local.json"),
+	} {
+		if doc := readJSONFile(f); doc != nil {
+			out = append(out, claudeSettings{scope{f, doc}, false})
+		}
 	}
+	return append(out, claudeManagedSettings(e)...)
+}
+
+// claudeManagedSettings reads the managed settings files: managed-settings.json,
+// then the managed-settings.d drop-ins in name order. The managed settings
+// Claude Code can also take from the registry, a macOS profile or its
+// server are not read.
+func claudeManagedSettings(e Env) []claudeSettings {
 	managed := claudeManagedDir(e)
-	nUser := len(files)
-	files = append(files, e.join(managed, "managed-settings.json"))
+	files := []string{e.join(managed, "managed-settings.json")}
 	if ents, err := os.ReadDir(e.join(managed, "managed-settings.d")); err == nil {
 		var names []string
 		for _, d := range ents {
@@ -82,15 +92,19 @@ func claudeSettingsFiles(e Env, workDir string) []claudeSettings {
 		}
 	}
 	var out []claudeSettings
-	for i, f := range files {
+	for _, f := range files {
 		if doc := readJSONFile(f); doc != nil {
-			out = append(out, claudeSettings{scope{f, doc}, i >= nUser})
+			out = append(out, claudeSettings{scope{f, doc}, true})
 		}
 	}
 	return out
 }
 
+// claudeCheck applies Claude Code's rules to our entry, policies first.
 func claudeCheck(in checkInput) (State, string) {
+	if why := claudeManagedOnly(in.env); why != "" {
+		return Blocked, why
+	}
 	settings := claudeSettingsFiles(in.env, pathid.Resolve(in.workDir))
 	if st, why := claudePolicy(settings, in.entry); why != "" {
 		return st, why
@@ -173,6 +187,26 @@ func claudeNamesUs(v any) bool {
 }
 
 var claudeNameChars = regexp.MustCompile(`[^a-zA-Z0-9_-]`)
+
+// claudeManagedOnly says why Claude Code runs none of the user's servers
+// at all: a managed-mcp.json in the managed folder fixes the set of servers
+// (the CLI's doesEnterpriseMcpConfigExist), or the managed settings'
+// strictPluginOnlyCustomization (true, or a list naming "mcp") allows only
+// plugins' servers. "" when neither applies.
+func claudeManagedOnly(e Env) string {
+	dir := claudeManagedDir(e)
+	mcp := e.join(dir, "managed-mcp.json")
+	if _, ok := readJSONFile(mcp)["mcpServers"].(map[string]any); ok {
+		return fmt.Sprintf("Claude Code runs only the MCP servers of its managed %s, set by your administrator; ask them to add %s there", mcp, ServerName)
+	}
+	for _, s := range claudeManagedSettings(e) {
+		v := s.doc["strictPluginOnlyCustomization"]
+		if l, ok := v.([]any); v == true || ok && slices.Contains(l, any("mcp")) {
+			return fmt.Sprintf("strictPluginOnlyCustomization in %s lets Claude Code run only plugins' MCP servers (these are its managed settings: ask your administrator)", s.file)
+		}
+	}
+	return ""
+}
 
 // claudePolicy follows Claude Code's isMcpServerDenied and
 // isMcpServerAllowedByPolicy for our entry.

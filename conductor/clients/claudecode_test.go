@@ -237,6 +237,12 @@ func TestClaudeCodePolicy(t *testing.T) {
 		{"allowed by command", map[string]string{"managed/managed-settings.json": `{"allowedMcpServers": [{"serverCommand": ` + cmd + `}]}`}, false, Registered, ""},
 		{"allowed by URL", map[string]string{"managed/managed-settings.json": `{"allowedMcpServers": [{"serverUrl": "http://127.0.0.1:*/mcp"}]}`}, true, Registered, ""},
 		{"URL not allowed", map[string]string{"managed/managed-settings.json": `{"allowedMcpServers": [{"serverUrl": "https://*.example.com/*"}, {"serverName": "mcp-conductor"}]}`}, true, Blocked, "allowedMcpServers"},
+		{"managed-mcp.json fixes the servers", map[string]string{"managed/managed-mcp.json": `{"mcpServers": {"memory": {"command": "npx"}}}`}, false, Blocked, "ask them to add mcp-conductor"},
+		{"a managed-mcp.json that is not one", map[string]string{"managed/managed-mcp.json": `{"servers": []}`}, false, Registered, ""},
+		{"plugins only", map[string]string{"managed/managed-settings.json": `{"strictPluginOnlyCustomization": true}`}, false, Blocked, "only plugins'"},
+		{"plugins only for MCP", map[string]string{"managed/managed-settings.json": `{"strictPluginOnlyCustomization": ["skills", "mcp"]}`}, false, Blocked, "strictPluginOnlyCustomization"},
+		{"plugins only for skills", map[string]string{"managed/managed-settings.json": `{"strictPluginOnlyCustomization": ["skills"]}`}, false, Registered, ""},
+		{"plugins only is the administrator's", map[string]string{"user/settings.json": `{"strictPluginOnlyCustomization": true}`}, false, Registered, ""},
 		{"denied by URL", map[string]string{"managed/managed-settings.json": `{"deniedMcpServers": [{"serverUrl": "http://127.0.0.1:*/*"}]}`}, true, Blocked, "deniedMcpServers"},
 	}
 	for _, tc := range cases {
