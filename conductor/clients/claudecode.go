@@ -152,9 +152,8 @@ type claudeProject struct {
 }
 
 // readClaudeProjects reads the "projects" of ~/.claude.json, nil if the
-// file is missing or bad. The file is large (every folder's history), so it
-// is decoded into only these fields: a quarter of the time of a generic
-// decode, and a hundredth of the memory.
+// file is missing or bad. The file is large (it keeps every folder's
+// history), so only these fields are decoded, not the whole document.
 func readClaudeProjects(path string) map[string]claudeProject {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -214,7 +213,7 @@ func claudePolicy(settings []claudeSettings, entry map[string]any) (State, strin
 	for _, s := range settings {
 		l, _ := s.doc["deniedMcpServers"].([]any)
 		for _, r := range l {
-			if claudeRuleMatches(r, entry, false) {
+			if claudeRuleMatches(r, entry) {
 				return Blocked, claudeWhere(s, "deniedMcpServers in %s names %s; remove it there")
 			}
 		}
@@ -248,7 +247,7 @@ func claudePolicy(settings []claudeSettings, entry map[string]any) (State, strin
 		kind = "serverUrl"
 	}
 	for _, r := range allowed {
-		if claudeRuleHas(r, kind) && claudeRuleMatches(r, entry, true) {
+		if claudeRuleHas(r, kind) && claudeRuleMatches(r, entry) {
 			return Registered, ""
 		}
 	}
@@ -277,9 +276,9 @@ func claudeRuleHas(r any, key string) bool {
 }
 
 // claudeRuleMatches reports whether one deniedMcpServers/allowedMcpServers
-// rule names our entry. A deny rule matches by any of its keys; an allow
-// rule is only asked about the kind claudePolicy chose.
-func claudeRuleMatches(r any, entry map[string]any, allow bool) bool {
+// rule names our entry, by any of its keys (claudePolicy asks an allow rule
+// only about the kind it chose).
+func claudeRuleMatches(r any, entry map[string]any) bool {
 	m, _ := r.(map[string]any)
 	if n, ok := m["serverName"].(string); ok && n == ServerName {
 		return true
