@@ -99,7 +99,7 @@ func (c Client) Status(want Entry, opts Options) Status {
 		}
 		if r := entryOff(got); r != "" {
 			st.State, st.Reason = Disabled, r+"; `mcp-conductor register "+c.ID+"` turns it back on"
-		} else if s, r := c.checkRules(path, got, opts); r != "" {
+		} else if s, r := c.checkRules(got, opts); r != "" {
 			st.State, st.Reason = s, r
 		}
 	case opts.ProjectDir != "" || c.Installed(opts):
@@ -124,15 +124,15 @@ func entryOff(entry map[string]any) string {
 // checkInput is what a client's own rules (clientDef.check) look at.
 type checkInput struct {
 	env   Env
-	file  string         // the configuration file examined
-	entry map[string]any // our entry in it
+	entry map[string]any // our entry, as the file examined holds it
 	// workDir is the folder the client would be started in.
 	workDir string
-	// project is set when file is the per-project file (Options.ProjectDir).
+	// project is set when the file examined is the per-project one
+	// (Options.ProjectDir).
 	project bool
 }
 
-func (c Client) checkRules(path string, entry map[string]any, opts Options) (State, string) {
+func (c Client) checkRules(entry map[string]any, opts Options) (State, string) {
 	if c.def.check == nil {
 		return Registered, ""
 	}
@@ -140,7 +140,7 @@ func (c Client) checkRules(path string, entry map[string]any, opts Options) (Sta
 	if err != nil {
 		return Registered, ""
 	}
-	in := checkInput{env: env, file: path, entry: entry, workDir: opts.workDir(), project: opts.ProjectDir != ""}
+	in := checkInput{env: env, entry: entry, workDir: opts.workDir(), project: opts.ProjectDir != ""}
 	return c.def.check(in)
 }
 
