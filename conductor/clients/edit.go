@@ -28,8 +28,8 @@ type Options struct {
 	// Client.Places); "" picks the first installed one.
 	Place string
 	// WorkDir is the folder a client would be started in, for clients
-	// whose rules depend on it (Gemini's trusted folders); "" means
-	// ProjectDir, else the current folder.
+	// whose rules depend on it (Gemini's trusted folders, Claude Code's
+	// per-project switches); "" means ProjectDir, else the current folder.
 	WorkDir string
 }
 
@@ -126,8 +126,10 @@ func (ch *Change) Diff() string {
 	return d
 }
 
-// Register adds our entry e to c's configuration, or updates it in place.
-// Registering twice changes nothing the second time.
+// Register adds our entry e to c's configuration, or updates it in place,
+// and turns it back on where the client switched it off: in the entry
+// itself, or (in Claude Code's user-scope file) for the folder of
+// Options.WorkDir. Registering twice changes nothing the second time.
 func (c Client) Register(ctx context.Context, e Entry, opts Options) (*Change, error) {
 	f, err := c.def.render(e)
 	if err != nil {
@@ -142,7 +144,15 @@ func (c Client) Register(ctx context.Context, e Entry, opts Options) (*Change, e
 			}
 			return tomlSet(path, data, f)
 		}
-		return jsonSet(path, data, c.def.key, f)
+		out, err := jsonSet(path, data, c.def.key, f)
+		if err != nil || c.def.enable == nil || opts.ProjectDir != "" {
+			return out, err
+		}
+		env, err := opts.env()
+		if err != nil {
+			return nil, err
+		}
+		return c.def.enable(env, path, out, opts.workDir())
 	})
 }
 

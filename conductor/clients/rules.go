@@ -88,11 +88,7 @@ func (in checkInput) scopes(dir string, system string) []scope {
 	files := []string{system, user, filepath.Join(in.workDir, dir, "settings.json")}
 	var out []scope
 	for _, f := range files {
-		doc := readJSONFile(f)
-		if f == in.file {
-			doc = in.doc
-		}
-		if doc != nil {
+		if doc := readJSONFile(f); doc != nil {
 			out = append(out, scope{f, doc})
 		}
 	}
@@ -182,11 +178,7 @@ func qwenCheck(in checkInput) (State, string) {
 	user := in.env.envOr("QWEN_HOME", in.env.home(".qwen"))
 	var scopes []scope
 	for _, f := range []string{filepath.Join(user, "settings.json"), filepath.Join(in.workDir, ".qwen", "settings.json")} {
-		doc := readJSONFile(f)
-		if f == in.file {
-			doc = in.doc
-		}
-		if doc != nil {
+		if doc := readJSONFile(f); doc != nil {
 			scopes = append(scopes, scope{f, doc})
 		}
 	}

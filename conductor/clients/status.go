@@ -22,12 +22,14 @@ const (
 	// Unreadable: the configuration file cannot be read or parsed.
 	Unreadable
 	// Disabled: our entry is present but the client turned it off (its
-	// "disabled" switch, or a rule such as Gemini's trusted folders).
-	// Status.Reason says which; Register re-enables an entry switched off
-	// in the entry itself.
+	// "disabled" switch, Claude Code's per-project /mcp switch, or a rule
+	// such as Gemini's trusted folders). Status.Reason says which; Register
+	// re-enables an entry switched off in the entry itself, and Claude
+	// Code's per-project switch of a user-scope entry.
 	Disabled
 	// Blocked: our entry is present but a policy of the client keeps it
-	// from starting, e.g. Gemini's mcp.allowed list omits it. Only the user
+	// from starting, e.g. Gemini's mcp.allowed list or Claude Code's
+	// allowedMcpServers omits it. Only the user
 	// (or administrator) can lift it; Status.Reason says where.
 	Blocked
 )
@@ -97,7 +99,7 @@ func (c Client) Status(want Entry, opts Options) Status {
 		}
 		if r := entryOff(got); r != "" {
 			st.State, st.Reason = Disabled, r+"; `mcp-conductor register "+c.ID+"` turns it back on"
-		} else if s, r := c.checkRules(path, got, opts); r != "" {
+		} else if s, r := c.checkRules(got, opts); r != "" {
 			st.State, st.Reason = s, r
 		}
 	case opts.ProjectDir != "" || c.Installed(opts):
@@ -121,14 +123,16 @@ func entryOff(entry map[string]any) string {
 
 // checkInput is what a client's own rules (clientDef.check) look at.
 type checkInput struct {
-	env  Env
-	file string         // the configuration file examined
-	doc  map[string]any // its content
+	env   Env
+	entry map[string]any // our entry, as the file examined holds it
 	// workDir is the folder the client would be started in.
 	workDir string
+	// project is set when the file examined is the per-project one
+	// (Options.ProjectDir).
+	project bool
 }
 
-func (c Client) checkRules(path string, entry map[string]any, opts Options) (State, string) {
+func (c Client) checkRules(entry map[string]any, opts Options) (State, string) {
 	if c.def.check == nil {
 		return Registered, ""
 	}
@@ -136,14 +140,21 @@ func (c Client) checkRules(path string, entry map[string]any, opts Options) (Sta
 	if err != nil {
 		return Registered, ""
 	}
-	in := checkInput{env: env, file: path, doc: readJSONFile(path), workDir: opts.WorkDir}
-	if in.workDir == "" {
-		in.workDir = opts.ProjectDir
-	}
-	if in.workDir == "" {
-		in.workDir, _ = os.Getwd()
-	}
+	in := checkInput{env: env, entry: entry, workDir: opts.workDir(), project: opts.ProjectDir != ""}
 	return c.def.check(in)
+}
+
+// workDir is the folder a client would be started in: WorkDir, else
+// ProjectDir, else the current folder.
+func (o Options) workDir() string {
+	if o.WorkDir != "" {
+		return o.WorkDir
+	}
+	if o.ProjectDir != "" {
+		return o.ProjectDir
+	}
+	wd, _ := os.Getwd()
+	return wd
 }
 
 // entryDiff lists the owned keys whose values differ between the entry in

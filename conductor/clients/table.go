@@ -36,6 +36,10 @@ type clientDef struct {
 	// check reports why the client would not start an entry it has, beyond
 	// the entry's own "disabled"/"enabled" keys; nil when it has no such rules.
 	check func(checkInput) (State, string)
+	// enable turns back on, in the user-scope file (path, data), what the
+	// client switched off for the folder workDir outside the entry (Claude
+	// Code's per-project disabledMcpServers); nil when it has no such switch.
+	enable func(e Env, path string, data []byte, workDir string) ([]byte, error)
 }
 
 // A place is one of a client's user-scope locations. Cline has two: its
@@ -109,6 +113,7 @@ var table = []clientDef{
 		}},
 		project:   ".mcp.json",
 		stdioType: "stdio", httpType: "http", httpURLKey: "url", headersKey: "headers",
+		check: claudeCheck, enable: claudeEnable,
 	},
 	{
 		id: "gemini", name: "Gemini CLI", key: "mcpServers",
