@@ -28,7 +28,7 @@ type ClientStatus struct {
 	// Detail is a short human sentence, e.g. "restart Cursor to apply".
 	Detail string `json:"detail"`
 	// State is "not installed", "installed", "registered",
-	// "registered-but-different" or "unreadable".
+	// "registered-but-different", "disabled", "blocked" or "unreadable".
 	State string `json:"state"`
 	// Differs names the fields of the entry someone changed, comma
 	// separated, when State is registered-but-different.
@@ -90,6 +90,13 @@ func clientStatus(st clients.Status) ClientStatus {
 		cs.Detail = fmt.Sprint(st.Err)
 	case clients.Registered:
 		cs.Detail = "Restart " + st.Client.Name + " after a change to apply it."
+	case clients.Disabled:
+		cs.Detail = st.Client.Name + " has the entry switched off: " + st.Reason + "."
+		if st.Reenable {
+			cs.Detail += " Register turns it back on."
+		}
+	case clients.Blocked:
+		cs.Detail = st.Client.Name + " will not start it: " + st.Reason + "."
 	}
 	return cs
 }

@@ -26,6 +26,12 @@ func TestClientStatusFlags(t *testing.T) {
 		{clients.Status{State: clients.Drifted, Differs: []string{"args", "env"}},
 			ClientStatus{State: "registered-but-different", Installed: true, Configured: true, Drifted: true,
 				Differs: "args, env", Detail: "Someone changed the entry (args, env); Repair rewrites it."}},
+		{clients.Status{State: clients.Disabled, Reason: `the client set "disabled": true in the entry`, Reenable: true},
+			ClientStatus{State: "disabled", Installed: true,
+				Detail: `Cursor has the entry switched off: the client set "disabled": true in the entry. Register turns it back on.`}},
+		{clients.Status{State: clients.Blocked, Reason: "deniedMcpServers in /etc/x.json names mcp-conductor; ask your administrator"},
+			ClientStatus{State: "blocked", Installed: true,
+				Detail: "Cursor will not start it: deniedMcpServers in /etc/x.json names mcp-conductor; ask your administrator."}},
 		{clients.Status{State: clients.Unreadable, Err: errors.New("line 3: unexpected }")},
 			ClientStatus{State: "unreadable", Installed: true, Detail: "line 3: unexpected }"}},
 	}

@@ -101,13 +101,13 @@ func claudeManagedSettings(e Env) []claudeSettings {
 }
 
 // claudeCheck applies Claude Code's rules to our entry, policies first.
-func claudeCheck(in checkInput) (State, string) {
+func claudeCheck(in checkInput) verdict {
 	if why := claudeManagedOnly(in.env); why != "" {
-		return Blocked, why
+		return verdict{State: Blocked, Reason: why}
 	}
 	settings := claudeSettingsFiles(in.env, pathid.Resolve(in.workDir))
 	if st, why := claudePolicy(settings, in.entry); why != "" {
-		return st, why
+		return verdict{State: st, Reason: why}
 	}
 	userFile := claudeUserFile(in.env)
 	key := claudeProjectKey(in.env, in.workDir)
@@ -116,32 +116,33 @@ func claudeCheck(in checkInput) (State, string) {
 		switch l := projects[k].DisabledMcpServers.(type) {
 		case []any:
 			if slices.Contains(l, any(ServerName)) {
-				fix := "`mcp-conductor register claude-code` turns it back on"
+				why := "turned off with /mcp in Claude Code for " + k
 				if in.project {
-					fix = "turn it back on there with /mcp in Claude Code"
+					// Register edits only .mcp.json for a project entry.
+					return verdict{State: Disabled, Reason: why + "; turn it back on there with /mcp in Claude Code"}
 				}
-				return Disabled, fmt.Sprintf("turned off with /mcp in Claude Code for %s; %s", k, fix)
+				return verdict{State: Disabled, Reason: why, Reenable: true}
 			}
 		case string: // Claude Code's includes() then finds the name in the text
 			if strings.Contains(l, ServerName) {
-				return Disabled, fmt.Sprintf("disabledMcpServers for %s in %s is text, not a list, and Claude Code reads %s in it; fix it by hand", k, userFile, ServerName)
+				return verdict{State: Disabled, Reason: fmt.Sprintf("disabledMcpServers for %s in %s is text, not a list, and Claude Code reads %s in it; fix it by hand", k, userFile, ServerName)}
 			}
 		}
 	}
 	if !in.project {
-		return Registered, ""
+		return verdict{State: Registered}
 	}
 	for _, s := range settings {
 		if claudeNamesUs(dig(s.doc, "disabledMcpjsonServers")) {
-			return Disabled, fmt.Sprintf("Claude Code was told not to use this project's %s (disabledMcpjsonServers in %s); remove it there, or run `claude mcp reset-project-choices` in %s", ServerName, s.file, in.workDir)
+			return verdict{State: Disabled, Reason: fmt.Sprintf("Claude Code was told not to use this project's %s (disabledMcpjsonServers in %s); remove it there, or run `claude mcp reset-project-choices` in %s", ServerName, s.file, in.workDir)}
 		}
 	}
 	for _, k := range claudeProjectKeys(projects, key) {
 		if claudeNamesUs(projects[k].DisabledMcpjsonServers) {
-			return Disabled, fmt.Sprintf("Claude Code was told not to use this project's %s (disabledMcpjsonServers for %s in %s); run `claude mcp reset-project-choices` in %s", ServerName, k, userFile, in.workDir)
+			return verdict{State: Disabled, Reason: fmt.Sprintf("Claude Code was told not to use this project's %s (disabledMcpjsonServers for %s in %s); run `claude mcp reset-project-choices` in %s", ServerName, k, userFile, in.workDir)}
 		}
 	}
-	return Registered, ""
+	return verdict{State: Registered}
 }
 
 // claudeProject is what the checks read of a folder's entry in

@@ -142,7 +142,10 @@ func TestClaudeCodeProjectSwitch(t *testing.T) {
 		t.Run(tc.fixture, func(t *testing.T) {
 			h := newClaudeHome(t, tc.fixture)
 			before, _ := os.ReadFile(h.path)
-			st := wantState(t, h.c, h.opts, Disabled, "register claude-code")
+			st := wantState(t, h.c, h.opts, Disabled, "turned off with /mcp")
+			if !st.Reenable {
+				t.Error("a folder's /mcp switch of a user-scope entry does not say Register turns it back on")
+			}
 			if !strings.Contains(st.Reason, claudeProjectKey(h.opts.Env, h.work)) {
 				t.Errorf("reason %q does not name the folder", st.Reason)
 			}

@@ -59,7 +59,9 @@ func TestSwitchedOffEntryIsDisabledAndRegisterTurnsItOn(t *testing.T) {
 				t.Fatalf("fixture: %q not in\n%s", tc.on, b)
 			}
 			os.WriteFile(path, []byte(strings.Replace(string(b), tc.on, tc.off, 1)), 0o600)
-			wantState(t, c, opts, Disabled, "register "+tc.id)
+			if st := wantState(t, c, opts, Disabled, "the client set"); !st.Reenable {
+				t.Errorf("%s: a switched-off entry does not say Register turns it back on", tc.id)
+			}
 			ch, err := c.Register(context.Background(), testEntry, opts)
 			if err != nil || !ch.Written {
 				t.Fatalf("Register over a switched-off entry: written=%v err=%v", ch != nil && ch.Written, err)

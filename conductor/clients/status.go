@@ -65,8 +65,11 @@ type Status struct {
 	// Disabled or Blocked when the entry differs too.
 	Differs []string
 	// Reason says, in one line, why a Disabled or Blocked entry does not
-	// start and what to do about it.
+	// start and what to do about it in the client, unless Reenable.
 	Reason string
+	// Reenable reports that Register turns a Disabled entry back on (the
+	// front ends say so in their own words).
+	Reenable bool
 	// Err explains an Unreadable state.
 	Err error
 }
@@ -98,9 +101,9 @@ func (c Client) Status(want Entry, opts Options) Status {
 			st.State = Drifted
 		}
 		if r := entryOff(got); r != "" {
-			st.State, st.Reason = Disabled, r+"; `mcp-conductor register "+c.ID+"` turns it back on"
-		} else if s, r := c.checkRules(got, opts); r != "" {
-			st.State, st.Reason = s, r
+			st.State, st.Reason, st.Reenable = Disabled, r, true
+		} else if v := c.checkRules(got, opts); v.Reason != "" {
+			st.State, st.Reason, st.Reenable = v.State, v.Reason, v.Reenable
 		}
 	case opts.ProjectDir != "" || c.Installed(opts):
 		st.State = Installed
@@ -132,16 +135,31 @@ type checkInput struct {
 	project bool
 }
 
-func (c Client) checkRules(entry map[string]any, opts Options) (State, string) {
+// verdict is what a client's own rules say of our entry.
+type verdict struct {
+	State    State
+	Reason   string // "" when nothing keeps it from starting
+	Reenable bool   // Register turns it back on (see Status.Reenable)
+}
+
+func (c Client) checkRules(entry map[string]any, opts Options) verdict {
 	if c.def.check == nil {
-		return Registered, ""
+		return verdict{State: Registered}
 	}
 	env, err := opts.env()
 	if err != nil {
-		return Registered, ""
+		return verdict{State: Registered}
 	}
 	in := checkInput{env: env, entry: entry, workDir: opts.workDir(), project: opts.ProjectDir != ""}
 	return c.def.check(in)
+}
+
+// plainCheck is a check whose findings Register never lifts.
+func plainCheck(f func(checkInput) (State, string)) func(checkInput) verdict {
+	return func(in checkInput) verdict {
+		st, why := f(in)
+		return verdict{State: st, Reason: why}
+	}
 }
 
 // workDir is the folder a client would be started in: WorkDir, else

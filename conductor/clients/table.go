@@ -35,7 +35,7 @@ type clientDef struct {
 	stdioExtra fields
 	// check reports why the client would not start an entry it has, beyond
 	// the entry's own "disabled"/"enabled" keys; nil when it has no such rules.
-	check func(checkInput) (State, string)
+	check func(checkInput) verdict
 	// enable turns back on, in the user-scope file (path, data), what the
 	// client switched off for the folder workDir outside the entry (Claude
 	// Code's per-project disabledMcpServers); nil when it has no such switch.
@@ -120,7 +120,7 @@ var table = []clientDef{
 		places:     at(func(e Env) []string { return one(e.home(".gemini", "settings.json")) }, "gemini"),
 		project:    filepath.Join(".gemini", "settings.json"),
 		httpURLKey: "httpUrl", headersKey: "headers",
-		check: geminiCheck,
+		check: plainCheck(geminiCheck),
 	},
 	{
 		id: "qwen", name: "Qwen Code", key: "mcpServers",
@@ -129,7 +129,7 @@ var table = []clientDef{
 		}, "qwen"),
 		project:    filepath.Join(".qwen", "settings.json"),
 		httpURLKey: "httpUrl", headersKey: "headers",
-		check: qwenCheck,
+		check: plainCheck(qwenCheck),
 	},
 	{
 		id: "codex", name: "Codex", key: "mcp_servers", format: formatTOML,

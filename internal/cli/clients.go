@@ -100,7 +100,7 @@ func runClients(ctx context.Context, args []string) error {
 			}
 			switch {
 			case st.Reason != "":
-				notes = append(notes, fmt.Sprintf("%s: the entry is %s: %s", c.Name, st.State, st.Reason))
+				notes = append(notes, fmt.Sprintf("%s: the entry is %s: %s", c.Name, st.State, reasonAndFix(c, st)))
 			case st.State == clients.Drifted:
 				notes = append(notes, fmt.Sprintf("%s: run `mcp-conductor clients repair %s` to rewrite the entry", c.Name, c.ID))
 			case st.State == clients.Unreadable:
@@ -264,4 +264,13 @@ func report(w io.Writer, c clients.Client, ch *clients.Change, dryRun bool, did,
 		}
 		fmt.Fprintf(w, "restart %s to apply it\n", c.Name)
 	}
+}
+
+// reasonAndFix is why a Disabled or Blocked entry does not start, and how
+// to turn it back on when register does.
+func reasonAndFix(c clients.Client, st clients.Status) string {
+	if st.Reenable {
+		return st.Reason + "; `mcp-conductor register " + c.ID + "` turns it back on"
+	}
+	return st.Reason
 }

@@ -134,10 +134,10 @@ func runRegisterLike(ctx context.Context, verb string, args []string) error {
 			continue
 		}
 		if before.State == clients.Disabled && ch.Written {
-			fmt.Printf("the entry had been switched off (%s); it is on again\n", strings.SplitN(before.Reason, ";", 2)[0])
+			fmt.Printf("the entry had been switched off (%s); it is on again\n", before.Reason)
 		}
 		if st := c.Status(e, opts); st.State == clients.Disabled || st.State == clients.Blocked {
-			fmt.Fprintf(os.Stderr, "warning: %s will not start it yet: %s\n", c.Name, st.Reason)
+			fmt.Fprintf(os.Stderr, "warning: %s will not start it yet: %s\n", c.Name, reasonAndFix(c, st))
 		}
 	}
 	if !e.IsHTTP() {
