@@ -87,6 +87,15 @@ func (t *Tray) Start() (stop func(), err error) {
 	start()
 	t.mu.Lock()
 	t.started = true
+	// fyne.io/systray (v1.12.2) runs onReady on a goroutine of its own as
+	// soon as start begins, before the item's properties are on the bus;
+	// an icon, title or tooltip set in between is lost for good (a loaded
+	// CI machine showed an item with no title and no icon). start returns
+	// once they are there: set them again.
+	if t.ready {
+		t.hasBadge = false
+		t.looksLocked()
+	}
 	t.mu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
 	go t.eventLoop(ctx)
@@ -155,6 +164,17 @@ func (t *Tray) rebuildLocked() {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
 
+	t.looksLocked()
+	systray.ResetMenu()
+	t.menu = Menu(t.state)
+	for _, it := range t.menu {
+		t.add(ctx, nil, it)
+	}
+}
+
+// looksLocked shows the state's icon (when its badge changed), tooltip and
+// title.
+func (t *Tray) looksLocked() {
 	if b := t.state.Badge(); !t.hasBadge || b != t.badge {
 		setIcon(b)
 		t.badge, t.hasBadge = b, true
@@ -164,12 +184,6 @@ func (t *Tray) rebuildLocked() {
 	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
 		// StatusNotifierItem hosts show the title where others show a tooltip.
 		systray.SetTitle(tip)
-	}
-
-	systray.ResetMenu()
-	t.menu = Menu(t.state)
-	for _, it := range t.menu {
-		t.add(ctx, nil, it)
 	}
 }
 
