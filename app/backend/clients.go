@@ -17,8 +17,12 @@ type ClientStatus struct {
 	// Installed reports whether the client was found on this machine.
 	Installed bool `json:"installed"`
 	// Configured reports whether MCP Conductor is registered in the client's
-	// MCP configuration, as written or since changed by someone else.
+	// MCP configuration, as written or since changed by someone else, and
+	// also when the client switched the entry off or a policy blocks it.
 	Configured bool `json:"configured"`
+	// Reenable reports, for a disabled entry, that Register turns it back
+	// on.
+	Reenable bool `json:"reenable"`
 	// Drifted reports that the entry is there but someone edited it (a
 	// changed command, args or env): Repair rewrites it. Drifted implies
 	// Configured.
@@ -79,7 +83,8 @@ func clientStatus(st clients.Status) ClientStatus {
 	cs := ClientStatus{
 		ID: st.Client.ID, Name: st.Client.Name, ConfigPath: st.Path, State: st.State.String(),
 		Installed:  st.State != clients.NotInstalled,
-		Configured: st.State == clients.Registered || st.State == clients.Drifted,
+		Configured: st.State == clients.Registered || st.State == clients.Drifted || st.State == clients.Disabled || st.State == clients.Blocked,
+		Reenable:   st.State == clients.Disabled && st.Reenable,
 		Drifted:    st.State == clients.Drifted,
 		Differs:    strings.Join(st.Differs, ", "),
 	}

@@ -24,11 +24,20 @@ const (
 	// ClientUnreadable: the client's file cannot be read or parsed, so the
 	// tray writes nothing to it.
 	ClientUnreadable ClientState = "unreadable"
+	// ClientSwitchedOff: the entry is there but the client turned it off.
+	ClientSwitchedOff ClientState = "switched off"
+	// ClientBlocked: the entry is there but a policy of the client keeps it
+	// from starting.
+	ClientBlocked ClientState = "blocked"
 )
 
 // StateOf classifies a client's status.
 func StateOf(c backend.ClientStatus) ClientState {
 	switch {
+	case c.State == "disabled":
+		return ClientSwitchedOff
+	case c.State == "blocked":
+		return ClientBlocked
 	case c.Drifted:
 		return ClientNeedsRepair
 	case c.Configured:
@@ -89,6 +98,14 @@ func clientItem(c backend.ClientStatus) Item {
 		children = []Item{remove}
 	case ClientUnreadable:
 		children = []Item{{Title: truncate(c.Detail), Tooltip: c.Detail, Disabled: true}}
+	case ClientSwitchedOff, ClientBlocked:
+		// Why, then what may be done: turn it on (when Register can) or
+		// remove it; a policy only its owner lifts.
+		children = []Item{{Title: truncate(c.Detail), Tooltip: c.Detail, Disabled: true}}
+		if c.Reenable {
+			children = append(children, act(TitleTurnOn, ActRegister, "Turn MCP Conductor's entry in "+c.ConfigPath+" back on"))
+		}
+		children = append(children, remove)
 	}
 	children = append(children, Item{Separator: true}, Item{Title: TitleClientsPage, Action: ActOpenClients})
 	return Item{Title: title, Tooltip: c.Detail, Children: children}

@@ -60,6 +60,21 @@ func TestClientSubmenus(t *testing.T) {
 			backend.ClientStatus{ID: "vscode", Name: "VS Code", Installed: true, State: "unreadable",
 				Detail: "mcp.json: line 3: unexpected }"},
 			ClientUnreadable, "VS Code — unreadable {mcp.json: line 3: unexpected } (disabled) | " + page + "}"},
+		{"switched off, Register re-enables: why, Turn on and Remove",
+			backend.ClientStatus{ID: "claude-code", Name: "Claude Code", Installed: true, Configured: true, Reenable: true,
+				State: "disabled", Detail: "Claude Code has the entry switched off."},
+			ClientSwitchedOff, "Claude Code — switched off {Claude Code has the entry switched off. (disabled) | " +
+				"Turn on [register claude-code] | Remove [unregister claude-code] | " + page + "}"},
+		{"switched off where Register cannot help: why and Remove",
+			backend.ClientStatus{ID: "cursor", Name: "Cursor", Installed: true, Configured: true,
+				State: "disabled", Detail: "Cursor has the entry switched off in its settings."},
+			ClientSwitchedOff, "Cursor — switched off {Cursor has the entry switched off in its settings. (disabled) | " +
+				"Remove [unregister cursor] | " + page + "}"},
+		{"blocked by a policy: why and Remove, never Turn on",
+			backend.ClientStatus{ID: "claude-code", Name: "Claude Code", Installed: true, Configured: true,
+				State: "blocked", Detail: "Claude Code will not start it."},
+			ClientBlocked, "Claude Code — blocked {Claude Code will not start it. (disabled) | " +
+				"Remove [unregister claude-code] | " + page + "}"},
 		{"no name: the ID",
 			backend.ClientStatus{ID: "windsurf", Installed: true, State: "installed"},
 			ClientNotConnected, "windsurf — not connected {Register [register windsurf] | " + page + "}"},

@@ -49,6 +49,7 @@ const (
 
 	// The actions in each client's submenu.
 	TitleRegister    = "Register"
+	TitleTurnOn      = "Turn on"
 	TitleRepair      = "Repair"
 	TitleUnregister  = "Remove"
 	TitleClientsPage = "Open Clients page"

@@ -87,7 +87,10 @@ export interface ClientStatus {
   id: string;
   name: string;
   installed: boolean;
+  /** Our entry is in the client's file (also when switched off or blocked). */
   configured: boolean;
+  /** The client switched our entry off, and Register turns it back on. */
+  reenable: boolean;
   /** Our entry is there but someone changed it: Repair rewrites it. */
   drifted: boolean;
   configPath: string;

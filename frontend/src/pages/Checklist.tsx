@@ -38,7 +38,7 @@ export function Checklist() {
     },
     {
       id: 'client',
-      done: cs.some((c) => c.configured),
+      done: cs.some((c) => c.state === 'registered' || c.state === 'registered-but-different'),
       title: 'An AI client is set up',
       next: <a href="#/clients">Set up a client</a>,
     },

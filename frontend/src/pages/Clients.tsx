@@ -103,6 +103,11 @@ export function Clients() {
                           Repair
                         </button>
                       )}
+                      {c.reenable && (
+                        <button className="btn btn-small btn-primary" onClick={() => ask('register', c)}>
+                          Turn on
+                        </button>
+                      )}
                       {!c.configured && c.state !== 'unreadable' && (
                         <button
                           className={`btn btn-small ${c.installed ? 'btn-primary' : ''}`}
@@ -194,6 +199,10 @@ function StatePill(props: { c: ClientStatus }) {
       return <Pill tone="warn">Not connected</Pill>;
     case 'unreadable':
       return <Pill tone="bad">Unreadable</Pill>;
+    case 'disabled':
+      return <Pill tone="warn">Switched off</Pill>;
+    case 'blocked':
+      return <Pill tone="bad">Blocked</Pill>;
   }
   return <Pill tone="muted">Not installed</Pill>;
 }

@@ -142,6 +142,10 @@ function ClientsCard() {
                     <Pill tone="ok">Connected</Pill>
                   ) : c.state === 'registered-but-different' ? (
                     <Pill tone="warn">Changed</Pill>
+                  ) : c.state === 'disabled' ? (
+                    <Pill tone="warn">Switched off</Pill>
+                  ) : c.state === 'blocked' ? (
+                    <Pill tone="bad">Blocked</Pill>
                   ) : (
                     <Pill tone="muted">Not connected</Pill>
                   )}
