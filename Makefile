@@ -135,12 +135,14 @@ vet: cross
 
 # The headless binary cross-builds for macOS and Windows, and every package
 # but the window's, the tray's and their tests' passes go vet and
-# staticcheck for both: only a desktop build (cgo there) links those.
+# staticcheck for both: only a desktop build (cgo there) links those, and
+# the headless build links neither systray nor Wails on any system.
 .PHONY: cross
 cross: $(STATICCHECK)
 	@echo "== stage cross-builds and vet for macOS and Windows" >&2
 	GOOS=darwin go build -o /dev/null .
 	GOOS=windows go build -o /dev/null .
+	for os in linux darwin windows; do if GOOS=$$os go list -deps . | grep -e '^fyne.io/systray' -e '^github.com/wailsapp/wails'; then echo "the headless build for $$os links the tray or the window (above): keep them behind the desktop tag" >&2; exit 1; fi; done
 	for os in darwin windows; do pkgs=$$(GOOS=$$os go list ./... | grep -v -e '/app$$' -e '/app/tray$$' -e '/app/guitest$$') && GOOS=$$os go vet $$pkgs && GOOS=$$os $(STATICCHECK) $$pkgs || exit 1; done
 
 test: test-engine test-gui test-deb test-windows
