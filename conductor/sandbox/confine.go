@@ -35,6 +35,10 @@ type LaunchSpec struct {
 	// working folder, which Deno must be able to open.
 	Private []string
 	WorkDir string
+	// OpenReads leaves reads to Deno's checks under Windows' layer (no
+	// restricting SIDs, winaccess.go): the probe found that confining
+	// them stops Deno on this machine.
+	OpenReads bool
 	// Policy tells this process's policies apart in the record of the
 	// labels given to the administrator's folders (labelrecord.go).
 	Policy uint64

@@ -28,13 +28,13 @@ func (platformConfinement) Available() (bool, string) { return windowsLayer() }
 
 var windowsLayer = sync.OnceValues(func() (bool, string) {
 	const none = "; only Deno's own permission checks and the job's limits apply"
-	tok, err := restrictedToken(windowsToken())
+	tok, err := restrictedToken(windowsToken(LaunchSpec{}))
 	if err != nil {
 		return false, "this Windows cannot make a restricted low-integrity token (" + err.Error() + ")" + none
 	}
 	level, err := tokenIntegrity(tok)
 	tok.Close()
-	if err != nil || level != windowsToken().Integrity {
+	if err != nil || level != windowsToken(LaunchSpec{}).Integrity {
 		return false, fmt.Sprintf("this Windows does not lower a token's integrity (it stays %s)%s", level, none)
 	}
 	dir, err := os.MkdirTemp("", "mcp-conductor-label-")
@@ -57,11 +57,12 @@ var windowsLayer = sync.OnceValues(func() (bool, string) {
 func startConfined(cmd *exec.Cmd, spec LaunchSpec) error {
 	plan := winPlan{Job: windowsJob(spec)}
 	if spec.Confine {
-		plan.Token = windowsToken()
-		// The per-process labels: the private folder, and the files Deno
-		// reads that change between processes (the lockfile). The
-		// policy's labels were set once, by prepareKernel.
-		plan.Labels = windowsLabels(LaunchSpec{RWDirs: spec.RWDirs, ReadFiles: spec.ReadFiles, Private: spec.Private})
+		plan.Token = windowsToken(spec)
+		// The per-process labels and access entries: the private folder,
+		// and the files Deno reads that change between processes (the
+		// lockfile). The policy's were set once, by prepareKernel.
+		own := LaunchSpec{RWDirs: spec.RWDirs, ReadFiles: spec.ReadFiles, Private: spec.Private, OpenReads: !readsConfined(spec)}
+		plan.Labels = append(windowsLabels(own), windowsAccess(own)...)
 	}
 	for _, l := range plan.Labels {
 		if err := setLabel(l); err != nil && spec.Require {
@@ -145,15 +146,16 @@ func resumeProcess(pid uint32) error {
 	return nil
 }
 
-// prepareKernel sets the policy's labels (winplan.go) once, when the
-// runner is built: the grants, the conductor's files, what Deno reads.
-// Folders an earlier policy granted and this one does not get their
-// earlier labels back (labelrecord.go).
+// prepareKernel sets the policy's labels (winplan.go) and access entries
+// (winaccess.go) once, when the runner is built: the grants, the
+// conductor's files, what Deno reads. Folders an earlier policy granted
+// and this one does not get their earlier labels back, and lose their
+// entries (labelrecord.go).
 func prepareKernel(spec LaunchSpec) error {
 	if err := refuseWholeDrives(spec); err != nil {
 		return err
 	}
-	return setPolicyLabels(spec, windowsLabels(spec))
+	return setPolicyLabels(spec, append(windowsLabels(spec), windowsAccess(spec)...))
 }
 
 // releaseKernel gives back the labels only this (replaced) policy held.

@@ -36,7 +36,7 @@ func TestWindowsJobAsAsked(t *testing.T) {
 // TestWindowsTokenIsLowIntegrity: the confined process's token is at low
 // integrity.
 func TestWindowsTokenIsLowIntegrity(t *testing.T) {
-	tok, err := restrictedToken(windowsToken())
+	tok, err := restrictedToken(windowsToken(LaunchSpec{}))
 	if err != nil {
 		t.Fatal(err)
 	}

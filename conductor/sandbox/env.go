@@ -38,6 +38,7 @@ type Options struct {
 	Pyodide string
 
 	brokenLayer string // the probe found the kernel layer stops Deno (probe.go): why
+	brokenReads string // the probe found that confining reads stops Deno (Windows, probe.go): why
 }
 
 // Env is the fixed part of every execution: command line, environment and
@@ -362,6 +363,10 @@ func buildEnv(p config.Policy, opts Options, boot, denoDir string) (Env, error) 
 	case ok:
 		env.Spec.Confine, env.Spec.Require, env.Confined = true, true, true
 		env.Spec.Filter = true
+		if opts.brokenReads != "" {
+			env.Spec.OpenReads = true
+			env.Confinement += "; " + opts.brokenReads
+		}
 	}
 	if p.Confinement != config.ConfineOff {
 		env.Spec.Filter = true

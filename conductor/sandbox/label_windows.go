@@ -12,9 +12,13 @@ import (
 )
 
 // setLabel gives a file or folder its mandatory label, unless it has that
-// label already (a folder's new label walks everything beneath it). A path
-// that does not exist is skipped.
+// label already (a folder's new label walks everything beneath it), or,
+// for an access entry (winaccess.go), that entry. A path that does not
+// exist is skipped.
 func setLabel(l winLabel) error {
+	if isAccessEntry(l) {
+		return setAccess(l)
+	}
 	if _, err := os.Lstat(l.Path); err != nil {
 		return nil
 	}
@@ -77,6 +81,15 @@ func restoreLabel(path, before string) error {
 	return nil
 }
 
+// restoreRecorded gives back what the record says was set on r.Path: the
+// earlier label, or no access entry for the grant SID.
+func restoreRecorded(r recordedLabel) error {
+	if isAccessEntry(winLabel{Path: r.Path, SDDL: r.SDDL}) {
+		return revokeAccess(r.Path, accessSID(r.SDDL))
+	}
+	return restoreLabel(r.Path, r.Before)
+}
+
 // emptyACL is an ACL with no entries: the 8-byte header of revision 2
 // (x/sys/windows has no InitializeAcl).
 func emptyACL() *windows.ACL {
@@ -106,6 +119,6 @@ func setPolicyLabels(spec LaunchSpec, want []winLabel) error {
 	ctx, cancel := context.WithTimeout(context.Background(), labelTimeout)
 	defer cancel()
 	return applyLabels(ctx, spec.Private[0], want, labelHolder{PID: os.Getpid(), Policy: spec.Policy}, labelOps{
-		get: getLabel, set: setLabel, restore: restoreLabel, alive: processAlive,
+		get: getLabel, set: setLabel, restore: restoreRecorded, alive: processAlive,
 	})
 }

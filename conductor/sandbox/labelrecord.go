@@ -28,6 +28,10 @@ import (
 // changes, holders in processes that are no longer running are forgotten,
 // and every label nobody holds gets the folder's earlier one back.
 //
+// Access entries for the grant SID (winaccess.go) on the administrator's
+// folders are recorded the same way, beside the label of the same folder:
+// giving one back removes the entries for that SID (Before is unused).
+//
 // The record's bookkeeping is plain code over labelOps, tested on every
 // platform with a stand-in for the system calls (labelrecord_test.go);
 // label_windows.go supplies the real ones.
@@ -63,7 +67,7 @@ type labelHolder struct {
 type labelOps struct {
 	get     func(path string) (string, error) // the object's label as SDDL
 	set     func(winLabel) error              // setLabel
-	restore func(path, before string) error   // give back a label get returned
+	restore func(recordedLabel) error         // give back what the record says was there before
 	alive   func(pid int) bool                // is this conductor process still running
 }
 
@@ -91,13 +95,17 @@ func applyLabels(ctx context.Context, home string, want []winLabel, self labelHo
 		if _, err := os.Lstat(l.Path); err != nil {
 			continue // setLabel skips what does not exist
 		}
-		key := labelKey(l.Path)
+		key := recordKey(l)
 		wanted[key] = true
-		i := slices.IndexFunc(rec.Labels, func(r recordedLabel) bool { return labelKey(r.Path) == key })
+		i := slices.IndexFunc(rec.Labels, func(r recordedLabel) bool { return recordKey(winLabel{r.Path, r.SDDL}) == key })
 		if i < 0 {
-			before, err := ops.get(l.Path)
-			if err != nil {
-				return fmt.Errorf("read the label of %s: %w", l.Path, err)
+			before := ""
+			if !isAccessEntry(l) {
+				b, err := ops.get(l.Path)
+				if err != nil {
+					return fmt.Errorf("read the label of %s: %w", l.Path, err)
+				}
+				before = b
 			}
 			rec.Labels = append(rec.Labels, recordedLabel{Path: l.Path, Before: before})
 			i = len(rec.Labels) - 1
@@ -120,7 +128,7 @@ func applyLabels(ctx context.Context, home string, want []winLabel, self labelHo
 	for _, r := range rec.Labels {
 		r.Holders = slices.DeleteFunc(r.Holders, func(h labelHolder) bool {
 			if h == self {
-				return !wanted[labelKey(r.Path)]
+				return !wanted[recordKey(winLabel{r.Path, r.SDDL})]
 			}
 			return h.PID != self.PID && !ops.alive(h.PID)
 		})
@@ -131,7 +139,7 @@ func applyLabels(ctx context.Context, home string, want []winLabel, self labelHo
 		if _, err := os.Lstat(r.Path); errors.Is(err, fs.ErrNotExist) {
 			continue // gone, and its label with it
 		}
-		if err := ops.restore(r.Path, r.Before); err != nil {
+		if err := ops.restore(r); err != nil {
 			slog.Warn("could not give a folder no longer granted its earlier integrity label back; it stays writable to low-integrity programs until the next try", "path", r.Path, "err", err)
 			kept = append(kept, r)
 		}
@@ -141,14 +149,23 @@ func applyLabels(ctx context.Context, home string, want []winLabel, self labelHo
 }
 
 // recordable reports whether l is a label the record keeps: a writable
-// label on something outside the conductor's folder (its own files keep
-// their labels).
+// label or an access entry on something outside the conductor's folder
+// (its own files keep theirs).
 func recordable(l winLabel, home string) bool {
-	if l.SDDL != labelWritable && l.SDDL != labelWritableFile {
+	if l.SDDL != labelWritable && l.SDDL != labelWritableFile && !isAccessEntry(l) {
 		return false
 	}
 	k, h := labelKey(l.Path), labelKey(home)
 	return k != h && !isWithin(k, h)
+}
+
+// recordKey tells the record's entries apart: a folder may have a label
+// and an access entry.
+func recordKey(l winLabel) string {
+	if isAccessEntry(l) {
+		return "access " + labelKey(l.Path)
+	}
+	return labelKey(l.Path)
 }
 
 // labelKey is how the record compares paths: the policy's paths are

@@ -9,10 +9,11 @@ import (
 	"testing"
 )
 
-// fakeLabels stands in for Windows' labels: the label of each path, and
-// which processes run.
+// fakeLabels stands in for Windows' labels: the label of each path, its
+// access entry for the grant SID, and which processes run.
 type fakeLabels struct {
 	label    map[string]string
+	access   map[string]string
 	dead     map[int]bool
 	failOn   string // restore of this path fails
 	restored []string
@@ -21,12 +22,25 @@ type fakeLabels struct {
 func (f *fakeLabels) ops() labelOps {
 	return labelOps{
 		get: func(p string) (string, error) { return f.label[p], nil },
-		set: func(l winLabel) error { f.label[l.Path] = l.SDDL; return nil },
-		restore: func(p, before string) error {
+		set: func(l winLabel) error {
+			if isAccessEntry(l) {
+				f.access[l.Path] = l.SDDL
+			} else {
+				f.label[l.Path] = l.SDDL
+			}
+			return nil
+		},
+		restore: func(r recordedLabel) error {
+			p := r.Path
 			if p == f.failOn {
 				return errors.New("access denied")
 			}
-			f.label[p] = before
+			if isAccessEntry(winLabel{p, r.SDDL}) {
+				delete(f.access, p)
+				f.restored = append(f.restored, "access "+p)
+				return nil
+			}
+			f.label[p] = r.Before
 			f.restored = append(f.restored, p)
 			return nil
 		},
@@ -49,7 +63,7 @@ func TestLabelsGoBackWhenNoPolicyGrantsThem(t *testing.T) {
 		}
 	}
 	const yBefore = "S:(ML;OICI;NW;;;HI)" // an explicit label of its own
-	f := &fakeLabels{label: map[string]string{y: yBefore}, dead: map[int]bool{}}
+	f := &fakeLabels{label: map[string]string{y: yBefore}, access: map[string]string{}, dead: map[int]bool{}}
 	ctx := context.Background()
 	apply := func(h labelHolder, want ...winLabel) {
 		t.Helper()
@@ -115,12 +129,65 @@ func TestDamagedLabelRecordStartsOver(t *testing.T) {
 	if err := os.WriteFile(rec, []byte(`{"labels": [`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeLabels{label: map[string]string{}, dead: map[int]bool{}}
+	f := &fakeLabels{label: map[string]string{}, access: map[string]string{}, dead: map[int]bool{}}
 	if err := applyLabels(context.Background(), home, []winLabel{{x, labelWritable}}, labelHolder{1, 1}, f.ops()); err != nil {
 		t.Fatal(err)
 	}
 	got := readLabelRecord(rec)
 	if len(got.Labels) != 1 || got.Labels[0].Path != x || got.Labels[0].SDDL != labelWritable || len(got.Labels[0].Holders) != 1 {
 		t.Errorf("record after a damaged one: %+v", got.Labels)
+	}
+}
+
+// TestAccessEntriesGoBack: the grant SID's access entries on the
+// administrator's folders (winaccess.go) are recorded beside their labels
+// and taken back, each on its own, once no policy grants them; the
+// conductor's own folders are never recorded.
+func TestAccessEntriesGoBack(t *testing.T) {
+	root := t.TempDir()
+	home := filepath.Join(root, "home")
+	w, r := filepath.Join(root, "w"), filepath.Join(root, "r")
+	cache := filepath.Join(home, "cache")
+	for _, d := range []string{w, r, cache} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spec := LaunchSpec{WriteRoots: []string{w}, ReadRoots: []string{r}, ReadDirs: []string{cache}, Private: []string{home}}
+	want := append(windowsLabels(spec), windowsAccess(spec)...)
+	f := &fakeLabels{label: map[string]string{}, access: map[string]string{}, dead: map[int]bool{}}
+	ctx := context.Background()
+	if err := applyLabels(ctx, home, want, labelHolder{1, 1}, f.ops()); err != nil {
+		t.Fatal(err)
+	}
+	sid := grantSID(home)
+	for p, mask := range map[string]string{w: accessModify, r: accessRead, cache: accessRead} {
+		if got := f.access[p]; got != "D:(A;OICI;"+mask+";;;"+sid+")" {
+			t.Errorf("access entry of %s = %q", filepath.Base(p), got)
+		}
+	}
+	if f.label[w] != labelWritable {
+		t.Errorf("label of the write grant = %q", f.label[w])
+	}
+	rec := readLabelRecord(filepath.Join(home, "sandbox", labelRecordName))
+	if len(rec.Labels) != 3 { // w's label, w's entry, r's entry; nothing in home
+		t.Errorf("record: %+v", rec.Labels)
+	}
+	// The next policy reads r only: w's label and entry go back, r's stays.
+	next := LaunchSpec{ReadRoots: []string{r}, ReadDirs: []string{cache}, Private: []string{home}}
+	if err := applyLabels(ctx, home, append(windowsLabels(next), windowsAccess(next)...), labelHolder{1, 2}, f.ops()); err != nil {
+		t.Fatal(err)
+	}
+	if err := applyLabels(ctx, home, nil, labelHolder{1, 1}, f.ops()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.access[w]; ok || f.label[w] != "" {
+		t.Errorf("write grant removed, but its entry %q or label %q stays", f.access[w], f.label[w])
+	}
+	if f.access[r] == "" {
+		t.Error("the read grant's entry went while a policy still grants it")
+	}
+	if slices.Contains(f.restored, "access "+cache) {
+		t.Error("an entry in the conductor's own folder was recorded and taken back")
 	}
 }

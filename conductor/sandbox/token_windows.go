@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -40,13 +41,21 @@ func restrictedToken(spec *winToken) (windows.Token, error) {
 	if len(deny) > 0 {
 		denyPtr = &deny[0]
 	}
+	restrict, err := restrictingSet(self, spec.Restricting)
+	if err != nil {
+		return 0, err
+	}
+	var restrictPtr *windows.SIDAndAttributes
+	if len(restrict) > 0 {
+		restrictPtr = &restrict[0]
+	}
 	flags := uintptr(0)
 	if spec.DisableMaxPrivilege {
 		flags = disableMaxPrivilege
 	}
 	var tok windows.Token
 	r, _, err := createRestrictedToken.Call(uintptr(self), flags, uintptr(len(deny)), uintptr(unsafe.Pointer(denyPtr)),
-		0, 0, 0, 0, uintptr(unsafe.Pointer(&tok)))
+		0, 0, uintptr(len(restrict)), uintptr(unsafe.Pointer(restrictPtr)), uintptr(unsafe.Pointer(&tok)))
 	if r == 0 {
 		return 0, fmt.Errorf("CreateRestrictedToken: %w", err)
 	}
@@ -54,7 +63,89 @@ func restrictedToken(spec *winToken) (windows.Token, error) {
 		tok.Close()
 		return 0, err
 	}
+	if spec.DefaultDACL != "" {
+		if err := setDefaultDACL(self, tok, spec.DefaultDACL); err != nil {
+			tok.Close()
+			return 0, err
+		}
+	}
 	return tok, nil
+}
+
+// restrictingSet turns the plan's restricting SIDs into the token's,
+// sidLogon into the logon session's SID of self.
+func restrictingSet(self windows.Token, sids []string) ([]windows.SIDAndAttributes, error) {
+	var out []windows.SIDAndAttributes
+	for _, s := range sids {
+		if s == sidLogon {
+			groups, err := self.GetTokenGroups()
+			if err != nil {
+				return nil, fmt.Errorf("read the conductor's groups: %w", err)
+			}
+			for _, g := range groups.AllGroups() {
+				if g.Attributes&windows.SE_GROUP_LOGON_ID == windows.SE_GROUP_LOGON_ID {
+					sid, err := g.Sid.Copy()
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, windows.SIDAndAttributes{Sid: sid})
+				}
+			}
+			continue
+		}
+		sid, err := windows.StringToSid(s)
+		if err != nil {
+			return nil, fmt.Errorf("restricting SID %s: %w", s, err)
+		}
+		out = append(out, windows.SIDAndAttributes{Sid: sid})
+	}
+	return out, nil
+}
+
+// tokenDefaultDACL is TOKEN_DEFAULT_DACL, which x/sys/windows does not
+// declare.
+type tokenDefaultDACL struct{ DefaultDacl *windows.ACL }
+
+// setDefaultDACL gives tok the default access list sddl, with "USER"
+// standing for the user's SID of self.
+func setDefaultDACL(self, tok windows.Token, sddl string) error {
+	user, err := self.GetTokenUser()
+	if err != nil {
+		return fmt.Errorf("read the conductor's user: %w", err)
+	}
+	sd, err := windows.SecurityDescriptorFromString(strings.ReplaceAll(sddl, "USER", user.User.Sid.String()))
+	if err != nil {
+		return fmt.Errorf("the sandbox's default access list %s: %w", sddl, err)
+	}
+	dacl, _, err := sd.DACL()
+	if err != nil {
+		return fmt.Errorf("the sandbox's default access list: %w", err)
+	}
+	d := tokenDefaultDACL{DefaultDacl: dacl}
+	if err := windows.SetTokenInformation(tok, windows.TokenDefaultDacl, (*byte)(unsafe.Pointer(&d)), uint32(unsafe.Sizeof(d))); err != nil {
+		return fmt.Errorf("set the sandbox's default access list: %w", err)
+	}
+	return nil
+}
+
+// tokenRestricting reads a token's restricting SIDs (for tests).
+func tokenRestricting(tok windows.Token) ([]string, error) {
+	n := uint32(256)
+	for {
+		buf := make([]byte, n)
+		err := windows.GetTokenInformation(tok, windows.TokenRestrictedSids, &buf[0], n, &n)
+		if err == windows.ERROR_INSUFFICIENT_BUFFER {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, g := range (*windows.Tokengroups)(unsafe.Pointer(&buf[0])).AllGroups() {
+			out = append(out, g.Sid.String())
+		}
+		return out, nil
+	}
 }
 
 // setIntegrity lowers tok's mandatory integrity level to the level SID.

@@ -40,8 +40,9 @@ import (
 //     Explicit labels come before inherited ones in a SACL, and the first
 //     label counts.
 //
-// Reads elsewhere and the network are left to Deno's checks: a low
-// integrity process can read what its user can read (see docs/windows.md).
+// Reads are confined by the token's restricting SIDs and access entries
+// (winaccess.go); the network is left to Deno's checks (see
+// docs/windows.md).
 
 // winLabel is one mandatory label the layer sets, as SDDL.
 type winLabel struct {
@@ -80,6 +81,14 @@ type winToken struct {
 	Integrity           string   // mandatory level SID: "S-1-16-4096" is low
 	DisableMaxPrivilege bool     // CreateRestrictedToken(DISABLE_MAX_PRIVILEGE)
 	DenyOnly            []string // groups kept for deny only
+	// Restricting are the restricting SIDs (winaccess.go), sidLogon for
+	// the logon session's; none: reads are not confined.
+	Restricting []string
+	// DefaultDACL, with Restricting, is the access list of what the
+	// process makes without one of its own (pipes, threads), as SDDL with
+	// "USER" for the user's SID: the grant SID must be in it, or the
+	// process could not open its own objects.
+	DefaultDACL string
 }
 
 // uiRestrictions keep sandboxed programs off the desktop's shared state.
@@ -94,9 +103,15 @@ func windowsJob(spec LaunchSpec) winJob {
 	return j
 }
 
-// windowsToken is the token of a confined process.
-func windowsToken() *winToken {
-	return &winToken{Integrity: "S-1-16-4096", DisableMaxPrivilege: true, DenyOnly: []string{"S-1-5-32-544"}}
+// windowsToken is the token of a confined process under spec.
+func windowsToken(spec LaunchSpec) *winToken {
+	t := &winToken{Integrity: "S-1-16-4096", DisableMaxPrivilege: true, DenyOnly: []string{"S-1-5-32-544"}}
+	if readsConfined(spec) {
+		sid := grantSID(spec.Private[0])
+		t.Restricting = restrictingSIDs(spec.Private[0])
+		t.DefaultDACL = "D:(A;;GA;;;USER)(A;;GA;;;SY)(A;;GA;;;" + sid + ")"
+	}
+	return t
 }
 
 // windowsLabels are the labels for spec (filled by fillRules). Order

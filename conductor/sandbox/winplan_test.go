@@ -52,7 +52,7 @@ func TestWindowsPlan(t *testing.T) {
 	if err := refuseWholeDrives(spec); err != nil {
 		t.Errorf("folder grants refused: %v", err)
 	}
-	tok := windowsToken()
+	tok := windowsToken(spec)
 	if tok.Integrity != "S-1-16-4096" || !tok.DisableMaxPrivilege || !reflect.DeepEqual(tok.DenyOnly, []string{"S-1-5-32-544"}) {
 		t.Errorf("token %+v: want low integrity, no privileges, Administrators deny-only", tok)
 	}
