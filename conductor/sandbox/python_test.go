@@ -382,12 +382,18 @@ func TestPythonPackagesFromPyodide(t *testing.T) {
 	}
 	defer r.Stop()
 	res, err := r.Run(context.Background(), Job{Code: "import conductor_lib\nconductor_lib.GREETING", Python: true, Dependencies: []string{"conductor-lib"}, Timeout: time.Minute})
-	if err != nil || res.ReturnValue != "lib and dep" {
-		t.Fatalf("%+v %+v %v", res.ReturnValue, res.Error, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ReturnValue != "lib and dep" {
+		t.Fatalf("%+v %+v", res.ReturnValue, res.Error)
 	}
 	res, err = r.Run(context.Background(), Job{Code: "1", Python: true, Dependencies: []string{"conductor-liar"}, Timeout: time.Minute})
-	if err != nil || res.Error == nil || res.Error.Type != KindDependency || !strings.Contains(res.Error.Message, "checksum mismatch") {
-		t.Fatalf("a file that does not match the lockfile: %+v %v", res.Error, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Error == nil || res.Error.Type != KindDependency || !strings.Contains(res.Error.Message, "checksum mismatch") {
+		t.Fatalf("a file that does not match the lockfile: %+v", res.Error)
 	}
 }
 
@@ -433,6 +439,9 @@ func TestPythonDamagedSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.Stop)
+	if r.py == nil {
+		t.Fatalf("Python is off: %s", r.Python().Reason)
+	}
 	damaged := strings.Repeat("not a Pyodide memory snapshot\n", 1000)
 	if err := os.WriteFile(r.py.snapshot, []byte(damaged), 0o444); err != nil {
 		t.Fatal(err)
