@@ -12,7 +12,7 @@ import (
 // probeKernelLayer says whether a new runner proves its kernel layer on
 // this machine before serving: on macOS (Seatbelt) and Windows (the
 // low-integrity token and labels), whose layers this project's CI cannot
-// execute, one execution of "1 + 1" runs under it first. Should the layer
+// execute, one execution of probeCode runs under it first. Should the layer
 // stop Deno from running there, confinement "auto" goes on without it
 // (and says so once) instead of failing every execution; "require" refuses
 // to start. On Windows, where confining reads (winaccess.go) is the part
@@ -30,12 +30,19 @@ type errLayerBroken struct{ why string }
 
 func (e *errLayerBroken) Error() string { return e.why }
 
-// probe runs "1 + 1" in r and reports an *errLayerBroken when the
+// probeCode answers 2 once it has listed its working folder (the
+// workspace) when the policy lets code read it: the first thing most code
+// does with a grant, and what a layer that confines reads (Windows'
+// access entries) must let through.
+const probeCode = `if (Deno.permissions.querySync({ name: "read", path: "." }).state === "granted") Array.from(Deno.readDirSync("."));
+1 + 1`
+
+// probe runs probeCode in r and reports an *errLayerBroken when the
 // confined process did not answer 2 for any reason but time.
 func (r *Runner) probe(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
-	res, err := r.Run(ctx, Job{Code: "1 + 1", Timeout: probeTimeout})
+	res, err := r.Run(ctx, Job{Code: probeCode, Timeout: probeTimeout})
 	switch {
 	case err != nil:
 		return &errLayerBroken{err.Error()}

@@ -34,11 +34,15 @@ func TestProbeFindsABrokenLayer(t *testing.T) {
 	t.Cleanup(func() { probeKernelLayer = old })
 
 	start := func(bin string, confinement config.Confinement) (*Runner, []string, error) {
-		home := t.TempDir()
+		home, ws := t.TempDir(), t.TempDir()
 		getenv := func(k string) string {
 			switch k {
 			case config.EnvHome:
 				return home
+			case config.EnvWorkspace:
+				return ws
+			case config.EnvRunArgs: // the probe lists the workspace when code may read it
+				return "allow-read=" + ws
 			case config.EnvConfinement:
 				return string(confinement)
 			}
@@ -96,5 +100,16 @@ func TestProbeFindsABrokenLayer(t *testing.T) {
 	}
 	if res := run(r); res.Status != "success" {
 		t.Errorf("with the layer: %+v", res.Error)
+	}
+	// The probe lists the workspace, which this policy lets code read,
+	// and still answers 2.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := r.Run(ctx, Job{Code: strings.Replace(probeCode, "Array.from(", "throw new Error('listed' + ", 1), Timeout: time.Minute})
+	if err != nil || res.Error == nil || !strings.Contains(res.Error.Message, "listed") {
+		t.Errorf("the probe does not list a workspace code may read: %+v %v", res, err)
+	}
+	if err := r.probe(ctx); err != nil {
+		t.Errorf("the probe under a working layer: %v", err)
 	}
 }
