@@ -130,22 +130,15 @@ func setDefaultDACL(self, tok windows.Token, sddl string) error {
 
 // tokenRestricting reads a token's restricting SIDs (for tests).
 func tokenRestricting(tok windows.Token) ([]string, error) {
-	n := uint32(256)
-	for {
-		buf := make([]byte, n)
-		err := windows.GetTokenInformation(tok, windows.TokenRestrictedSids, &buf[0], n, &n)
-		if err == windows.ERROR_INSUFFICIENT_BUFFER {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		var out []string
-		for _, g := range (*windows.Tokengroups)(unsafe.Pointer(&buf[0])).AllGroups() {
-			out = append(out, g.Sid.String())
-		}
-		return out, nil
+	buf, err := tokenInfo(tok, windows.TokenRestrictedSids)
+	if err != nil {
+		return nil, err
 	}
+	var out []string
+	for _, g := range (*windows.Tokengroups)(unsafe.Pointer(&buf[0])).AllGroups() {
+		out = append(out, g.Sid.String())
+	}
+	return out, nil
 }
 
 // setIntegrity lowers tok's mandatory integrity level to the level SID.
@@ -162,18 +155,25 @@ func setIntegrity(tok windows.Token, level string) error {
 	return nil
 }
 
-// tokenIntegrity reads a token's integrity level SID (for tests).
+// tokenIntegrity reads a token's integrity level SID.
 func tokenIntegrity(tok windows.Token) (string, error) {
+	buf, err := tokenInfo(tok, windows.TokenIntegrityLevel)
+	if err != nil {
+		return "", err
+	}
+	return (*windows.Tokenmandatorylabel)(unsafe.Pointer(&buf[0])).Label.Sid.String(), nil
+}
+
+// tokenInfo is GetTokenInformation of class, in a buffer as large as it
+// needs.
+func tokenInfo(tok windows.Token, class uint32) ([]byte, error) {
 	n := uint32(64)
 	for {
 		buf := make([]byte, n)
-		err := windows.GetTokenInformation(tok, windows.TokenIntegrityLevel, &buf[0], n, &n)
+		err := windows.GetTokenInformation(tok, class, &buf[0], n, &n)
 		if err == windows.ERROR_INSUFFICIENT_BUFFER {
 			continue
 		}
-		if err != nil {
-			return "", err
-		}
-		return (*windows.Tokenmandatorylabel)(unsafe.Pointer(&buf[0])).Label.Sid.String(), nil
+		return buf, err
 	}
 }
