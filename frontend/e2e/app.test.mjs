@@ -310,6 +310,31 @@ test('(c) registering Cursor previews the change with secrets masked, then write
   assert.equal(cfg.mcpServers.github.env.GITHUB_PERSONAL_ACCESS_TOKEN, githubToken, 'the secret itself is kept');
 });
 
+test('a client that switched the entry off shows "Switched off" with why, Remove, and Turn on, which switches it back on', async () => {
+  const file = path.join(home, '.cursor', 'mcp.json');
+  const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
+  cfg.mcpServers['mcp-conductor'].disabled = true;
+  fs.writeFileSync(file, JSON.stringify(cfg, null, 2));
+  await go('clients');
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  const row = page.locator('tr[data-client="cursor"]');
+  await row.getByText('Switched off', { exact: true }).waitFor();
+  assert.match(await row.innerText(), /switched off: the client set "disabled": true in the entry\. Register turns it back on\./);
+  assert.equal(await row.getByRole('button', { name: 'Remove' }).count(), 1, 'a switched-off entry offers no Remove');
+  assert.equal(await row.getByRole('button', { name: 'Set up' }).count(), 0, 'a switched-off entry is offered Set up as if it were missing');
+  await shot('clients-switched-off');
+  await row.getByRole('button', { name: 'Turn on' }).click();
+  const d = await openDialog();
+  const diff = await d.locator('[data-testid="diff"]').innerText();
+  assert.match(diff, /-\s+"disabled": true/);
+  assert.match(diff, /\+\s+"disabled": false/);
+  await d.getByRole('button', { name: 'Write mcp.json' }).click();
+  await row.getByText('Connected', { exact: true }).waitFor();
+  const after = JSON.parse(fs.readFileSync(file, 'utf8')).mcpServers['mcp-conductor'];
+  assert.equal(after.disabled, false, 'Turn on left the entry switched off');
+  assert.deepEqual(after.args, ['--stdio']);
+});
+
 test('the Playground: a code editor, errors marked where they are, Stop, and no stale result', async () => {
   await go('playground');
   // A real editor: TypeScript highlighting, Tab indents, brackets close.
