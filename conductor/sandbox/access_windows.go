@@ -44,6 +44,9 @@ func setAccess(l winLabel) error {
 	if err != nil {
 		return fmt.Errorf("the access list of %s: %w", l.Path, err)
 	}
+	if want.Flags != 0 && holdsSomething(l.Path) {
+		slog.Info("letting the sandbox reach a granted folder; a large one takes a while, once for each policy", "path", l.Path)
+	}
 	err = windows.SetNamedSecurityInfo(l.Path, windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION, nil, nil, dacl, nil)
 	if err != nil && errors.Is(err, windows.ERROR_ACCESS_DENIED) && want.Mask == readMask {
 		slog.Debug("not ours to grant reading; it stays as its owner set it", "path", l.Path)
@@ -135,4 +138,17 @@ func hasEntry(acl *windows.ACL, want accessEntry) bool {
 // aceSID is the SID an allow entry carries after its mask.
 func aceSID(ace *windows.ACCESS_ALLOWED_ACE) *windows.SID {
 	return (*windows.SID)(unsafe.Pointer(&ace.SidStart))
+}
+
+// holdsSomething reports whether the folder dir has anything in it: only
+// then does setting an inherited entry or label walk a tree (the private
+// folders made for each process are empty, and say nothing).
+func holdsSomething(dir string) bool {
+	f, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(1)
+	return len(names) > 0
 }

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -33,6 +34,9 @@ func setLabel(l winLabel) error {
 	sacl, _, err := sd.SACL()
 	if err != nil {
 		return fmt.Errorf("label %s: %w", l.SDDL, err)
+	}
+	if strings.Contains(l.SDDL, "OICI") && holdsSomething(l.Path) {
+		slog.Info("labelling a folder for the sandbox; a large one takes a while, once for each policy", "path", l.Path)
 	}
 	if err := windows.SetNamedSecurityInfo(l.Path, windows.SE_FILE_OBJECT, windows.LABEL_SECURITY_INFORMATION, nil, nil, nil, sacl); err != nil {
 		return fmt.Errorf("label %s for the sandbox (%s): %w", l.Path, l.SDDL, err)
