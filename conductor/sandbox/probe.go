@@ -17,8 +17,10 @@ import (
 // (and says so once) instead of failing every execution; "require" refuses
 // to start. On Windows, where confining reads (winaccess.go) is the part
 // least proven, a failed probe is first tried again with reads left to
-// Deno's checks and the rest of the layer kept. Linux's Landlock is executed by every test, so it is not
-// probed (the tests turn the probe on to test it).
+// Deno's checks and the rest of the layer kept (under "require" too: the
+// layer it required before reads were confined still holds, and the
+// warning says what does not). Linux's Landlock is executed by every
+// test, so it is not probed (the tests turn the probe on to test it).
 var probeKernelLayer = runtime.GOOS == "darwin" || runtime.GOOS == "windows"
 
 // probeTimeout bounds the probe's one execution, booting included. A probe
