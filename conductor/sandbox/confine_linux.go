@@ -31,11 +31,15 @@ func landlockABI() int {
 }
 
 // startConfined starts cmd confined by spec. Every restriction below
-// applies to the calling thread and what it forks, so it is applied to a
-// fresh OS thread that then starts the child and is never reused: its
-// goroutine exits while locked, which ends the thread (and the Go runtime
-// creates new threads from a clean template thread, never from a locked
-// one). The conductor's other threads stay unrestricted. On that thread,
+// applies to the calling thread and what it forks, so it is applied to an
+// OS thread that then starts the child and is never reused: its goroutine
+// exits while locked, which ends the thread (and the Go runtime creates new
+// threads from a clean template thread, never from a locked one). That
+// thread is never the main one (offMainThread): the main thread cannot end,
+// so it would stay restricted, in the child's own Landlock domain, and it
+// is the thread other processes reach when they signal the conductor: the
+// child could then end it. The conductor's other threads stay
+// unrestricted. On that thread,
 // whoever runs the conductor (root included):
 //
 //   - no_new_privs is set, so no set-user-ID program or file capability can
@@ -71,14 +75,14 @@ func startConfined(cmd *exec.Cmd, spec LaunchSpec) error {
 		return err
 	}
 	errc := make(chan error, 1)
-	go func() {
+	go offMainThread(isMainThread, func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with this goroutine
 		if err := lockDownThread(rulesetFD, flags, filter); err != nil {
 			errc <- err
 			return
 		}
 		errc <- cmd.Start()
-	}()
+	})
 	if err := <-errc; err != nil {
 		return err
 	}
@@ -187,3 +191,23 @@ func setLimits(pid int, spec LaunchSpec) error {
 // prepareKernel has nothing to prepare: Landlock's rules are made per
 // process (startConfined).
 func prepareKernel(spec LaunchSpec) error { return nil }
+
+// offMainThread runs f on a thread that is not the main one (isMain tells).
+// A goroutine may be scheduled on the main thread; if this one is, it
+// holds that thread (LockOSThread) while f runs in a goroutine of its own,
+// which therefore runs on another thread, and then lets it go untouched.
+func offMainThread(isMain func() bool, f func()) {
+	runtime.LockOSThread()
+	if !isMain() {
+		f() // f locks this thread for good; the extra lock goes with it
+		return
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); f() }()
+	<-done
+	runtime.UnlockOSThread()
+}
+
+// isMainThread reports whether the calling thread is the process's main
+// thread (its thread id is the process id).
+func isMainThread() bool { return unix.Gettid() == unix.Getpid() }

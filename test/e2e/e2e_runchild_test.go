@@ -117,3 +117,26 @@ new TextDecoder().decode(out.stdout)`, probe, jsonText(args))
 		t.Errorf("UDP with allow-net: %s", r.raw)
 	}
 }
+
+// TestConductorThreadsStayUnconfined: the sandbox's restrictions go on a
+// thread that starts one Deno and ends; never on the conductor's main
+// thread, which cannot end (it would stay restricted, in that Deno's
+// Landlock domain, and that Deno could then signal the conductor: it did,
+// under load, with allow-run). After many executions the main thread has
+// neither no_new_privs nor a seccomp filter.
+func TestConductorThreadsStayUnconfined(t *testing.T) {
+	c := startConductor(t)
+	status := "/proc/" + fmt.Sprint(c.cmd.Process.Pid) + "/status"
+	for i := range 30 {
+		c.run("1", nil).mustSucceed(t)
+		b, err := os.ReadFile(status)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(l); len(f) == 2 && (f[0] == "NoNewPrivs:" || f[0] == "Seccomp:") && f[1] != "0" {
+				t.Fatalf("after %d executions the conductor's main thread is restricted: %s", i+1, l)
+			}
+		}
+	}
+}
