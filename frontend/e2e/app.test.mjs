@@ -319,6 +319,7 @@ test('a client that switched the entry off shows "Switched off" with why, Remove
   await page.getByRole('button', { name: 'Refresh' }).click();
   const row = page.locator('tr[data-client="cursor"]');
   await row.getByText('Switched off', { exact: true }).waitFor();
+  assert.equal(await page.getByText(/mcp\.json updated/).count(), 0, 'Refresh left the banner of the earlier change');
   assert.match(await row.innerText(), /switched off: the client set "disabled": true in the entry\. Register turns it back on\./);
   assert.equal(await row.getByRole('button', { name: 'Remove' }).count(), 1, 'a switched-off entry offers no Remove');
   assert.equal(await row.getByRole('button', { name: 'Set up' }).count(), 0, 'a switched-off entry is offered Set up as if it were missing');

@@ -64,7 +64,14 @@ export function Clients() {
         title="Clients"
         subtitle="AI apps that can use MCP Conductor: Cursor, Claude Desktop, VS Code and others."
         actions={
-          <button className="btn" onClick={() => void clients.refetch()}>
+          <button
+            className="btn"
+            onClick={() => {
+              // What the last change said is about the list before this one.
+              setDone(undefined);
+              void clients.refetch();
+            }}
+          >
             Refresh
           </button>
         }
