@@ -90,19 +90,13 @@ func windowsAccess(spec LaunchSpec) []winLabel {
 		return nil
 	}
 	sid := grantSID(spec.Private[0])
-	var out []winLabel
-	seen := map[string]bool{}
+	var pl onePerPath
 	add := func(path, mask string, dir bool) {
-		key := strings.ToLower(filepath.Clean(path))
-		if path == "" || seen[key] {
-			return
-		}
-		seen[key] = true
 		flags := ""
 		if dir {
 			flags = "OICI"
 		}
-		out = append(out, winLabel{Path: path, SDDL: fmt.Sprintf("D:(A;%s;%s;;;%s)", flags, mask, sid)})
+		pl.add(path, fmt.Sprintf("D:(A;%s;%s;;;%s)", flags, mask, sid))
 	}
 	for _, p := range slices.Concat(spec.WriteRoots, spec.RWDirs, spec.GrantedRWDirs) {
 		add(p, accessModify, true)
@@ -116,7 +110,7 @@ func windowsAccess(spec LaunchSpec) []winLabel {
 	for _, p := range slices.Concat(spec.ReadFiles, spec.Exec) {
 		add(p, accessRead, !looksLikeFile(p))
 	}
-	return out
+	return pl.out
 }
 
 // isAccessEntry tells an access entry from a label: a DACL, not a SACL.

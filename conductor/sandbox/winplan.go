@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 	"github.com/mcp-conductor/mcp-conductor/internal/pathid"
@@ -117,19 +116,13 @@ func windowsToken(spec LaunchSpec) *winToken {
 // windowsLabels are the labels for spec (filled by fillRules). Order
 // matters only for reading the plan: each path gets one label.
 func windowsLabels(spec LaunchSpec) []winLabel {
-	var out []winLabel
-	seen := map[string]bool{}
+	var pl onePerPath
 	add := func(path, dirLabel, fileLabel string, dir bool) {
-		key := strings.ToLower(filepath.Clean(path))
-		if path == "" || seen[key] {
-			return
-		}
-		seen[key] = true
 		l := fileLabel
 		if dir {
 			l = dirLabel
 		}
-		out = append(out, winLabel{Path: path, SDDL: l})
+		pl.add(path, l)
 	}
 	// Writable first: a write grant inside the conductor's folder (the
 	// workspace) keeps its own label.
@@ -164,7 +157,25 @@ func windowsLabels(spec LaunchSpec) []winLabel {
 	for _, p := range unreadable {
 		add(p, labelUnreadable, labelUnreadableFile, !looksLikeFile(p))
 	}
-	return out
+	return pl.out
+}
+
+// onePerPath collects a plan's entries, one for each path (Windows' names
+// are case-insensitive): the first one asked for wins.
+type onePerPath struct {
+	seen map[string]bool
+	out  []winLabel
+}
+
+func (pl *onePerPath) add(path, sddl string) {
+	if path == "" || pl.seen[labelKey(path)] {
+		return
+	}
+	if pl.seen == nil {
+		pl.seen = map[string]bool{}
+	}
+	pl.seen[labelKey(path)] = true
+	pl.out = append(pl.out, winLabel{Path: path, SDDL: sddl})
 }
 
 // looksLikeFile guesses, for a path that may not exist yet, whether it is a
