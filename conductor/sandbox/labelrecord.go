@@ -140,7 +140,11 @@ func applyLabels(ctx context.Context, home string, want []winLabel, self labelHo
 			continue // gone, and its label with it
 		}
 		if err := ops.restore(r); err != nil {
-			slog.Warn("could not give a folder no longer granted its earlier integrity label back; it stays writable to low-integrity programs until the next try", "path", r.Path, "err", err)
+			what := "could not give a folder no longer granted its earlier integrity label back; it stays writable to low-integrity programs until the next try"
+			if isAccessEntry(winLabel{r.Path, r.SDDL}) {
+				what = "could not take the sandbox's access entry off a folder no longer granted; the conductor's sandbox can still reach it until the next try"
+			}
+			slog.Warn(what, "path", r.Path, "err", err)
 			kept = append(kept, r)
 		}
 	}

@@ -76,10 +76,10 @@ func newProbed(ctx context.Context, p config.Policy, opts Options) (*Runner, err
 		// Confining reads is the newest part of Windows' layer: should it
 		// alone stop Deno, keep the rest (labels, token, job) and say so.
 		opts.brokenReads = fmt.Sprintf("reads outside the grants are left to Deno's checks: confining them stops Deno from running on this machine (%s)", perr)
-		if r2, err := newProbed(ctx, p, opts); err == nil && r2.env.Confined {
-			r2.warn("kernel confinement: " + opts.brokenReads)
-			return r2, nil
-		} else if err == nil {
+		if r2, err := newProbed(ctx, p, opts); err == nil {
+			if r2.env.Confined { // else it said why it has no layer at all
+				r2.warn("kernel confinement: " + opts.brokenReads)
+			}
 			return r2, nil
 		}
 		opts.brokenReads = ""
