@@ -88,17 +88,24 @@ wineflake='(fork/exec|CreateProcess)[^"]*Internal error'
 # outcomes LOG PKG: the PASS/FAIL/SKIP lines of a run's log, for results.txt.
 outcomes() { grep -a -E '^\s*--- (PASS|FAIL|SKIP)' "$1" | sed -E "s#^\s*--- ([A-Z]+): ([^ ]+).*#\1 $2 \2#" || true; }
 
+# testexe PKG EXE LOG ARGS...: runs a test binary under Wine in its
+# package's folder, its output in LOG.
+testexe() {
+	local p=$1 exe=$2 log=$3; shift 3
+	(cd "$p" && CI=true timeout 1500 "$wine" "$exe" -test.v -test.count=1 -test.timeout=20m "$@") > "$log" 2>&1
+}
+
 # once PKG EXE SUFFIX ARGS...: one run of a test binary.
 once() {
 	local p=$1 exe=$2 log="$art/${1//\//_}$3.log"; shift 3
 	local rc=0
-	(cd "$p" && CI=true timeout 1500 "$wine" "$exe" -test.v -test.count=1 -test.timeout=20m "$@") > "$log" 2>&1 || rc=$?
+	testexe "$p" "$exe" "$log" "$@" || rc=$?
 	local res; res=$(outcomes "$log" "$p")
 	local top; top=$(grep -a -E '^--- FAIL: ' "$log" | awk '{print $3}' | paste -sd'|' || true)
 	if [ $rc -ne 0 ] && [ -n "$top" ] && grep -a -q -E "$wineflake" "$log"; then
 		echo "RETRY $p ($top): Wine failed to start a process; running the failed tests once more" >&2
 		local rc2=0
-		(cd "$p" && CI=true timeout 1500 "$wine" "$exe" -test.v -test.count=1 -test.timeout=20m "$@" -test.run="^($top)\$") > "$log.retry" 2>&1 || rc2=$?
+		testexe "$p" "$exe" "$log.retry" "$@" -test.run="^($top)\$" || rc2=$?
 		if [ $rc2 -eq 0 ]; then
 			rc=0
 			for t in ${top//|/ }; do
