@@ -69,10 +69,13 @@ func TestRegisteredEntryAnswersInitialize(t *testing.T) {
 	for k, v := range e.Env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	stderr := testenv.NewOutput(t, "mcp-conductor: ")
+	cmd.Stderr = stderr
+	cmd.WaitDelay = 10 * time.Second
 	client := mcp.NewClient(&mcp.Implementation{Name: "registration-test", Version: "0"}, nil)
-	session, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+	session, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Second}, nil)
 	if err != nil {
-		t.Fatalf("MCP initialize with %s %v: %v", e.Command, e.Args, err)
+		t.Fatalf("MCP initialize with %s %v: %v\nits stderr:\n%s", e.Command, e.Args, err, stderr)
 	}
 	defer session.Close()
 	info := session.InitializeResult().ServerInfo

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +20,7 @@ type conductor struct {
 	home    string
 	session *mcp.ClientSession
 	cmd     *exec.Cmd
-	stderr  *testLogWriter
+	stderr  *testenv.Output
 }
 
 // startConductor launches the real binary over stdio with a fresh home and
@@ -53,7 +52,7 @@ func startConductorWith(t *testing.T, copts *mcp.ClientOptions, sopts *mcp.Clien
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 	}
-	stderr := &testLogWriter{t: t}
+	stderr := testenv.NewOutput(t, "server: ")
 	cmd.Stderr = stderr
 	// A process the server started may hold its stderr open after the
 	// server is killed (Wine ends no Job Object's processes): Wait stops
@@ -69,28 +68,6 @@ func startConductorWith(t *testing.T, copts *mcp.ClientOptions, sopts *mcp.Clien
 	c := &conductor{t: t, home: home, session: session, cmd: cmd, stderr: stderr}
 	t.Cleanup(func() { session.Close() })
 	return c
-}
-
-// testLogWriter forwards the server's stderr to the test log and keeps it.
-type testLogWriter struct {
-	t   *testing.T
-	mu  sync.Mutex
-	all []byte
-}
-
-func (w *testLogWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	w.all = append(w.all, p...)
-	w.mu.Unlock()
-	w.t.Logf("server: %s", p)
-	return len(p), nil
-}
-
-// String is everything written so far.
-func (w *testLogWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return string(w.all)
 }
 
 // runResult is run_deno_code's structured output as a client sees it.

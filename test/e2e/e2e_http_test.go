@@ -53,7 +53,7 @@ func startHTTPHome(t *testing.T) (addr, token, chome string) {
 	addr = "127.0.0.1:" + strconv.Itoa(freePort(t))
 	cmd := exec.Command(testenv.Binary(t), "--http", addr)
 	cmd.Env = osEnv([]string{"HOME=" + home, "PATH=/usr/bin:/bin", "MCP_CONDUCTOR_HOME=" + chome, "MCP_CONDUCTOR_DENO=" + testenv.Deno(t)})
-	cmd.Stderr = &testLogWriter{t: t}
+	cmd.Stderr = testenv.NewOutput(t, "server: ")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -322,7 +322,7 @@ func testRemoteUpstream(t *testing.T, mode, path, typ string) {
 	l.Close()
 	srv := exec.Command(node, testenv.NodeModule(t, "@modelcontextprotocol/server-everything/dist/index.js"), mode)
 	srv.Env = append(os.Environ(), "PORT="+strconv.Itoa(port))
-	srv.Stderr = &testLogWriter{t: t}
+	srv.Stderr = testenv.NewOutput(t, "server: ")
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
