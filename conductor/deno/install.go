@@ -114,7 +114,7 @@ func Install(ctx context.Context, opts InstallOptions) (*Runtime, error) {
 	pkg := filepath.Join(tmp, "pkg")
 	bin := filepath.Join(pkg, binName(o.GOOS))
 	if o.GOOS == runtime.GOOS && o.GOARCH == runtime.GOARCH {
-		got, err := probe(ctx, bin, 30*time.Second)
+		got, err := probe(ctx, bin, probeTimeout)
 		if err != nil {
 			return nil, fmt.Errorf("the downloaded deno does not run on this machine: %w", err)
 		}
@@ -161,7 +161,7 @@ func Rollback(ctx context.Context, home string) (*Runtime, error) {
 		return nil, fmt.Errorf("no previous Deno version to roll back to")
 	}
 	bin := filepath.Join(home, "runtime", prev, binName(runtime.GOOS))
-	v, err := probe(ctx, bin, 30*time.Second)
+	v, err := probe(ctx, bin, probeTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("previous version %s is not usable: %w", prev, err)
 	}

@@ -21,7 +21,7 @@ type LocateOptions struct {
 	Home string
 	// MinVersion is the oldest acceptable Deno; "" means MinVersion.
 	MinVersion string
-	// Timeout bounds each `deno --version` check; 0 means 5 s.
+	// Timeout bounds each `deno --version` check; 0 means probeTimeout.
 	Timeout time.Duration
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
@@ -64,6 +64,13 @@ func (e *NotFoundError) Error() string {
 
 var errMissing = errors.New("not there")
 
+// probeTimeout bounds a `deno --version` check. It answers in tens of
+// milliseconds on an idle machine, but the first start of a freshly
+// installed binary can wait seconds for a virus scanner, and under load
+// (or Wine) seconds more; a conductor that then refused to start would be
+// worse than one that waits. Install's checks use the same bound.
+const probeTimeout = 30 * time.Second
+
 // Locate finds a usable deno, in this order: $MCP_CONDUCTOR_DENO (when set,
 // it must work: no fallback), the runtime installed by Install (current
 // first), $DENO_INSTALL/bin, ~/.deno/bin, PATH, then the usual locations of
@@ -83,7 +90,7 @@ func Locate(ctx context.Context, opts LocateOptions) (*Runtime, error) {
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
-		timeout = 5 * time.Second
+		timeout = probeTimeout
 	}
 	check := func(c *Candidate) *Runtime {
 		fi, err := os.Stat(c.Path)
