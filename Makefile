@@ -30,7 +30,7 @@ export MCP_CONDUCTOR_PYODIDE ?= $(CURDIR)/node_modules/pyodide
 DESKTOP_TAGS := desktop,production,webkit2_41
 VERSION ?= $(shell git describe --tags --abbrev=0 2>/dev/null | sed 's/^v//' | grep -E '^[0-9]' || echo 0.1.0-dev)
 
-.PHONY: app-macos check-macos deps client-clis protocol-tools windows-deps wine-deps system-deps build build-windows installer run app deb test test-engine test-gui test-deb test-windows vet bench
+.PHONY: app-macos check-macos check-windows deps client-clis protocol-tools windows-deps wine-deps system-deps build build-windows installer run app deb test test-engine test-gui test-deb test-windows vet bench
 
 # Recipes that `make run` can reach print nothing on stdout: a client reading
 # the protocol from it would take anything else for garbage.
@@ -117,6 +117,10 @@ app-macos:
 
 check-macos:
 	bash .ci/check-macos.sh
+
+# Windows (on a real Windows, in Git Bash): what the Wine lane cannot prove.
+check-windows:
+	bash .ci/check-windows.sh
 
 # staticcheck, pinned (its checks are in staticcheck.conf), built once for
 # this machine into .cache/bin so that it can analyse other systems' code.

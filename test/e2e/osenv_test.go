@@ -5,7 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+	"testing"
+
+	"github.com/mcp-conductor/mcp-conductor/conductor/config"
 )
 
 // osEnv completes a test's environment for this system. The tests name a
@@ -13,9 +17,15 @@ import (
 // in USERPROFILE (and the clients' folders in APPDATA and LOCALAPPDATA), and
 // programs in Windows' folders. So there, the last HOME also sets those,
 // and a Unix PATH becomes Windows' own (plus the folder of Node.js, for
-// upstream servers), and TMPDIR sets TMP and TEMP. Elsewhere env is
-// returned as it is.
+// upstream servers), and TMPDIR sets TMP and TEMP.
+//
+// On every system, the confinement mode the suite runs under
+// (MCP_CONDUCTOR_CONFINEMENT: `make check-macos` and `make check-windows`
+// set require) goes to every conductor whose test names none, so that a
+// kernel layer that stops Deno fails the suite there instead of being
+// dropped; a test's own mode (off, say) wins.
 func osEnv(env []string) []string {
+	env = withSuiteConfinement(env, os.Getenv(config.EnvConfinement))
 	if runtime.GOOS != "windows" {
 		return env
 	}
@@ -40,6 +50,20 @@ func osEnv(env []string) []string {
 	return out
 }
 
+// withSuiteConfinement puts MCP_CONDUCTOR_CONFINEMENT=mode first in env,
+// unless mode is "" or env names a mode of its own.
+func withSuiteConfinement(env []string, mode string) []string {
+	if mode == "" {
+		return env
+	}
+	for _, kv := range env {
+		if strings.HasPrefix(kv, config.EnvConfinement+"=") {
+			return env
+		}
+	}
+	return append([]string{config.EnvConfinement + "=" + mode}, env...)
+}
+
 // windowsPath is Windows' program folders and, where the test's own PATH
 // has it, the folder of node.exe.
 func windowsPath() string {
@@ -62,4 +86,21 @@ func windowsPath() string {
 func q(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+func TestWithSuiteConfinement(t *testing.T) {
+	for _, tt := range []struct {
+		name, mode string
+		env, want  []string
+	}{
+		{"none", "", []string{"HOME=/h"}, []string{"HOME=/h"}},
+		{"the suite's", "require", []string{"HOME=/h"}, []string{"MCP_CONDUCTOR_CONFINEMENT=require", "HOME=/h"}},
+		{"the test's wins", "require", []string{"HOME=/h", "MCP_CONDUCTOR_CONFINEMENT=off"}, []string{"HOME=/h", "MCP_CONDUCTOR_CONFINEMENT=off"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := withSuiteConfinement(tt.env, tt.mode); !slices.Equal(got, tt.want) {
+				t.Errorf("withSuiteConfinement(%q, %q) = %q, want %q", tt.env, tt.mode, got, tt.want)
+			}
+		})
+	}
 }
