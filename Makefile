@@ -151,9 +151,15 @@ cross: $(STATICCHECK)
 
 test: test-engine test-gui test-deb test-windows
 
+# On Linux every conductor the end-to-end suite starts must run under the
+# kernel layer (Landlock, seccomp): with confinement required, a change that
+# lost the layer fails here instead of leaving Deno's own checks to pass the
+# adversarial tests. A mode set outside wins.
+CONFINEMENT := $(if $(filter Linux,$(shell uname -s)),$(or $(MCP_CONDUCTOR_CONFINEMENT),require),$(MCP_CONDUCTOR_CONFINEMENT))
+
 test-engine: deps client-clis protocol-tools vet
-	@echo "== stage go test ./..." >&2
-	go test -count=1 -timeout 30m ./...
+	@echo "== stage go test ./... (confinement: $(or $(CONFINEMENT),auto))" >&2
+	MCP_CONDUCTOR_CONFINEMENT=$(CONFINEMENT) go test -count=1 -timeout 30m ./...
 
 test-gui: deps system-deps-check
 	@echo "== stage GUI tests (WebKitGTK window, tray, Chromium)" >&2
