@@ -17,5 +17,10 @@ MINGW* | MSYS* | CYGWIN*) ;;
 esac
 export CI=true MCP_CONDUCTOR_CONFINEMENT=require
 npm ci --no-audit --no-fund >&2
+# Windows' own spelling of this folder (C:/...), not Git Bash's (/c/...),
+# which Go and Deno would not find; set here, as make exports Linux's.
+root=$(pwd -W)
+export MCP_CONDUCTOR_DENO="$root/node_modules/@deno/win32-x64/deno.exe"
+export MCP_CONDUCTOR_PYODIDE="$root/node_modules/pyodide"
 go test -count=1 -timeout 30m ./conductor/... ./internal/... ./app/instance/ ./app/autostart/
 go test -count=1 -timeout 30m ./test/e2e/
