@@ -168,13 +168,14 @@ type onePerPath struct {
 }
 
 func (pl *onePerPath) add(path, sddl string) {
-	if path == "" || pl.seen[labelKey(path)] {
+	k := labelKey(path)
+	if path == "" || pl.seen[k] {
 		return
 	}
 	if pl.seen == nil {
 		pl.seen = map[string]bool{}
 	}
-	pl.seen[labelKey(path)] = true
+	pl.seen[k] = true
 	pl.out = append(pl.out, winLabel{Path: path, SDDL: sddl})
 }
 

@@ -89,7 +89,7 @@ func startHTTP(t *testing.T) (addr, token string) {
 	ln.Close()
 	cmd := exec.Command(testenv.Binary(t), "--http", addr)
 	cmd.Env = env
-	cmd.Stderr = logWriter{t}
+	cmd.Stderr = testenv.NewOutput(t, "")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func tokenProxy(t *testing.T, addr, token string) string {
 			r.Out.Header.Set("Authorization", "Bearer "+token)
 		},
 		FlushInterval: -1, // SSE: every event as it comes
-		ErrorLog:      log.New(logWriter{t}, "token proxy: ", 0),
+		ErrorLog:      log.New(testenv.NewOutput(t, ""), "token proxy: ", 0),
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -210,11 +210,4 @@ func tail(s string) string {
 		return s[i:]
 	}
 	return s
-}
-
-type logWriter struct{ t *testing.T }
-
-func (w logWriter) Write(p []byte) (int, error) {
-	w.t.Logf("%s", strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
